@@ -1,0 +1,69 @@
+"""The one frozen Settings object, read once from the environment (names match terraform's)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from klair.domain.tiers import DEFAULT_TIERS, Tier
+
+
+class Mode(StrEnum):
+    CLOUD = "cloud"
+    EMULATOR = "emulator"
+    EMBEDDED = "embedded"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KLAIR_", frozen=True, extra="ignore")
+
+    mode: Mode = Mode.EMBEDDED
+    project: str = "demo-klair"
+    region: str = "us-central1"
+    bucket: str = "klair-media"
+    firestore_database: str = "(default)"
+
+    # Where Cloud Tasks (or the local dispatcher) deliver StartIngest.
+    ingest_url: str = "http://127.0.0.1:8101/"
+    tasks_service_account: str | None = None
+    # Local dispatcher used in emulator mode instead of Cloud Tasks.
+    dispatcher_url: str = "http://127.0.0.1:8799"
+
+    # Signed URLs: production signs through IAM signBlob with this account; the emulator
+    # stack signs with a throwaway key file.
+    signer_email: str | None = None
+    signing_key_file: Path | None = None
+    signed_url_minutes: int = 60
+    upload_max_bytes: int = 5 * 1024**3
+
+    # Clerk
+    clerk_issuer: str | None = None
+    clerk_jwks_url: str | None = None
+    clerk_authorized_parties: tuple[str, ...] = ()
+
+    # Embedded mode: where filesystem blobs live.
+    local_root: Path = Path(".klair")
+
+    # Analysis and media.
+    chunk_seconds: float = 600.0
+    chunk_overlap_seconds: float = 30.0
+    proxy_height: int = 480
+    max_download_bytes: int = 4 * 1024**3
+    ssrf_allowed_hosts: tuple[str, ...] = Field(default=())
+
+    tiers: dict[str, Tier] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
+    default_tier: str = "free"
+
+    log_level: str = "INFO"
+
+    def tier(self, name: str | None) -> Tier:
+        return self.tiers.get(name or self.default_tier, self.tiers[self.default_tier])
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The local stack: emulators, fake-gcs-server, functions and the task dispatcher."""

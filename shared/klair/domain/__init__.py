@@ -1,0 +1,1 @@
+"""Pure domain model of Klair: no I/O, no cloud SDKs."""

@@ -1,0 +1,40 @@
+"""Chunks of a source, candidate moments, and the clips selected from them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from klair.domain.ids import ClipId
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    at: float
+    text: str
+
+
+class Candidate(BaseModel):
+    """A moment an analyzer proposes: absolute seconds, scores 0–100 per criterion."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: float = Field(ge=0)
+    end: float = Field(gt=0)
+    score: float = Field(ge=0, le=100)
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[Evidence]] = {}
+    reason: str = ""
+    transcript: str = ""
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+class Clip(Candidate):
+    """A selected candidate with its rank and, once exported, its objects per variant."""
+
+    id: ClipId
+    rank: int = Field(ge=1)
+    exports: dict[str, str] = {}

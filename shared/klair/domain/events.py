@@ -1,0 +1,109 @@
+"""Versioned event and command models, each bound to the topic it travels on.
+
+Facts are past tense (`ChunkReady`); the handler that consumes one is imperative.
+The wire format is the model's JSON; `type` and `version` travel as message attributes
+so a consumer can refuse a version it does not understand.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from klair.domain.ids import ClipId, JobId
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    topic: ClassVar[str]
+    version: ClassVar[int] = 1
+
+    @classmethod
+    def type_name(cls) -> str:
+        return cls.__name__
+
+    def attributes(self) -> dict[str, str]:
+        return {"type": self.type_name(), "version": str(self.version)}
+
+
+class JobMessage(Message):
+    job_id: JobId
+
+
+class StartIngest(JobMessage):
+    """Command carried by a Cloud Task on the job's tier queue to the `ingest` function."""
+
+    topic = "tasks"
+
+
+class ObjectFinalized(Message):
+    """A GCS object was written (bucket notification, JSON_API_V1 payload)."""
+
+    topic = "gcs-events"
+
+    bucket: str
+    name: str
+    generation: str
+    size: int = 0
+    content_type: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.bucket}/{self.name}#{self.generation}"
+
+
+class ChunkReady(JobMessage):
+    topic = "chunk-ready"
+
+    index: int
+    start: float
+    end: float
+    total: int
+
+
+class AnalysisCompleted(JobMessage):
+    topic = "analysis-completed"
+
+    chunks: int
+
+
+class ClipSelected(JobMessage):
+    topic = "clip-selected"
+
+    clip_id: ClipId
+    total: int
+
+
+class JobFinished(JobMessage):
+    """The job reached a terminal status; consumed by notifications."""
+
+    topic = "job-finished"
+
+    status: str
+    error_code: str | None = None
+
+
+class DeadLettered(Message):
+    """A message that exhausted its delivery attempts on `subscription`."""
+
+    topic = "dead-letter"
+
+    subscription: str
+    job_id: JobId | None = None
+    original_type: str | None = None
+
+
+EVENT_TYPES: dict[str, type[Message]] = {
+    cls.type_name(): cls
+    for cls in (
+        StartIngest,
+        ObjectFinalized,
+        ChunkReady,
+        AnalysisCompleted,
+        ClipSelected,
+        JobFinished,
+        DeadLettered,
+    )
+}

@@ -1,0 +1,110 @@
+"""The Job aggregate, its options and the media facts recorded on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from klair.domain.ids import JobId, UserId
+from klair.domain.status import JobStatus
+
+
+class JobKind(StrEnum):
+    VIDEO = "video"
+    AUDIO = "audio"
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class JobOptions(Frozen):
+    """What the user asked for; every field has the default a creator would expect."""
+
+    clip_count: Annotated[int, Field(ge=1, le=30)] = 5
+    min_clip_seconds: Annotated[float, Field(ge=3, le=300)] = 15.0
+    max_clip_seconds: Annotated[float, Field(ge=5, le=600)] = 60.0
+    aspect_ratios: tuple[str, ...] = ("source",)
+    captions: bool = False
+    language: str | None = None
+    analyzer: str = "offline"
+
+    @model_validator(mode="after")
+    def _lengths_ordered(self) -> Self:
+        if self.min_clip_seconds > self.max_clip_seconds:
+            raise ValueError("min_clip_seconds must not exceed max_clip_seconds")
+        return self
+
+
+class JobSource(Frozen):
+    """Exactly one of a URL or an uploaded object."""
+
+    url: HttpUrl | None = None
+    upload_object: str | None = None
+    filename: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if (self.url is None) == (self.upload_object is None):
+            raise ValueError("a source is either a url or an upload, not both or neither")
+        return self
+
+
+class MediaInfo(Frozen):
+    """What ffprobe learned of the source."""
+
+    duration: float
+    container: str
+    video_codec: str | None = None
+    audio_codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    rotation: int = 0
+    size_bytes: int | None = None
+
+    @property
+    def has_video(self) -> bool:
+        return self.video_codec is not None
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_codec is not None
+
+
+class JobError(Frozen):
+    code: str
+    message: str
+    stage: str | None = None
+
+
+class Job(BaseModel):
+    """One request to turn a source into clips; persisted as `jobs/{id}`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: JobId
+    owner: UserId
+    kind: JobKind = JobKind.VIDEO
+    tier: str = "free"
+    source: JobSource
+    options: JobOptions = JobOptions()
+    status: JobStatus = JobStatus.QUEUED
+    stage: str | None = None
+    progress: float = 0.0
+    timings: dict[str, float] = {}
+    error: JobError | None = None
+    media: MediaInfo | None = None
+    source_object: str | None = None
+    chunks_total: int = 0
+    chunks_done: int = 0
+    clips_total: int = 0
+    clips_exported: int = 0
+    minutes_reserved: float = 0.0
+    idempotency_key: str | None = None
+    stalled: bool = False
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,157 @@
+"""Ports: the interfaces handlers depend on, in domain words. Adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from klair.domain.clip import Candidate, Clip
+from klair.domain.events import Message
+from klair.domain.ids import ClipId, JobId, UserId
+from klair.domain.job import Job, MediaInfo
+from klair.domain.status import JobStatus
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class JobStore(Protocol):
+    """Jobs, their chunk results and clips; every mutation is atomic per document."""
+
+    def create(self, job: Job) -> None:
+        """Insert; raises `Conflict` if the id exists."""
+
+    def get(self, job_id: JobId) -> Job:
+        """Raises `NotFound`."""
+
+    def transition(
+        self, job_id: JobId, from_: Iterable[JobStatus], to: JobStatus, **fields: Any
+    ) -> Job | None:
+        """Compare-and-set: move to `to` only if the current status is in `from_` (and the
+        state machine allows it), writing `fields` in the same transaction. Returns the new
+        job, or None when the current status did not match (someone else moved it)."""
+
+    def update(self, job_id: JobId, **fields: Any) -> Job:
+        """Write progress-like fields without touching the status."""
+
+    def claim(self, key: str) -> bool:
+        """Create a step marker; True for the first caller only, ever."""
+
+    def record_chunk(
+        self, job_id: JobId, index: int, candidates: list[Candidate]
+    ) -> tuple[int, int] | None:
+        """Store one chunk's candidates and count it once; returns (done, total) when this
+        call was the one that counted it, None for a redelivery."""
+
+    def chunk_candidates(self, job_id: JobId) -> list[Candidate]: ...
+
+    def put_clips(self, job_id: JobId, clips: list[Clip]) -> None:
+        """Store the selection (idempotent: same ids overwrite)."""
+
+    def clips(self, job_id: JobId) -> list[Clip]:
+        """Clips ordered by rank."""
+
+    def record_export(
+        self, job_id: JobId, clip_id: ClipId, exports: Mapping[str, str]
+    ) -> tuple[int, int] | None:
+        """Mark one clip exported and count it once; (exported, total) or None if already."""
+
+
+class Usage(BaseModel):
+    period: str
+    minutes_reserved: float = 0.0
+    minutes_used: float = 0.0
+    jobs: int = 0
+
+
+class UsageLedger(Protocol):
+    """Monthly minutes per user: reserve on admission, then commit or refund exactly once."""
+
+    def reserve(
+        self, owner: UserId, job_id: JobId, minutes: float, limit: float, period: str
+    ) -> Usage:
+        """Raises `QuotaExceeded` when used + reserved + minutes > limit. Idempotent per job."""
+
+    def commit(self, owner: UserId, job_id: JobId, minutes: float) -> bool:
+        """Turn the job's reservation into used minutes; True only the first time."""
+
+    def refund(self, owner: UserId, job_id: JobId) -> bool:
+        """Release the job's reservation; True only the first time (never after commit)."""
+
+    def usage(self, owner: UserId, period: str) -> Usage: ...
+
+
+class Blobs(Protocol):
+    """Objects in the media bucket, named by their path within it."""
+
+    def put_file(self, name: str, path: Path, content_type: str | None = None) -> None: ...
+    def put_bytes(self, name: str, data: bytes, content_type: str | None = None) -> None: ...
+    def download(self, name: str, path: Path) -> None:
+        """Raises `NotFound`."""
+
+    def read_bytes(self, name: str) -> bytes: ...
+    def exists(self, name: str) -> bool: ...
+    def copy(self, src: str, dst: str) -> None: ...
+    def list(self, prefix: str) -> list[str]: ...
+    def delete_prefix(self, prefix: str) -> int: ...
+    def uri(self, name: str) -> str:
+        """`gs://bucket/name` or `file:///...`: what a model or a tool can be pointed at."""
+
+    def signed_url(
+        self,
+        name: str,
+        method: str = "GET",
+        minutes: int = 60,
+        content_type: str | None = None,
+        max_bytes: int | None = None,
+    ) -> str:
+        """A V4 signed URL a plain HTTP client can use."""
+
+
+class Bus(Protocol):
+    def publish(self, message: Message) -> str:
+        """Publish on the message's topic; returns the message id."""
+
+
+class TaskQueue(Protocol):
+    def enqueue(self, queue: str, name: str, url: str, message: Message) -> bool:
+        """Create a named HTTP task; False when a task of that name exists (dedup)."""
+
+
+class Downloader(Protocol):
+    def download(self, url: str, dest_dir: Path, max_bytes: int) -> Path:
+        """Fetch a video URL to a local file. Raises `SourceUnavailable` or `Transient`."""
+
+
+class MediaProbe(Protocol):
+    def probe(self, path: Path) -> MediaInfo:
+        """Raises `UnsupportedMedia` when the file is not readable media."""
+
+
+class Transcoded(BaseModel):
+    proxy: Path
+    audio: Path
+    signals: Path
+
+
+class Transcoder(Protocol):
+    def transcode(self, source: Path, workdir: Path, media: MediaInfo) -> Transcoded:
+        """One decode pass: proxy video, 16 kHz mono audio and signals.json."""
+
+
+class Analyzer(Protocol):
+    def analyze(
+        self, audio: Path, signals: Mapping[str, Any], start: float, end: float,
+        min_seconds: float, max_seconds: float,
+    ) -> list[Candidate]:
+        """Candidate moments within [start, end) of the source (absolute seconds)."""
+
+
+class ClipRenderer(Protocol):
+    def render(self, source: Path, clip: Clip, out_dir: Path) -> dict[str, Path]:
+        """Cut one clip (and its thumbnail); variant name → local file."""

@@ -1,0 +1,67 @@
+"""Shared fixtures: one emulator stack per test session, reset between tests that ask."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from klair.devstack import emulators as emu
+from klair.devstack.process import free_port
+from klair.topology import load_topology
+
+PROJECT = "demo-klair"
+
+
+@pytest.fixture(scope="session")
+def topology():  # type: ignore[no-untyped-def]
+    return load_topology()
+
+
+@pytest.fixture(scope="session")
+def emulator_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[emu.Emulators]:
+    """Firestore + Pub/Sub emulators and fake-gcs-server on free ports, for the session.
+
+    If KLAIR_TEST_REUSE_EMULATORS=1 and the *_EMULATOR_HOST variables are set, those are used
+    instead (handy while developing: start them once with `klair dev --only emulators`).
+    """
+    if os.environ.get("KLAIR_TEST_REUSE_EMULATORS") == "1":
+        yield emu.Emulators(
+            firestore=os.environ["FIRESTORE_EMULATOR_HOST"],
+            pubsub=os.environ["PUBSUB_EMULATOR_HOST"],
+            gcs=os.environ["STORAGE_EMULATOR_HOST"],
+            project=PROJECT,
+        )
+        return
+    if shutil.which("gcloud") is None or shutil.which("java") is None:
+        pytest.fail("gcloud and java are required for emulator tests (see README)")
+    ports = {"firestore": free_port(), "pubsub": free_port(), "gcs": free_port()}
+    workdir = tmp_path_factory.mktemp("emulators")
+    with emu.running(PROJECT, ports, workdir, gcs_topic="gcs-events") as stack:
+        saved = {k: os.environ.get(k) for k in stack.env()}
+        os.environ.update(stack.env())
+        try:
+            yield stack
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+@pytest.fixture
+def firestore_emulator(emulator_stack: emu.Emulators) -> emu.Emulators:
+    """The emulator stack with Firestore emptied before the test."""
+    emu.reset_firestore(emulator_stack.firestore, emulator_stack.project)
+    return emulator_stack
+
+
+@pytest.fixture
+def media_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "media"
+    path.mkdir()
+    return path
