@@ -1,0 +1,1 @@
+"""Adapters: the I/O behind each port (cloud, emulator-compatible, local, in-memory)."""

@@ -1,0 +1,1 @@
+"""Local adapters for the embedded mode and the local stack (filesystem, in-process)."""

@@ -1,0 +1,36 @@
+"""The dependencies every handler receives; `klair.bootstrap` builds one per mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from klair.config import Settings
+from klair.ports import (
+    Analyzer,
+    Blobs,
+    Bus,
+    ClipRenderer,
+    Clock,
+    Downloader,
+    JobStore,
+    MediaProbe,
+    TaskQueue,
+    Transcoder,
+    UsageLedger,
+)
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    store: JobStore
+    usage: UsageLedger
+    blobs: Blobs
+    bus: Bus
+    tasks: TaskQueue
+    clock: Clock
+    probe: MediaProbe
+    downloader: Downloader
+    transcoder: Transcoder
+    analyzer: Analyzer
+    renderer: ClipRenderer

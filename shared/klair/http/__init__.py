@@ -1,0 +1,1 @@
+"""HTTP: request parsing, auth, routing, JSON errors and the OpenAPI document."""
