@@ -106,5 +106,6 @@ class Job(BaseModel):
     minutes_reserved: float = 0.0
     idempotency_key: str | None = None
     stalled: bool = False
+    stage_started_at: datetime | None = None
     created_at: datetime
     updated_at: datetime

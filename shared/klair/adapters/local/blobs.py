@@ -1,0 +1,189 @@
+"""Filesystem blobs for the embedded mode: one directory stands in for the media bucket."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from klair.domain.errors import InvalidInput, NotFound
+from klair.domain.events import ObjectFinalized
+
+BUCKET = "local"
+MAX_NAME_BYTES = 1024
+_FORBIDDEN_CHARS = ("\x00", "\r", "\n", "\\")
+
+
+def check_name(name: str) -> str:
+    """Return `name` if it is a safe object name, else raise `InvalidInput`.
+
+    GCS would accept more, but every adapter applies these rules so that a name valid in
+    one mode is valid in all, and no name can escape the local root.
+    """
+    if not name or len(name.encode()) > MAX_NAME_BYTES:
+        raise InvalidInput("object name must be 1 to 1024 bytes", name=name)
+    if any(ch in name for ch in _FORBIDDEN_CHARS):
+        raise InvalidInput("object name contains a forbidden character", name=name)
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        raise InvalidInput("object name must be a relative path without . or ..", name=name)
+    return name
+
+
+def check_prefix(prefix: str) -> str:
+    """Validate a listing prefix: empty, or the start of a valid name."""
+    if prefix:
+        check_name(prefix + "x" if prefix.endswith("/") else prefix)
+    return prefix
+
+
+def guess_type(name: str, content_type: str | None) -> str:
+    """The content type to record: the given one, else a guess from the name's extension."""
+    return content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+class LocalBlobs:
+    """Objects are files under `root/local/`; writes are atomic (temp file, then rename).
+
+    After every put or copy, `on_finalize` receives an `ObjectFinalized` (bucket "local",
+    a strictly increasing generation), mirroring fake-gcs-server's finalize notifications
+    so the embedded mode can run the same triggers. The embedded mode has no HTTP server,
+    so a signed GET URL is the object's `file://` URI and signed uploads are refused.
+    """
+
+    def __init__(
+        self, root: Path, on_finalize: Callable[[ObjectFinalized], None] | None = None
+    ) -> None:
+        self._root = root.resolve()
+        self._objects = self._root / BUCKET
+        self._tmp = self._root / ".tmp"
+        self._on_finalize = on_finalize
+        self._lock = threading.Lock()
+        self._last_generation = 0
+
+    def put_file(self, name: str, path: Path, content_type: str | None = None) -> None:
+        with self._writing(name) as tmp:
+            shutil.copyfile(path, tmp)
+        self._finalized(name, content_type)
+
+    def put_bytes(self, name: str, data: bytes, content_type: str | None = None) -> None:
+        with self._writing(name) as tmp:
+            tmp.write_bytes(data)
+        self._finalized(name, content_type)
+
+    def download(self, name: str, path: Path) -> None:
+        source = self._existing(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(source, path)
+        except FileNotFoundError as exc:  # deleted between the check and the copy
+            raise NotFound(f"no object {name}", name=name) from exc
+
+    def read_bytes(self, name: str) -> bytes:
+        try:
+            return self._existing(name).read_bytes()
+        except FileNotFoundError as exc:
+            raise NotFound(f"no object {name}", name=name) from exc
+
+    def exists(self, name: str) -> bool:
+        return self._path(name).is_file()
+
+    def copy(self, src: str, dst: str) -> None:
+        source = self._existing(src)
+        with self._writing(dst) as tmp:
+            try:
+                shutil.copyfile(source, tmp)
+            except FileNotFoundError as exc:
+                raise NotFound(f"no object {src}", name=src) from exc
+        self._finalized(dst, None)
+
+    def delete_prefix(self, prefix: str) -> int:
+        count = 0
+        for name in self.list(prefix):
+            path = self._path(name)
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            count += 1
+            self._prune(path.parent)
+        return count
+
+    def uri(self, name: str) -> str:
+        return self._path(name).as_uri()
+
+    def signed_url(
+        self,
+        name: str,
+        method: str = "GET",
+        minutes: int = 60,
+        content_type: str | None = None,
+        max_bytes: int | None = None,
+    ) -> str:
+        """For GET, the object's `file://` URI; PUT raises `InvalidInput` (no HTTP server)."""
+        if method.upper() != "GET":
+            raise InvalidInput("signed uploads need the GCS adapter", method=method)
+        return self.uri(name)
+
+    def list(self, prefix: str) -> list[str]:
+        directory = check_prefix(prefix).rpartition("/")[0]
+        start = self._objects / directory if directory else self._objects
+        if not start.is_dir():
+            return []
+        names = (p.relative_to(self._objects).as_posix() for p in start.rglob("*") if p.is_file())
+        return sorted(name for name in names if name.startswith(prefix))
+
+    def _path(self, name: str) -> Path:
+        return self._objects / check_name(name)
+
+    def _existing(self, name: str) -> Path:
+        path = self._path(name)
+        if not path.is_file():
+            raise NotFound(f"no object {name}", name=name)
+        return path
+
+    @contextmanager
+    def _writing(self, name: str) -> Iterator[Path]:
+        """Yield a temp file on the same filesystem; rename it onto the object on success."""
+        target = self._path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            yield tmp
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def _finalized(self, name: str, content_type: str | None) -> None:
+        if self._on_finalize is None:
+            return
+        with self._lock:
+            # time_ns alone can repeat within a clock tick; generations must strictly increase.
+            self._last_generation = max(time.time_ns(), self._last_generation + 1)
+            generation = self._last_generation
+        self._on_finalize(
+            ObjectFinalized(
+                bucket=BUCKET,
+                name=name,
+                generation=str(generation),
+                size=self._path(name).stat().st_size,
+                content_type=guess_type(name, content_type),
+            )
+        )
+
+    def _prune(self, directory: Path) -> None:
+        """Remove directories left empty by a delete, up to the bucket directory."""
+        while directory != self._objects and directory.is_relative_to(self._objects):
+            try:
+                directory.rmdir()
+            except OSError:
+                return
+            directory = directory.parent

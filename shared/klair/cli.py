@@ -1,0 +1,107 @@
+"""`klair`: run the main job locally, start the local stack, mint dev tokens."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from klair.domain.job import Job, JobKind, JobOptions
+from klair.domain.progress import progress
+from klair.domain.status import JobStatus
+
+app = typer.Typer(help="Klair: long videos in, short ranked clips out.", no_args_is_help=True)
+console = Console(stderr=True)
+
+EXIT_OK, EXIT_JOB_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _length(value: str) -> tuple[float, float]:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*", value)
+    if match is None:
+        raise typer.BadParameter("use MIN-MAX seconds, e.g. 15-60")
+    return float(match[1]), float(match[2])
+
+
+def _report(job: Job, rows: list[dict[str, object]]) -> None:
+    table = Table(title=f"{job.id} · {job.status.value}")
+    for column in ("rank", "time", "score", "reason", "file"):
+        table.add_column(column)
+    for row in rows:
+        files = row.get("files") or {}
+        start, end = float(row["start"]), float(row["end"])  # type: ignore[arg-type]
+        table.add_row(str(row["rank"]), f"{start:7.1f}–{end:7.1f}s", f"{row['score']:.0f}",
+                      str(row["reason"]), str(files.get("source", "")))  # type: ignore[union-attr]
+    console.print(table)
+
+
+@app.command()
+def run(
+    source: Annotated[str | None, typer.Argument(help="A video file or URL.")] = None,
+    sample: Annotated[bool, typer.Option(help="Generate a sample talking video and use it.")]
+    = False,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("klair-out"),
+    clips: Annotated[int, typer.Option(min=1, max=30, help="How many clips.")] = 5,
+    length: Annotated[str, typer.Option(help="Clip length range in seconds.")] = "15-60",
+    audio: Annotated[bool, typer.Option(help="Audio job (no video needed).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results JSON only.")] = False,
+) -> None:
+    """Run the whole pipeline in this process on a file or URL; writes clips and results.json.
+
+    Exit codes: 0 completed, 1 the job failed (reason printed), 2 bad input.
+    """
+    from klair.embedded import run_job
+
+    if (source is None) == (not sample):
+        console.print("[red]give a file or URL, or --sample[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    low, high = _length(length)
+    try:
+        options = JobOptions(clip_count=clips, min_clip_seconds=low, max_clip_seconds=high)
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from error
+    if sample:
+        source = str(_make_sample(out))
+    assert source is not None
+    kind = JobKind.AUDIO if audio else JobKind.VIDEO
+    with Progress(TextColumn("{task.description:<12}"), BarColumn(), TextColumn("{task.fields[stage]}"),
+                  TimeElapsedColumn(), console=console, disable=as_json) as bar:
+        task = bar.add_task("klair", total=100, stage="queued")
+
+        def hook(job: Job) -> None:
+            bar.update(task, completed=progress(job), stage=job.status.value)
+
+        result = run_job(source, out, options, kind, hook)
+    rows = json.loads(result.results_file.read_text())["clips"]
+    if as_json:
+        typer.echo(result.results_file.read_text())
+    else:
+        _report(result.job, rows)
+        console.print(f"results: {result.results_file}")
+    if result.job.status is not JobStatus.COMPLETED:
+        error = result.job.error
+        console.print(f"[red]failed: {error.code if error else '?'}: "
+                      f"{error.message if error else ''}[/red]")
+        raise typer.Exit(EXIT_JOB_FAILED)
+
+
+def _make_sample(out: Path) -> Path:
+    from klair.sample import make_sample_video
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "sample.mp4"
+    if not path.exists():
+        console.print("generating a sample video…")
+        with tempfile.TemporaryDirectory() as tmp:
+            made = Path(tmp) / "sample.mp4"
+            make_sample_video(made)
+            made.replace(path)
+    return path

@@ -1,0 +1,45 @@
+"""Object names in the media bucket: the one place that knows the layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from klair.domain.ids import ClipId, JobId, UserId
+
+_UPLOAD = re.compile(r"^uploads/(?P<owner>[^/]+)/(?P<job>job_[0-9a-f]+)/(?P<file>[^/]+)$")
+_SOURCE = re.compile(r"^sources/(?P<job>job_[0-9a-f]+)/source(?P<ext>\.[A-Za-z0-9]{1,8})?$")
+
+
+def upload(owner: UserId, job_id: JobId, filename: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", PurePosixPath(filename).name)[:100] or "upload"
+    return f"uploads/{owner}/{job_id}/{safe}"
+
+
+def parse_upload(name: str) -> tuple[UserId, JobId] | None:
+    match = _UPLOAD.match(name)
+    if match is None:
+        return None
+    return UserId(match["owner"]), JobId(match["job"])
+
+
+def source(job_id: JobId, suffix: str) -> str:
+    ext = suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix) else ".bin"
+    return f"sources/{job_id}/source{ext.lower()}"
+
+
+def parse_source(name: str) -> JobId | None:
+    match = _SOURCE.match(name)
+    return JobId(match["job"]) if match else None
+
+
+def work(job_id: JobId, filename: str) -> str:
+    return f"work/{job_id}/{filename}"
+
+
+def clip(job_id: JobId, clip_id: ClipId, filename: str) -> str:
+    return f"clips/{job_id}/{clip_id}/{filename}"
+
+
+def job_prefixes(job_id: JobId) -> tuple[str, ...]:
+    return (f"sources/{job_id}/", f"work/{job_id}/", f"clips/{job_id}/")

@@ -1,0 +1,40 @@
+"""Progress of a job, derived from its status and counters (never stored twice)."""
+
+from __future__ import annotations
+
+from klair.domain.job import Job
+from klair.domain.status import JobStatus
+
+# Share of the whole job each status starts at; analysis and export fill their band
+# with their own counters.
+_START = {
+    JobStatus.AWAITING_UPLOAD: 0.0,
+    JobStatus.QUEUED: 0.0,
+    JobStatus.DOWNLOADING: 5.0,
+    JobStatus.TRANSCODING: 15.0,
+    JobStatus.ANALYZING: 30.0,
+    JobStatus.SELECTING: 70.0,
+    JobStatus.EXPORTING: 75.0,
+    JobStatus.COMPLETED: 100.0,
+}
+
+
+def _fraction(done: int, total: int) -> float:
+    return min(done / total, 1.0) if total > 0 else 0.0
+
+
+def progress(job: Job) -> float:
+    """Percent complete, 0–100; terminal failures keep the progress they reached."""
+    if job.status in (JobStatus.FAILED, JobStatus.CANCELLED):
+        return job.progress
+    base = _START[job.status]
+    if job.status is JobStatus.ANALYZING:
+        return round(base + 40.0 * _fraction(job.chunks_done, job.chunks_total), 1)
+    if job.status is JobStatus.EXPORTING:
+        return round(base + 25.0 * _fraction(job.clips_exported, job.clips_total), 1)
+    return base
+
+
+def period_of(year: int, month: int) -> str:
+    """The usage period key, `YYYY-MM` (UTC)."""
+    return f"{year:04d}-{month:02d}"

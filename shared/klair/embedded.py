@@ -1,0 +1,111 @@
+"""The embedded main job: the same handlers on an in-process bus, filesystem blobs and an
+in-memory store. No cloud, no emulator, no key."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from klair.adapters.local.blobs import LocalBlobs
+from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
+from klair.bootstrap import media_adapters
+from klair.adapters.clock import SystemClock
+from klair.adapters.memory.store import MemoryJobStore
+from klair.adapters.memory.usage import MemoryUsageLedger
+from klair.config import Mode, Settings
+from klair.domain.errors import KlairError
+from klair.domain.ids import UserId
+from klair.domain.job import Job, JobKind, JobOptions
+from klair.entrypoints import EVENT_FUNCTIONS
+from klair.handlers.deps import Deps
+from klair.handlers.delivery import deliver, job_of
+from klair.handlers.stages import fail_job
+from klair.handlers.submit_job import SubmitRequest, submit_local_file, submit_url
+
+log = structlog.get_logger(__name__)
+
+LOCAL_OWNER = UserId("local")
+ProgressHook = Callable[[Job], None]
+
+
+@dataclass
+class RunResult:
+    job: Job
+    results_file: Path
+    clip_files: list[Path]
+
+
+def embedded_deps(settings: Settings, bus: InProcessBus) -> Deps:
+    blobs = LocalBlobs(settings.local_root / "blobs", on_finalize=bus.publish)
+    probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
+    return Deps(
+        settings=settings, store=MemoryJobStore(), usage=MemoryUsageLedger(), blobs=blobs,
+        bus=bus, tasks=InProcessTaskQueue(bus), clock=SystemClock(), probe=probe,
+        downloader=downloader, transcoder=transcoder, analyzer=analyzer, renderer=renderer,
+    )
+
+
+def _wire(deps: Deps, bus: InProcessBus, hook: ProgressHook) -> None:
+    for function, (kind, handler) in EVENT_FUNCTIONS.items():
+        if function == "fail":
+            continue  # no dead letters in process: failures are handled where they happen
+
+        def run(message: Any, handler: Any = handler, function: str = function) -> None:
+            try:
+                deliver(deps, handler, message, function)
+            except Exception as error:  # no redelivery here: the job fails with the reason
+                log.exception("stage crashed", function=function)
+                failure = error if isinstance(error, KlairError) else KlairError(str(error))
+                job_id = job_of(message)
+                if job_id is None:
+                    raise
+                fail_job(deps, job_id, failure, function)
+            job_id = job_of(message)
+            if job_id is not None:
+                hook(deps.store.get(job_id))
+
+        bus.subscribe(kind, run)
+
+
+def run_job(source: str, out: Path, options: JobOptions, kind: JobKind = JobKind.VIDEO,
+            hook: ProgressHook = lambda job: None) -> RunResult:
+    """Run one job to the end; writes clips and `results.json` into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    settings = Settings(mode=Mode.EMBEDDED, local_root=out / ".klair", default_tier="enterprise")
+    bus = InProcessBus()
+    deps = embedded_deps(settings, bus)
+    _wire(deps, bus, hook)
+    if source.startswith(("http://", "https://")):
+        job_id = submit_url(deps, LOCAL_OWNER, SubmitRequest.model_validate(
+            {"url": source, "kind": kind, "options": options})).job_id
+    else:
+        job_id = submit_local_file(deps, LOCAL_OWNER, Path(source), kind, options)
+    bus.drain()
+    job = deps.store.get(job_id)
+    hook(job)
+    return _write_results(deps, job, out)
+
+
+def _write_results(deps: Deps, job: Job, out: Path) -> RunResult:
+    clip_files: list[Path] = []
+    clips = deps.store.clips(job.id)
+    rows = []
+    for clip in clips:
+        files: dict[str, str] = {}
+        for variant, name in clip.exports.items():
+            target = out / f"{clip.id}{Path(name).suffix}"
+            deps.blobs.download(name, target)
+            files[variant] = target.name
+            clip_files.append(target)
+        rows.append({**clip.model_dump(mode="json", exclude={"exports"}), "files": files})
+    results = {"job": job.model_dump(mode="json"), "clips": rows}
+    results_file = out / "results.json"
+    results_file.write_text(json.dumps(results, indent=2))
+    shutil.rmtree(deps.settings.local_root / "blobs" / "work", ignore_errors=True)
+    return RunResult(job=job, results_file=results_file, clip_files=clip_files)

@@ -1,0 +1,117 @@
+"""What the thin `functions/*/main.py` files call: decode the trigger, run one handler
+through the delivery rules, and answer the platform (ack, retry, or an HTTP status)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import structlog
+from pydantic import ValidationError
+
+from klair.adapters import wire
+from klair.domain import naming
+from klair.domain.errors import InvalidInput, KlairError
+from klair.domain.events import (
+    AnalysisCompleted,
+    ChunkReady,
+    ClipSelected,
+    DeadLettered,
+    Message,
+    ObjectFinalized,
+    StartIngest,
+)
+from klair.domain.ids import JobId
+from klair.handlers.admit_upload import admit_upload
+from klair.handlers.analyze_chunk import analyze_chunk
+from klair.handlers.deps import Deps
+from klair.handlers.delivery import deliver, fail_dead_letter
+from klair.handlers.export_clip import export_clip
+from klair.handlers.ingest_source import ingest_source
+from klair.handlers.select_clips import select_clips
+from klair.handlers.transcode_source import transcode_source
+
+log = structlog.get_logger(__name__)
+
+EventHandler = Callable[[Deps, Any], bool]
+EVENT_FUNCTIONS: dict[str, tuple[type[Message], EventHandler]] = {
+    "admit": (ObjectFinalized, admit_upload),
+    "transcode": (ObjectFinalized, transcode_source),
+    "analyze": (ChunkReady, analyze_chunk),
+    "select": (AnalysisCompleted, select_clips),
+    "export": (ClipSelected, export_clip),
+    "fail": (DeadLettered, fail_dead_letter),
+    "ingest": (StartIngest, ingest_source),
+}
+DEAD_LETTER_SOURCE = "CloudPubSubDeadLetterSourceSubscription"
+
+
+@lru_cache(maxsize=1)
+def deps() -> Deps:
+    """Built on first use, not at import: cold starts stay cheap and import has no I/O."""
+    from klair.bootstrap import bootstrap
+    from klair.config import get_settings
+    from klair.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return bootstrap(settings)
+
+
+def decode_pubsub(kind: type[Message], data: bytes, attributes: Mapping[str, str]) -> Message:
+    if kind is ObjectFinalized:
+        return wire.decode_gcs_notification(data, attributes)
+    if kind is DeadLettered:
+        return _dead_letter(data, attributes)
+    return wire.decode(data, attributes, kind)
+
+
+def _dead_letter(data: bytes, attributes: Mapping[str, str]) -> DeadLettered:
+    job_id: str | None = attributes.get("job_id")
+    if job_id is None and "objectId" in attributes:
+        name = attributes["objectId"]
+        parsed = naming.parse_upload(name)
+        job_id = parsed[1] if parsed else naming.parse_source(name)
+    if job_id is None:
+        try:
+            job_id = json.loads(data).get("job_id")
+        except (ValueError, AttributeError):
+            job_id = None
+    return DeadLettered(subscription=attributes.get(DEAD_LETTER_SOURCE, "unknown"),
+                        job_id=JobId(job_id) if job_id else None,
+                        original_type=attributes.get("type"))
+
+
+def handle_cloud_event(function: str, cloud_event: Any) -> None:
+    """A Pub/Sub push (messagePublished CloudEvent) or a direct GCS CloudEvent."""
+    kind, handler = EVENT_FUNCTIONS[function]
+    payload = cloud_event.data
+    try:
+        if "message" in payload:
+            message = payload["message"]
+            data = base64.b64decode(message.get("data") or b"")
+            event = decode_pubsub(kind, data, message.get("attributes") or {})
+        else:  # Eventarc's direct storage event: data is the object resource
+            event = ObjectFinalized.model_validate(wire.object_resource(payload))
+    except (ValidationError, InvalidInput, ValueError, KeyError, TypeError) as error:
+        log.error("undecodable message acked", function=function, error=str(error))
+        return  # never retried forever
+    deliver(deps(), handler, event, function)
+
+
+def handle_task(function: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    """A Cloud Task's HTTP request: 2xx acks it, 503 asks Cloud Tasks to retry."""
+    kind, handler = EVENT_FUNCTIONS[function]
+    try:
+        command = kind.model_validate_json(body)
+    except ValidationError as error:
+        log.error("undecodable task acked", function=function, error=str(error))
+        return 200, {"accepted": False, "code": "invalid_task"}
+    try:
+        done = deliver(deps(), handler, command, function)
+    except KlairError as error:
+        return error.status, {"error": error.to_dict()}
+    return 200, {"accepted": done}

@@ -1,0 +1,42 @@
+"""Analyze one chunk (Pub/Sub fan-out); the delivery that counts the last chunk announces
+that analysis is complete."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import structlog
+
+from klair.domain import naming
+from klair.domain.events import AnalysisCompleted, ChunkReady
+from klair.domain.status import JobStatus
+from klair.handlers.deps import Deps
+from klair.handlers.transcode_source import WORK_FILES, load_signals
+
+log = structlog.get_logger(__name__)
+
+
+def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
+    job = deps.store.get(event.job_id)
+    if job.status is not JobStatus.ANALYZING:
+        return False  # cancelled, failed, or analysis already complete
+    opts = job.options
+    with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
+        audio = Path(tmp) / WORK_FILES["audio"]
+        deps.blobs.download(naming.work(job.id, WORK_FILES["audio"]), audio)
+        candidates = deps.analyzer.analyze(
+            audio, load_signals(deps, job), event.start, event.end,
+            opts.min_clip_seconds, opts.max_clip_seconds,
+        )
+    counted = deps.store.record_chunk(job.id, event.index, candidates)
+    if counted is None:
+        # Redelivery: the chunk was counted before, but the announcement may have been lost.
+        job = deps.store.get(job.id)
+        counted = (job.chunks_done, job.chunks_total)
+    done, total = counted
+    log.info("chunk analyzed", job_id=job.id, chunk=event.index, candidates=len(candidates),
+             done=done, total=total)
+    if done >= total:
+        deps.bus.publish(AnalysisCompleted(job_id=job.id, chunks=total))
+    return True

@@ -1,0 +1,66 @@
+"""How every event handler is run: permanent errors fail the job and ack, transient ones
+raise so the platform redelivers, and undecodable messages are acked and logged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import structlog
+
+from klair.domain.errors import KlairError, NotFound, Transient
+from klair.domain import naming
+from klair.domain.events import DeadLettered, Message, ObjectFinalized
+from klair.domain.ids import JobId
+from klair.handlers.deps import Deps
+from klair.handlers.stages import fail_job
+
+log = structlog.get_logger(__name__)
+
+M = TypeVar("M", bound=Message)
+Handler = Callable[[Deps, M], bool]
+
+
+def job_of(message: Message) -> JobId | None:
+    """The job a message concerns: its `job_id`, or the job named by a finalized object."""
+    if isinstance(message, ObjectFinalized):
+        upload = naming.parse_upload(message.name)
+        return upload[1] if upload else naming.parse_source(message.name)
+    job_id: JobId | None = getattr(message, "job_id", None)
+    return job_id
+
+
+def deliver(deps: Deps, handler: Handler[M], message: M, stage: str) -> bool:
+    """Run `handler`; returns its result. Raises only what deserves a redelivery."""
+    job_id = job_of(message)
+    structlog.contextvars.bind_contextvars(job_id=job_id, stage=stage)
+    try:
+        return handler(deps, message)
+    except Transient:
+        log.warning("transient failure, will be retried", exc_info=True)
+        raise
+    except KlairError as error:
+        log.warning("permanent failure", code=error.code, reason=error.message)
+        if job_id is not None:
+            try:
+                fail_job(deps, job_id, error, stage)
+            except NotFound:
+                log.warning("message for a job that no longer exists dropped")
+        return False
+    finally:
+        structlog.contextvars.unbind_contextvars("job_id", "stage")
+
+
+def fail_dead_letter(deps: Deps, message: DeadLettered) -> bool:
+    """A message ran out of delivery attempts: its job fails and is refunded (once)."""
+    if message.job_id is None:
+        log.error("dead letter without a job", subscription=message.subscription)
+        return False
+    error = KlairError(
+        f"processing gave up after repeated failures in {message.subscription}",
+        code="delivery_exhausted",
+    )
+    try:
+        return fail_job(deps, message.job_id, error)
+    except NotFound:
+        return False

@@ -1,0 +1,38 @@
+"""All chunks are analyzed: merge, dedupe and rank the candidates, then fan out exports."""
+
+from __future__ import annotations
+
+import structlog
+
+from klair.domain.events import AnalysisCompleted, ClipSelected
+from klair.domain.selection import select_clips as choose
+from klair.domain.status import JobStatus
+from klair.handlers.deps import Deps
+from klair.handlers.stages import advance, complete_job
+
+log = structlog.get_logger(__name__)
+
+
+def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
+    job = deps.store.get(event.job_id)
+    if job.status is JobStatus.ANALYZING:
+        if job.chunks_done < job.chunks_total:
+            return False  # a stale announcement; the last chunk will announce again
+        moved = advance(deps, job, JobStatus.SELECTING)
+        if moved is None:
+            return False
+        job = moved
+    elif job.status is not JobStatus.SELECTING:
+        return False
+    clips = choose(deps.store.chunk_candidates(job.id), job.options.clip_count)
+    deps.store.put_clips(job.id, clips)
+    exporting = advance(deps, job, JobStatus.EXPORTING, clips_total=len(clips),
+                        clips_exported=0)
+    if exporting is None:
+        return False
+    log.info("clips selected", job_id=job.id, clips=len(clips))
+    if not clips:
+        return complete_job(deps, exporting)
+    for clip in clips:
+        deps.bus.publish(ClipSelected(job_id=job.id, clip_id=clip.id, total=len(clips)))
+    return True

@@ -1,0 +1,67 @@
+"""Moving a job between stages: compare-and-set with timings, and failing a job once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from klair.domain.errors import KlairError
+from klair.domain.events import JobFinished
+from klair.domain.ids import JobId
+from klair.domain.job import Job, JobError
+from klair.domain.progress import progress
+from klair.domain.status import TERMINAL, JobStatus
+from klair.handlers.deps import Deps
+
+log = structlog.get_logger(__name__)
+
+
+def advance(deps: Deps, job: Job, to: JobStatus, **fields: Any) -> Job | None:
+    """CAS `job.status` → `to`, recording how long the job spent in the stage it leaves.
+
+    Returns None when another delivery (or a cancel) moved the job first.
+    """
+    now = deps.clock.now()
+    timings = dict(job.timings)
+    if job.stage_started_at is not None:
+        timings[job.status.value] = round((now - job.stage_started_at).total_seconds(), 3)
+    moved = deps.store.transition(
+        job.id, {job.status}, to, stage=to.value, stage_started_at=now, timings=timings,
+        **fields,
+    )
+    if moved is not None:
+        log.info("job advanced", job_id=job.id, from_status=job.status.value, to=to.value)
+    return moved
+
+
+def fail_job(deps: Deps, job_id: JobId, error: KlairError, stage: str | None = None) -> bool:
+    """Mark the job failed with the error's code, refund its reservation and announce it.
+
+    Safe under redelivery: only the caller that wins the transition refunds and publishes.
+    """
+    job = deps.store.get(job_id)
+    if job.status in TERMINAL:
+        return False
+    failure = JobError(code=error.code, message=error.message, stage=stage or job.stage)
+    moved = deps.store.transition(
+        job_id, {job.status}, JobStatus.FAILED, error=failure.model_dump(),
+        progress=progress(job),
+    )
+    if moved is None:
+        return fail_job(deps, job_id, error, stage)  # the job moved meanwhile: look again
+    deps.usage.refund(job.owner, job_id)
+    log.warning("job failed", job_id=job_id, code=error.code, reason=error.message)
+    deps.bus.publish(JobFinished(job_id=job_id, status="failed", error_code=error.code))
+    return True
+
+
+def complete_job(deps: Deps, job: Job) -> bool:
+    """exporting → completed, then commit the used minutes exactly once."""
+    moved = advance(deps, job, JobStatus.COMPLETED, progress=100.0)
+    if moved is None:
+        return False
+    minutes = round((job.media.duration if job.media else 0.0) / 60.0, 3)
+    deps.usage.commit(job.owner, job.id, minutes)
+    deps.bus.publish(JobFinished(job_id=job.id, status="completed"))
+    return True

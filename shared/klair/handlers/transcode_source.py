@@ -1,0 +1,69 @@
+"""A source object landed (GCS finalize): one decode pass to proxy, audio and signals, then
+fan out one `ChunkReady` per chunk of the plan."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import structlog
+
+from klair.domain import naming
+from klair.domain.chunking import plan_chunks
+from klair.domain.events import ChunkReady, ObjectFinalized
+from klair.domain.job import Job
+from klair.domain.status import JobStatus
+from klair.handlers.deps import Deps
+from klair.handlers.stages import advance
+
+log = structlog.get_logger(__name__)
+
+WORK_FILES = {"proxy": "proxy.mp4", "audio": "audio.wav", "signals": "signals.json"}
+
+
+def transcode_source(deps: Deps, event: ObjectFinalized) -> bool:
+    job_id = naming.parse_source(event.name)
+    if job_id is None:
+        return False  # not a source: our own outputs share the notification
+    job = deps.store.get(job_id)
+    if job.status is JobStatus.DOWNLOADING:
+        moved = advance(deps, job, JobStatus.TRANSCODING)
+        if moved is None:
+            return False
+        job = moved
+    elif job.status is not JobStatus.TRANSCODING:
+        return False  # redelivery after the stage finished, or the job was cancelled
+    if job.media is None:
+        raise RuntimeError(f"{job_id} reached transcoding without media info")
+    with tempfile.TemporaryDirectory(prefix="klair-transcode-") as tmp:
+        work = Path(tmp)
+        source = work / ("source" + Path(event.name).suffix)
+        deps.blobs.download(event.name, source)
+        out = deps.transcoder.transcode(source, work / "out", job.media)
+        deps.blobs.put_file(naming.work(job_id, WORK_FILES["proxy"]), out.proxy)
+        deps.blobs.put_file(naming.work(job_id, WORK_FILES["audio"]), out.audio, "audio/wav")
+        deps.blobs.put_file(naming.work(job_id, WORK_FILES["signals"]), out.signals,
+                            "application/json")
+    return _fan_out(deps, job)
+
+
+def _fan_out(deps: Deps, job: Job) -> bool:
+    assert job.media is not None
+    s = deps.settings
+    chunks = plan_chunks(job.media.duration, s.chunk_seconds, s.chunk_overlap_seconds)
+    moved = advance(deps, job, JobStatus.ANALYZING, chunks_total=len(chunks), chunks_done=0)
+    if moved is None:
+        return False
+    for chunk in chunks:
+        deps.bus.publish(ChunkReady(job_id=job.id, index=chunk.index, start=chunk.start,
+                                    end=chunk.end, total=len(chunks)))
+    log.info("chunks published", job_id=job.id, chunks=len(chunks))
+    return True
+
+
+def load_signals(deps: Deps, job: Job) -> dict[str, object]:
+    data: dict[str, object] = json.loads(
+        deps.blobs.read_bytes(naming.work(job.id, WORK_FILES["signals"]))
+    )
+    return data
