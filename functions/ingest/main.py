@@ -11,5 +11,5 @@ from klair.entrypoints import handle_task
 
 @functions_framework.http
 def ingest(request: Request) -> Any:
-    status, body = handle_task("ingest", request.get_data())
+    status, body = handle_task("ingest", request.get_data(), request.headers)
     return jsonify(body), status

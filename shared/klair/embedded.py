@@ -53,15 +53,15 @@ def embedded_deps(settings: Settings, bus: InProcessBus) -> Deps:
 
 def _wire(deps: Deps, bus: InProcessBus, hook: ProgressHook) -> None:
     for function, (kind, handler) in EVENT_FUNCTIONS.items():
-        if function == "fail":
-            continue  # no dead letters in process: failures are handled where they happen
 
         def run(message: Any, handler: Any = handler, function: str = function) -> None:
             try:
                 deliver(deps, handler, message, function)
-            except Exception as error:  # no redelivery here: the job fails with the reason
+            except KlairError:
+                raise  # the bus redelivers what is retryable, then dead-letters it to `fail`
+            except Exception as error:  # a crash: no platform retries it here, so fail the job
                 log.exception("stage crashed", function=function)
-                failure = error if isinstance(error, KlairError) else KlairError(str(error))
+                failure = KlairError(f"{function} crashed: {error}")
                 job_id = job_of(message)
                 if job_id is None:
                     raise

@@ -61,7 +61,10 @@ def deps() -> Deps:
     return bootstrap(settings)
 
 
-def decode_pubsub(kind: type[Message], data: bytes, attributes: Mapping[str, str]) -> Message:
+def decode_pubsub(
+    kind: type[Message], data: bytes, attributes: Mapping[str, str]
+) -> Message | None:
+    """The message, or None for a notification we do not act on (not a finalize)."""
     if kind is ObjectFinalized:
         return wire.decode_gcs_notification(data, attributes)
     if kind is DeadLettered:
@@ -99,19 +102,41 @@ def handle_cloud_event(function: str, cloud_event: Any) -> None:
     except (ValidationError, InvalidInput, ValueError, KeyError, TypeError) as error:
         log.error("undecodable message acked", function=function, error=str(error))
         return  # never retried forever
+    if event is None:
+        return
     deliver(deps(), handler, event, function)
 
 
-def handle_task(function: str, body: bytes) -> tuple[int, dict[str, Any]]:
-    """A Cloud Task's HTTP request: 2xx acks it, 503 asks Cloud Tasks to retry."""
+def handle_task(
+    function: str, body: bytes, headers: Mapping[str, str]
+) -> tuple[int, dict[str, Any]]:
+    """A Cloud Task's HTTP request: 2xx acks it, 503 asks Cloud Tasks to retry (Cloud Tasks
+    retries every non-2xx, so permanent failures, already recorded on the job, answer 200)."""
     kind, handler = EVENT_FUNCTIONS[function]
     try:
-        command = kind.model_validate_json(body)
-    except ValidationError as error:
+        command = wire.decode_task(body, headers, kind)
+    except (ValidationError, InvalidInput) as error:
         log.error("undecodable task acked", function=function, error=str(error))
         return 200, {"accepted": False, "code": "invalid_task"}
     try:
         done = deliver(deps(), handler, command, function)
-    except KlairError as error:
-        return error.status, {"error": error.to_dict()}
+    except KlairError as error:  # only retryable errors escape `deliver`
+        return 503, {"error": error.to_dict()}
     return 200, {"accepted": done}
+
+
+@lru_cache(maxsize=1)
+def api_router() -> Any:
+    from klair.config import get_settings
+    from klair.http.api_routes import build_api
+    from klair.http.auth import ClerkVerifier
+    from klair.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return build_api(deps, ClerkVerifier.from_settings(settings))
+
+
+def handle_api(request: Any) -> Any:
+    """The `api` function: every `/api` route through the router."""
+    return api_router().dispatch(request)

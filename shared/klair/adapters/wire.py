@@ -14,7 +14,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from klair.domain.errors import InvalidInput, InvalidJson
-from klair.domain.events import EVENT_TYPES, JobMessage, Message, ObjectFinalized
+from klair.domain.events import EVENT_TYPES, Message, ObjectFinalized
 
 M = TypeVar("M", bound=Message)
 
@@ -29,8 +29,9 @@ _TASK_NAME_MAX = 400  # Cloud Tasks allows 500; leave room for the collision suf
 def encode(message: Message) -> tuple[bytes, dict[str, str]]:
     """The message's JSON, and its attributes (`type`, `version`, and `job_id` when it has one)."""
     attributes = message.attributes()
-    if isinstance(message, JobMessage):
-        attributes["job_id"] = message.job_id
+    job_id = getattr(message, "job_id", None)  # JobMessage, and DeadLettered when known
+    if isinstance(job_id, str) and job_id:
+        attributes["job_id"] = job_id
     return message.model_dump_json().encode(), attributes
 
 
@@ -79,19 +80,33 @@ def decode_gcs_notification(data: bytes, attributes: Mapping[str, str]) -> Objec
     if event_type != FINALIZE:
         return None
     resource = _json_object(data) if data.strip() else {}
-    fields = {
-        "bucket": resource.get("bucket", attributes.get("bucketId")),
-        "name": resource.get("name", attributes.get("objectId")),
-        "generation": resource.get("generation", attributes.get("objectGeneration")),
-        "size": resource.get("size", 0),
-        "content_type": resource.get("contentType"),
+    fallback = {
+        "bucket": attributes.get("bucketId"),
+        "name": attributes.get("objectId"),
+        "generation": attributes.get("objectGeneration"),
     }
     try:
-        return ObjectFinalized.model_validate(fields)
+        return ObjectFinalized.model_validate({**fallback, **object_resource(resource)})
     except ValidationError as exc:
         raise InvalidInput(
             "malformed GCS notification", code="invalid_notification", errors=_errors(exc)
         ) from exc
+
+
+def object_resource(resource: Mapping[str, object]) -> dict[str, object]:
+    """`ObjectFinalized` fields from a GCS JSON_API_V1 object resource (only those present).
+
+    The resource is what a bucket notification carries as data and what an Eventarc
+    storage CloudEvent carries as `data`; `size` and `generation` are strings there.
+    """
+    renames = {
+        "bucket": "bucket",
+        "name": "name",
+        "generation": "generation",
+        "size": "size",
+        "contentType": "content_type",
+    }
+    return {ours: resource[theirs] for theirs, ours in renames.items() if theirs in resource}
 
 
 def unwrap_push(envelope: Mapping[str, object]) -> tuple[bytes, dict[str, str]]:
@@ -147,9 +162,7 @@ def _validate(data: bytes, expected: type[M]) -> M:
     try:
         return expected.model_validate(payload)
     except ValidationError as exc:
-        raise InvalidInput(
-            f"invalid {expected.type_name()} message", errors=_errors(exc)
-        ) from exc
+        raise InvalidInput(f"invalid {expected.type_name()} message", errors=_errors(exc)) from exc
 
 
 def _json_object(data: bytes) -> dict[str, object]:

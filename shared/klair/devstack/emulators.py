@@ -54,7 +54,7 @@ def gcs(host: str, port: int, project: str, topic: str, pubsub_address: str,
     return ManagedProcess(
         name="gcs",
         argv=[str(binary), "-scheme", "http", "-host", host, "-port", str(port),
-              "-backend", "memory", "-external-url", f"http://{host}:{port}",
+              "-backend", "memory", "-external-url", f"http://{host}:{port}", "-public-host", f"{host}:{port}",
               "-event.pubsub-project-id", project, "-event.pubsub-topic", topic,
               "-event.list", "finalize", "-log-level", "warn"],
         env={"PUBSUB_EMULATOR_HOST": pubsub_address},

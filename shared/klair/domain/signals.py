@@ -6,15 +6,15 @@ import math
 from bisect import bisect_left, bisect_right
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # Momentary loudness below this is treated as silence (EBU R128's absolute gate).
 LOUDNESS_FLOOR = -70.0
 
 
-def power(lufs: float) -> float:
+def power(value: float) -> float:
     """Linear power of a loudness value, so averages are energy means rather than dB means."""
-    return 10.0 ** (max(lufs, LOUDNESS_FLOOR) / 10.0)
+    return math.pow(10.0, max(value, LOUDNESS_FLOOR) / 10.0)
 
 
 def lufs(mean_power: float) -> float:
@@ -37,6 +37,30 @@ class Signals(BaseModel):
     silences: list[tuple[float, float]] = []
     scenes: list[float] = []
 
+    @field_validator("loudness")
+    @classmethod
+    def _loudness_sorted(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        return sorted(points)
+
+    @field_validator("scenes")
+    @classmethod
+    def _scenes_sorted(cls, times: list[float]) -> list[float]:
+        return sorted(times)
+
+    @field_validator("silences")
+    @classmethod
+    def _merged(cls, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        """Sorted, non-overlapping: the running sums below depend on it."""
+        merged: list[tuple[float, float]] = []
+        for start, end in sorted(spans):
+            if end <= start:
+                continue
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
     @cached_property
     def _times(self) -> list[float]:
         return [t for t, _ in self.loudness]
@@ -47,6 +71,15 @@ class Signals(BaseModel):
         for _, value in self.loudness:
             sums.append(sums[-1] + power(value))
         return sums
+
+    @cached_property
+    def _value_sums(self) -> tuple[list[float], list[float]]:
+        sums, squares = [0.0], [0.0]
+        for _, value in self.loudness:
+            clamped = max(value, LOUDNESS_FLOOR)
+            sums.append(sums[-1] + clamped)
+            squares.append(squares[-1] + clamped * clamped)
+        return sums, squares
 
     @cached_property
     def _silence_starts(self) -> list[float]:
@@ -69,12 +102,20 @@ class Signals(BaseModel):
 
     def mean_loudness(self, a: float | None = None, b: float | None = None) -> float:
         """Energy-mean loudness (LUFS) over [a, b), or over the whole source."""
-        lo, hi = self._index_range(
-            0.0 if a is None else a, math.inf if b is None else b
-        )
+        lo, hi = self._index_range(0.0 if a is None else a, math.inf if b is None else b)
         if hi <= lo:
             return LOUDNESS_FLOOR
         return lufs((self._power_sums[hi] - self._power_sums[lo]) / (hi - lo))
+
+    def loudness_spread(self, a: float, b: float) -> float:
+        """Standard deviation (LU) of momentary loudness in [a, b): how dynamic it is."""
+        lo, hi = self._index_range(a, b)
+        if hi - lo < 2:
+            return 0.0
+        sums, squares = self._value_sums
+        n = hi - lo
+        mean = (sums[hi] - sums[lo]) / n
+        return math.sqrt(max(0.0, (squares[hi] - squares[lo]) / n - mean * mean))
 
     def peak_between(self, a: float, b: float) -> tuple[float, float] | None:
         """(time, loudness) of the loudest sample in [a, b), if any."""
@@ -82,6 +123,13 @@ class Signals(BaseModel):
         if hi <= lo:
             return None
         return max(self.loudness[lo:hi], key=lambda point: (point[1], -point[0]))
+
+    def quietest_between(self, a: float, b: float) -> tuple[float, float] | None:
+        """(time, loudness) of the quietest sample in [a, b), if any."""
+        lo, hi = self._index_range(a, b)
+        if hi <= lo:
+            return None
+        return min(self.loudness[lo:hi], key=lambda point: (point[1], point[0]))
 
     def silence_until(self, t: float) -> float:
         """Total seconds of silence in [0, t]."""
@@ -97,9 +145,7 @@ class Signals(BaseModel):
 
     def silences_between(self, a: float, b: float) -> list[tuple[float, float]]:
         """Silences that overlap [a, b), clipped to it."""
-        return [
-            (max(s, a), min(e, b)) for s, e in self.silences if s < b and e > a
-        ]
+        return [(max(s, a), min(e, b)) for s, e in self.silences if s < b and e > a]
 
     def scenes_between(self, a: float, b: float) -> list[float]:
         return self.scenes[bisect_left(self.scenes, a) : bisect_left(self.scenes, b)]

@@ -103,7 +103,7 @@ def mint_from_key_dir(
 
 def _handler_for(body: bytes) -> type[BaseHTTPRequestHandler]:
     class JwksHandler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             if self.path.split("?", 1)[0] != JWKS_PATH:
                 self.send_error(404)
                 return
@@ -114,7 +114,7 @@ def _handler_for(body: bytes) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Silent: a JWKS fetch is not worth a line on the dev console."""
 
     return JwksHandler
@@ -142,8 +142,9 @@ class DevIssuer:
         self._server = server
         self._issuer = f"http://{host}:{server.server_address[1]}"
         self._thread = threading.Thread(
-            target=server.serve_forever, name="dev-issuer", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="dev-issuer"
         )
+        self._thread.daemon = True
         self._thread.start()
         return self._issuer
 

@@ -57,7 +57,7 @@ class LocalBlobs:
     """
 
     def __init__(
-        self, root: Path, on_finalize: Callable[[ObjectFinalized], None] | None = None
+        self, root: Path, on_finalize: Callable[[ObjectFinalized], object] | None = None
     ) -> None:
         self._root = root.resolve()
         self._objects = self._root / BUCKET

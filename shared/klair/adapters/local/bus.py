@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from klair.adapters import wire
 from klair.domain.errors import KlairError
-from klair.domain.events import DeadLettered, JobMessage, Message
+from klair.domain.events import DeadLettered, Message
 from klair.domain.ids import JobId
 
 M = TypeVar("M", bound=Message)
@@ -54,7 +54,7 @@ class InProcessBus:
     def __init__(self, max_attempts: int = 5) -> None:
         self._max_attempts = max_attempts
         self._subscriptions: list[_Subscription] = []
-        self._queue: deque[Envelope] = deque()
+        self._queue: deque[tuple[_Subscription, Envelope]] = deque()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._draining = False
@@ -67,7 +67,7 @@ class InProcessBus:
         def deliver(data: bytes, attributes: Mapping[str, str]) -> None:
             handler(wire.decode(data, attributes, message_type))
 
-        label = name or getattr(handler, "__name__", message_type.type_name())
+        label = name or str(getattr(handler, "__name__", message_type.type_name()))
         with self._lock:
             self._subscriptions.append(_Subscription(label, message_type.type_name(), deliver))
 
@@ -77,13 +77,13 @@ class InProcessBus:
             message_id = str(next(self._ids))
             for sub in self._subscriptions:
                 if sub.type_name == message.type_name():
-                    self._queue.append(Envelope(message_id, sub.name, data, attributes))
+                    self._queue.append((sub, Envelope(message_id, sub.name, data, attributes)))
         return message_id
 
     def pending(self) -> list[Envelope]:
         """The envelopes not yet delivered, in delivery order."""
         with self._lock:
-            return list(self._queue)
+            return [envelope for _, envelope in self._queue]
 
     def drain(self) -> int:
         """Deliver until the queue is empty; returns the number of deliveries made.
@@ -97,20 +97,19 @@ class InProcessBus:
             self._draining = True
         delivered = 0
         try:
-            while (envelope := self._next()) is not None:
-                self._deliver(envelope)
+            while (item := self._next()) is not None:
+                self._deliver(*item)
                 delivered += 1
         finally:
             with self._lock:
                 self._draining = False
         return delivered
 
-    def _next(self) -> Envelope | None:
+    def _next(self) -> tuple[_Subscription, Envelope] | None:
         with self._lock:
             return self._queue.popleft() if self._queue else None
 
-    def _deliver(self, envelope: Envelope) -> None:
-        sub = next(s for s in self._subscriptions if s.name == envelope.subscription)
+    def _deliver(self, sub: _Subscription, envelope: Envelope) -> None:
         try:
             sub.deliver(envelope.data, envelope.attributes)
         except KlairError as exc:
@@ -119,14 +118,19 @@ class InProcessBus:
                 return
             if envelope.attempt < self._max_attempts:
                 with self._lock:
-                    self._queue.append(replace(envelope, attempt=envelope.attempt + 1))
+                    self._queue.append((sub, replace(envelope, attempt=envelope.attempt + 1)))
                 return
             self._dead_letter(envelope, exc)
 
     def _dead_letter(self, envelope: Envelope, exc: KlairError) -> None:
         kind = envelope.attributes.get("type")
-        log.error("%s gave up on %s after %d attempts: %s",
-                  envelope.subscription, kind, envelope.attempt, exc.message)
+        log.error(
+            "%s gave up on %s after %d attempts: %s",
+            envelope.subscription,
+            kind,
+            envelope.attempt,
+            exc.message,
+        )
         if kind == DeadLettered.type_name():
             return  # never dead-letter a dead letter: that would loop forever
         job_id = envelope.attributes.get("job_id")
@@ -155,8 +159,3 @@ class InProcessTaskQueue:
             self._names.add((queue, name))
         self._bus.publish(message)
         return True
-
-
-def job_of(message: Message) -> JobId | None:
-    """The job a message belongs to, if any (for progress reporting)."""
-    return message.job_id if isinstance(message, JobMessage) else None

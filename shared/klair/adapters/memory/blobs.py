@@ -28,7 +28,7 @@ class MemoryBlobs:
     expiry, content type, size limit) so tests can check what a handler asked for.
     """
 
-    def __init__(self, on_finalize: Callable[[ObjectFinalized], None] | None = None) -> None:
+    def __init__(self, on_finalize: Callable[[ObjectFinalized], object] | None = None) -> None:
         self._objects: dict[str, _Object] = {}
         self._on_finalize = on_finalize
         self._lock = threading.Lock()
@@ -72,8 +72,9 @@ class MemoryBlobs:
         self._put(dst, found.data, found.content_type)
 
     def delete_prefix(self, prefix: str) -> int:
+        check_prefix(prefix)
         with self._lock:
-            doomed = [name for name in self._objects if name.startswith(check_prefix(prefix))]
+            doomed = [name for name in self._objects if name.startswith(prefix)]
             for name in doomed:
                 del self._objects[name]
         return len(doomed)

@@ -1,0 +1,238 @@
+"""Cloud Storage blobs: the media bucket through google-cloud-storage, with V4 signed URLs."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+import google.auth
+import google.auth.exceptions
+import google.cloud.storage as storage
+import requests
+from google.api_core import exceptions as gexc
+from google.auth.credentials import Credentials
+from google.auth.transport.requests import Request
+from google.oauth2 import service_account
+
+from klair.adapters.local.blobs import check_name, check_prefix, guess_type
+from klair.config import Settings
+from klair.domain.errors import InvalidInput, KlairError, NotFound, Transient
+
+SIZE_RANGE_HEADER = "x-goog-content-length-range"
+MAX_SIGNED_MINUTES = 7 * 24 * 60  # the V4 limit
+_SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
+
+
+class UrlSigner(Protocol):
+    """What `generate_signed_url` needs to sign: key-file credentials, or IAM signBlob."""
+
+    def signing_kwargs(self) -> Mapping[str, object]: ...
+
+
+class KeyFileSigner:
+    """Signs locally with a service-account key file (the emulator stack's throwaway key)."""
+
+    def __init__(self, key_file: Path) -> None:
+        self._key_file = key_file
+
+    @cached_property
+    def _credentials(self) -> service_account.Credentials:
+        # google-auth leaves this constructor unannotated.
+        loaded: service_account.Credentials = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
+            str(self._key_file)
+        )
+        return loaded
+
+    def signing_kwargs(self) -> Mapping[str, object]:
+        return {"credentials": self._credentials}
+
+
+def _default_credentials() -> Credentials:
+    credentials, _ = google.auth.default(scopes=_SCOPES)
+    return credentials
+
+
+class IamSigner:
+    """Signs through IAM signBlob as `email` (default: the runtime's service account).
+
+    No key exists anywhere: the access token of the default credentials authorises the
+    signBlob call, so the runtime account needs `iam.serviceAccountTokenCreator` on the
+    signing account (itself, usually).
+    """
+
+    def __init__(
+        self,
+        email: str | None = None,
+        credentials_factory: Callable[[], Credentials] = _default_credentials,
+    ) -> None:
+        self._email = email
+        self._factory = credentials_factory
+        self._credentials: Credentials | None = None
+        self._lock = threading.Lock()
+
+    def signing_kwargs(self) -> Mapping[str, object]:
+        with self._lock:
+            if self._credentials is None:
+                self._credentials = self._factory()
+            credentials = self._credentials
+            if not credentials.valid:
+                credentials.refresh(Request())  # type: ignore[no-untyped-call]
+        email = self._email or getattr(credentials, "service_account_email", None)
+        if not isinstance(email, str) or email in ("", "default"):
+            raise KlairError("no service account to sign URLs as: set KLAIR_SIGNER_EMAIL")
+        return {"service_account_email": email, "access_token": credentials.token}
+
+
+def signer_for(settings: Settings) -> UrlSigner:
+    """The key file when one is configured (emulator stack), else IAM signBlob."""
+    if settings.signing_key_file is not None:
+        return KeyFileSigner(settings.signing_key_file)
+    return IamSigner(settings.signer_email)
+
+
+@contextmanager
+def _storage_errors(name: str) -> Iterator[None]:
+    """Translate the client's errors into Klair's tree (missing → NotFound, flaky → Transient)."""
+    try:
+        yield
+    except gexc.NotFound as exc:
+        raise NotFound(f"no object {name}", name=name) from exc
+    except (
+        gexc.TooManyRequests,
+        gexc.ServerError,
+        requests.ConnectionError,
+        requests.Timeout,
+        google.auth.exceptions.TransportError,  # token refresh or IAM signBlob failed
+    ) as exc:
+        raise Transient(f"storage unavailable: {exc}", name=name) from exc
+
+
+class GcsBlobs:
+    """The media bucket on Cloud Storage (or fake-gcs-server when STORAGE_EMULATOR_HOST is set).
+
+    The client is created on first use. Signed URLs point at the emulator when
+    STORAGE_EMULATOR_HOST is set (or `api_endpoint` is given), else at storage.googleapis.com.
+    """
+
+    def __init__(
+        self,
+        bucket: str,
+        client_factory: Callable[[], storage.Client],
+        signer: UrlSigner | None = None,
+        api_endpoint: str | None = None,
+    ) -> None:
+        self._bucket_name = bucket
+        self._client_factory = client_factory
+        self._signer: UrlSigner = signer if signer is not None else IamSigner()
+        self._api_endpoint = api_endpoint
+
+    @cached_property
+    def _client(self) -> storage.Client:
+        return self._client_factory()
+
+    @cached_property
+    def _bucket(self) -> storage.Bucket:
+        return self._client.bucket(self._bucket_name)
+
+    def ensure_bucket(self) -> None:
+        """Create the bucket if it does not exist (local stack and tests)."""
+        try:
+            self._client.create_bucket(self._bucket_name)
+        except gexc.Conflict:
+            return
+
+    def put_file(self, name: str, path: Path, content_type: str | None = None) -> None:
+        blob = self._blob(name)
+        with _storage_errors(name):
+            blob.upload_from_filename(str(path), content_type=guess_type(name, content_type))
+
+    def put_bytes(self, name: str, data: bytes, content_type: str | None = None) -> None:
+        blob = self._blob(name)
+        with _storage_errors(name):
+            blob.upload_from_string(data, content_type=guess_type(name, content_type))
+
+    def download(self, name: str, path: Path) -> None:
+        blob = self._blob(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _storage_errors(name):
+            blob.download_to_filename(str(path))
+
+    def read_bytes(self, name: str) -> bytes:
+        blob = self._blob(name)
+        with _storage_errors(name):
+            return bytes(blob.download_as_bytes())
+
+    def exists(self, name: str) -> bool:
+        blob = self._blob(name)
+        with _storage_errors(name):
+            return bool(blob.exists())
+
+    def copy(self, src: str, dst: str) -> None:
+        """Server-side copy; `rewrite` is repeated until done (large objects take several)."""
+        source, target = self._blob(src), self._blob(dst)
+        with _storage_errors(src):
+            token, _, _ = target.rewrite(source)
+            while token is not None:
+                token, _, _ = target.rewrite(source, token=token)
+
+    def delete_prefix(self, prefix: str) -> int:
+        count = 0
+        for name in self.list(prefix):
+            try:
+                self._bucket.blob(name).delete()
+            except gexc.NotFound:  # deleted concurrently: not ours to count
+                continue
+            count += 1
+        return count
+
+    def uri(self, name: str) -> str:
+        return f"gs://{self._bucket_name}/{check_name(name)}"
+
+    def signed_url(
+        self,
+        name: str,
+        method: str = "GET",
+        minutes: int = 60,
+        content_type: str | None = None,
+        max_bytes: int | None = None,
+    ) -> str:
+        """A V4 signed URL for GET, or for a single-request PUT upload.
+
+        For PUT, `Content-Type` (when `content_type` is given) and, when `max_bytes` is
+        given, `x-goog-content-length-range: 0,{max_bytes}` are signed headers: the client
+        must send both exactly, or GCS answers 403; GCS then refuses a larger body.
+        """
+        method = method.upper()
+        if method not in ("GET", "PUT"):
+            raise InvalidInput("signed URLs are for GET or PUT", method=method)
+        if not 1 <= minutes <= MAX_SIGNED_MINUTES:
+            raise InvalidInput("signed URLs last 1 minute to 7 days", minutes=minutes)
+        headers = {}
+        if method == "PUT" and max_bytes is not None:
+            headers[SIZE_RANGE_HEADER] = f"0,{max_bytes}"
+        blob = self._blob(name)
+        with _storage_errors(name):
+            url = blob.generate_signed_url(
+                version="v4",
+                expiration=timedelta(minutes=minutes),
+                method=method,
+                content_type=content_type if method == "PUT" else None,
+                headers=headers or None,
+                api_access_endpoint=self._api_endpoint or os.environ.get("STORAGE_EMULATOR_HOST"),
+                **self._signer.signing_kwargs(),
+            )
+        return str(url)
+
+    def list(self, prefix: str) -> list[str]:
+        with _storage_errors(prefix):
+            blobs = self._client.list_blobs(self._bucket_name, prefix=check_prefix(prefix) or None)
+            return sorted(str(blob.name) for blob in blobs)
+
+    def _blob(self, name: str) -> storage.Blob:
+        return self._bucket.blob(check_name(name))

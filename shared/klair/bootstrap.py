@@ -1,0 +1,82 @@
+"""Wires adapters to ports for a mode: cloud, emulator (the local stack) or embedded."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from klair.config import Mode, Settings
+from klair.handlers.deps import Deps
+from klair.ports import Analyzer, ClipRenderer, Downloader, MediaProbe, Transcoder
+
+if TYPE_CHECKING:
+    from google.cloud import storage
+
+MediaAdapters = tuple[MediaProbe, Downloader, Transcoder, Analyzer, ClipRenderer]
+
+
+def media_adapters(settings: Settings) -> MediaAdapters:
+    """ffmpeg, yt-dlp and the offline analyzer: the same in every mode."""
+    from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
+    from klair.adapters.ffmpeg_render import FfmpegClipRenderer
+    from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
+    from klair.adapters.signals_analyzer import SignalsAnalyzer
+    from klair.adapters.ytdlp_downloader import YtDlpDownloader
+
+    return (
+        FfprobeMediaProbe(),
+        YtDlpDownloader(allowed_hosts=settings.ssrf_allowed_hosts),
+        FfmpegTranscoder(proxy_height=settings.proxy_height),
+        SignalsAnalyzer(),
+        FfmpegClipRenderer(),
+    )
+
+
+def bootstrap(settings: Settings) -> Deps:
+    """Deps for a deployed function (cloud) or one started by `klair dev` (emulator).
+
+    Clients are created lazily by the adapters, so building Deps does no network I/O.
+    """
+    if settings.mode is Mode.EMBEDDED:
+        raise ValueError("the embedded mode is wired by klair.embedded, per run")
+    from google.cloud import firestore, pubsub_v1
+
+    from klair.adapters.clock import SystemClock
+    from klair.adapters.cloud_tasks import CloudTasksQueue
+    from klair.adapters.firestore_store import FirestoreJobStore
+    from klair.adapters.firestore_usage import FirestoreUsageLedger
+    from klair.adapters.gcs_blobs import GcsBlobs, signer_for
+    from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
+    from klair.adapters.pubsub_bus import PubSubBus
+    from klair.ports import TaskQueue
+
+    db = firestore.Client(project=settings.project, database=settings.firestore_database)
+    tasks: TaskQueue
+    if settings.mode is Mode.EMULATOR:
+        tasks = DispatcherTaskQueue(settings.dispatcher_url)
+    elif settings.tasks_service_account:
+        tasks = CloudTasksQueue(settings.project, settings.region,
+                                settings.tasks_service_account)
+    else:
+        raise ValueError("KLAIR_TASKS_SERVICE_ACCOUNT is required in cloud mode (OIDC tokens)")
+    probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
+    return Deps(
+        settings=settings,
+        store=FirestoreJobStore(db),
+        usage=FirestoreUsageLedger(db),
+        blobs=GcsBlobs(settings.bucket, lambda: _storage_client(settings),
+                       signer=signer_for(settings)),
+        bus=PubSubBus(settings.project, pubsub_v1.PublisherClient),
+        tasks=tasks,
+        clock=SystemClock(),
+        probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
+        renderer=renderer,
+    )
+
+
+def _storage_client(settings: Settings) -> "storage.Client":
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage
+
+    if settings.mode is Mode.EMULATOR:  # fake-gcs-server takes no credentials
+        return storage.Client(project=settings.project, credentials=AnonymousCredentials())
+    return storage.Client(project=settings.project)

@@ -1,0 +1,203 @@
+"""The route table of an HTTPS function: match, authenticate, validate, call, answer in JSON."""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import structlog
+from pydantic import BaseModel
+from pydantic_core import to_json
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from klair.domain.errors import KlairError, MethodNotAllowed, NotFound, Unauthorized
+from klair.domain.ids import UserId
+from klair.http.call import DEFAULT_MAX_BODY_BYTES, Call, Reply
+from klair.logs import bind_trace
+
+log = structlog.get_logger(__name__)
+
+Result = BaseModel | Mapping[str, Any] | list[Any] | Reply | Response | None
+Handler = Callable[[Call], Result]
+METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+class Verifier(Protocol):
+    def verify(self, request: Request) -> UserId:
+        """The authenticated user id; raises `Unauthorized` (or `Transient`)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Route:
+    """One registered operation; the OpenAPI document is generated from these."""
+
+    method: str
+    path: str
+    handler: Handler
+    auth: bool
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    summary: str
+    tags: tuple[str, ...]
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def description(self) -> str:
+        return inspect.getdoc(self.handler) or ""
+
+
+def json_response(
+    body: object, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Serialise pydantic models, dicts and lists as JSON; None gives an empty body (204)."""
+    data = b"" if body is None else to_json(body, fallback=str)
+    response = Response(data, status=status, mimetype="application/json" if data else None)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.update(dict(headers or {}))
+    return response
+
+
+def error_response(error: KlairError) -> Response:
+    """`{"error": {...}}` with the error's status and the headers its kind calls for."""
+    headers: dict[str, str] = {}
+    retry_after = error.details.get("retry_after")
+    if retry_after is not None and error.status in (429, 503):
+        headers["Retry-After"] = str(max(1, math.ceil(float(retry_after))))
+    allowed = error.details.get("allowed")
+    if isinstance(error, MethodNotAllowed) and allowed:
+        headers["Allow"] = ", ".join(allowed)
+    if isinstance(error, Unauthorized):
+        challenge = "" if error.code == "missing_token" else ', error="invalid_token"'
+        headers["WWW-Authenticate"] = f'Bearer realm="klair"{challenge}'
+    return json_response({"error": error.to_dict()}, error.status, headers)
+
+
+class Router:
+    """Routes requests to handlers; every outcome, including failures, is a JSON response."""
+
+    def __init__(
+        self,
+        verifier: Verifier | None = None,
+        *,
+        project: str | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        self.verifier = verifier
+        self.project = project
+        self.max_body_bytes = max_body_bytes
+        self._map = Map(strict_slashes=False, merge_slashes=False, redirect_defaults=False)
+        self._routes: dict[str, Route] = {}
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        return tuple(self._routes.values())
+
+    def add(
+        self,
+        method: str,
+        path: str,
+        handler: Handler,
+        *,
+        auth: bool = True,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+        summary: str = "",
+        tags: tuple[str, ...] = (),
+        name: str | None = None,
+    ) -> Route:
+        """Register `handler` for `method path` (werkzeug rule syntax: `/jobs/<job_id>`).
+
+        `body` and `query` are validated before the handler runs (400 on mismatch);
+        `response` and `status` document and set the success answer.
+        """
+        route = Route(
+            method.upper(), path, handler, auth, body, query, response, status, summary, tags,
+            name or str(getattr(handler, "__name__", "handler")),
+        )  # fmt: skip
+        self._check(route)
+        self._map.add(Rule(path, methods=[route.method], endpoint=route.key))
+        self._routes[route.key] = route
+        return route
+
+    def _check(self, route: Route) -> None:
+        if route.method not in METHODS:
+            raise ValueError(f"unsupported method {route.method!r}")
+        if route.auth and self.verifier is None:
+            raise ValueError(f"{route.key} needs auth but the router has no verifier")
+        if route.key in self._routes:
+            raise ValueError(f"{route.key} is already registered")
+        if any(other.name == route.name for other in self._routes.values()):
+            raise ValueError(f"operation name {route.name!r} is taken: pass name=...")
+
+    def dispatch(self, request: Request) -> Response:
+        """Answer one request; log context bound here never leaks into the next request."""
+        return contextvars.copy_context().run(self._dispatch, request)
+
+    __call__ = dispatch
+
+    def _dispatch(self, request: Request) -> Response:
+        header = request.headers.get("X-Cloud-Trace-Context") or request.headers.get("traceparent")
+        trace_id = bind_trace(header, self.project)
+        try:
+            route, params = self._match(request)
+            call = self._prepare(route, params, request, trace_id)
+            return self._respond(route, route.handler(call))
+        except KlairError as e:
+            if e.status >= 500:
+                log.warning("request failed", code=e.code, status=e.status, path=request.path)
+            return error_response(e)
+        except Exception:
+            log.exception("unhandled error", method=request.method, path=request.path)
+            return error_response(KlairError("internal error"))
+
+    def _match(self, request: Request) -> tuple[Route, dict[str, str]]:
+        adapter = self._map.bind_to_environ(request.environ)
+        try:
+            key, params = adapter.match(request.path, method=request.method)
+        except WerkzeugMethodNotAllowed as e:
+            allowed = sorted(e.valid_methods or ())
+            raise MethodNotAllowed(
+                f"{request.method} is not allowed on {request.path}", allowed=allowed
+            ) from None
+        except HTTPException:
+            raise NotFound(f"no route for {request.path}") from None
+        return self._routes[str(key)], {name: str(value) for name, value in params.items()}
+
+    def _prepare(
+        self, route: Route, params: dict[str, str], request: Request, trace_id: str | None
+    ) -> Call:
+        principal = None
+        if route.auth and self.verifier is not None:
+            principal = self.verifier.verify(request)
+            structlog.contextvars.bind_contextvars(user_id=principal)
+        call = Call(request, params, principal, trace_id, self.max_body_bytes)
+        if route.body is not None:
+            call.json(route.body)
+        if route.query is not None:
+            call.query(route.query)
+        return call
+
+    @staticmethod
+    def _respond(route: Route, result: Result) -> Response:
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, Reply):
+            return json_response(result.body, result.status, result.headers)
+        return json_response(result, route.status)
