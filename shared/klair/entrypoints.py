@@ -134,7 +134,7 @@ def api_router() -> Any:
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    return build_api(deps, ClerkVerifier.from_settings(settings))
+    return build_api(deps, ClerkVerifier.from_settings(settings), settings.project)
 
 
 def handle_api(request: Any) -> Any:

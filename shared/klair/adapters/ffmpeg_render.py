@@ -36,14 +36,15 @@ def _graph(aspect: str, duration: float, has_video: bool, has_audio: bool) -> st
     if has_audio:
         fade = min(FADE_SECONDS, duration / 4)
         chains.append(
-            f"[0:a:0]afade=t=in:d={fade:.3f},"
-            f"afade=t=out:st={duration - fade:.3f}:d={fade:.3f}[a]"
+            f"[0:a:0]afade=t=in:d={fade:.3f},afade=t=out:st={duration - fade:.3f}:d={fade:.3f}[a]"
         )
     return ";".join(chains)
 
 
-def _outputs(name: str, has_video: bool, has_audio: bool) -> list[str]:
-    args: list[str] = []
+def _outputs(name: str, duration: float, has_video: bool, has_audio: bool) -> list[str]:
+    # The output -t as well as the input one: a start between two frames would otherwise
+    # keep one frame too many.
+    args = ["-t", f"{duration:.3f}"]
     if has_video:
         args += ["-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23"]
     if has_audio:
@@ -80,7 +81,7 @@ class FfmpegClipRenderer:
             "ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
             "-ss", f"{clip.start:.3f}", "-t", f"{duration:.3f}", "-i", str(source.resolve()),
             "-filter_complex", _graph(self._aspect, duration, media.has_video, media.has_audio),
-            *_outputs(name, media.has_video, media.has_audio),
+            *_outputs(name, duration, media.has_video, media.has_audio),
         ]  # fmt: skip
         try:
             done = subprocess.run(

@@ -21,9 +21,10 @@ from klair.http.openapi import openapi_handler
 from klair.http.router import Router, Verifier
 
 
-def build_api(deps: Callable[[], Deps], verifier: Verifier) -> Router:
+def build_api(deps: Callable[[], Deps], verifier: Verifier, project: str | None = None
+              ) -> Router:
     """`deps` is a factory so the first request, not the import, builds the adapters."""
-    router = Router(verifier, project=None)
+    router = Router(verifier, project=project)
 
     def get_health(call: Call) -> Reply:
         """Each dependency's state; 503 when one is down."""
