@@ -38,7 +38,8 @@ def plan_chunks(duration: float, chunk_seconds: float, overlap: float) -> list[C
         starts.append(len(starts) * step)
     if len(starts) > 1 and duration - starts[-1] < MIN_TAIL_FRACTION * chunk_seconds:
         starts.pop()
-    ends = [start + chunk_seconds for start in starts[:-1]] + [duration]
+    # Each end is derived from the next start, so float rounding can never open a gap.
+    ends = [following + overlap for following in starts[1:]] + [duration]
     return [
         ChunkSpan(index=i, start=start, end=end)
         for i, (start, end) in enumerate(zip(starts, ends, strict=True))

@@ -20,8 +20,8 @@ AUDIO_WEIGHTS = {"energy": 0.55, "clarity": 0.45}
 # A clip starts this long before speech resumes after a pause and ends this long after it stops.
 LEAD_IN = 0.25
 TAIL = 0.35
-# Without pauses, one edge per bin of this many seconds, at the quietest moment in the bin.
-MINIMA_BIN = 2.0
+# Without pauses, edges sit at loudness minima at least this many seconds apart.
+MINIMA_RADIUS = 1.0
 # Candidates kept per chunk (non-overlapping, best first): enough for selection to choose from.
 MAX_CANDIDATES = 20
 # Loudness: each LU above the file's mean adds this many points to the level score.
@@ -60,14 +60,17 @@ def _pause_edges(signals: Signals, start: float, end: float) -> tuple[list[float
 
 
 def _minima_edges(signals: Signals, start: float, end: float) -> list[float]:
-    """The quietest moment of each bin: the best guess at a breath when nothing is silent."""
+    """Local loudness minima (a breath, a beat between words) when nothing is silent enough;
+    a regular grid when the loudness is flat."""
     edges: list[float] = []
-    bin_start = start
-    while bin_start < end:
-        bin_end = min(end, bin_start + MINIMA_BIN)
-        quietest = signals.quietest_between(bin_start, bin_end)
-        edges.append(bin_start if quietest is None else quietest[0])
-        bin_start = bin_end
+    for t, value in signals.points_between(start, end):
+        around = signals.loudness_between(t - MINIMA_RADIUS, t + MINIMA_RADIUS)
+        is_minimum = value <= min(around) and value < max(around)
+        if is_minimum and (not edges or t - edges[-1] >= MINIMA_RADIUS):
+            edges.append(t)
+    if len(edges) < 2:
+        count = int((end - start) / MINIMA_RADIUS) + 1
+        edges = [start + i * MINIMA_RADIUS for i in range(count) if start + i * MINIMA_RADIUS < end]
     return edges
 
 

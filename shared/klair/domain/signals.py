@@ -95,6 +95,11 @@ class Signals(BaseModel):
     def _index_range(self, a: float, b: float) -> tuple[int, int]:
         return bisect_left(self._times, a), bisect_left(self._times, b)
 
+    def points_between(self, a: float, b: float) -> list[tuple[float, float]]:
+        """(time, loudness) samples in [a, b)."""
+        lo, hi = self._index_range(a, b)
+        return self.loudness[lo:hi]
+
     def loudness_between(self, a: float, b: float) -> list[float]:
         """Momentary loudness values sampled in [a, b)."""
         lo, hi = self._index_range(a, b)

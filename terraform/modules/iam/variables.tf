@@ -58,6 +58,6 @@ variable "source_bucket" {
 
 variable "build_project_roles" {
   type        = list(string)
-  description = "Project roles of the build account: write build logs and push images."
-  default     = ["roles/logging.logWriter", "roles/artifactregistry.createOnPushWriter"]
+  description = "Project roles of the build account: Cloud Run Builder (build logs, image push, source reads) is the documented minimum for function builds."
+  default     = ["roles/run.builder"]
 }

@@ -1,0 +1,230 @@
+"""JobStore on Firestore: `jobs/{id}` with chunk and clip subcollections, `claims/{key}` markers.
+
+Every read-modify-write is an optimistic compare-and-set: read the documents, then commit
+one atomic batch whose writes carry preconditions (the job's `update_time` unchanged, a
+marker document not yet existing); a conflict re-reads and retries. This is what a
+transaction guarantees, without the emulator's pessimistic locks, under which two
+contending transactions wait for each other until a 2 s lock timeout on every collision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_document import DocumentSnapshot
+from google.cloud.firestore_v1.document import DocumentReference
+
+from klair.adapters.clock import SystemClock
+from klair.adapters.memory.store import apply_fields, missing
+from klair.domain.clip import Candidate, Clip
+from klair.domain.errors import Conflict, NotFound, Transient
+from klair.domain.ids import ClipId, JobId
+from klair.domain.job import Job
+from klair.domain.status import JobStatus, check_transition
+from klair.ports import Clock
+
+T = TypeVar("T")
+ClientSource = firestore.Client | Callable[[], firestore.Client]
+Snapshot = DocumentSnapshot[DocumentReference]
+CLAIM_TTL = timedelta(days=7)
+_CONFLICTS = (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.Aborted)
+_MAX_DOC_ID_BYTES = 1500
+
+
+class LazyClient:
+    """A Firestore client made on first use, so importing or wiring costs no network."""
+
+    def __init__(self, source: ClientSource) -> None:
+        self._source = source
+        self._client: firestore.Client | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> firestore.Client:
+        with self._lock:
+            if self._client is None:
+                source = self._source
+                self._client = source if isinstance(source, firestore.Client) else source()
+            return self._client
+
+    def unchanged_since(self, snap: Snapshot) -> Any:
+        """Write option: fail the write if the document changed after `snap` was read."""
+        return self().write_option(last_update_time=snap.update_time)
+
+
+def retry_conflicts(attempt: Callable[[], T], attempts: int = 60) -> T:
+    """Run a read-then-conditional-write `attempt` until its preconditions hold."""
+    for n in range(attempts):
+        try:
+            return attempt()
+        except _CONFLICTS:
+            # Jittered backoff spreads contending writers apart; not cryptographic.
+            time.sleep(random.uniform(0, min(0.2, 0.002 * 2**n)))  # noqa: S311
+    raise Transient("too much write contention on one document; try again")
+
+
+def job_data(job: Job) -> dict[str, Any]:
+    """The stored form: JSON-safe values, but datetimes kept so Firestore stores timestamps."""
+    data = job.model_dump(mode="json")
+    data["created_at"] = job.created_at
+    data["updated_at"] = job.updated_at
+    return data
+
+
+def job_from(snap: Snapshot, job_id: JobId) -> Job:
+    data = snap.to_dict() if snap.exists else None
+    if data is None:
+        raise missing(job_id)
+    return Job.model_validate(data)
+
+
+def claim_doc_id(key: str) -> str:
+    """Keys may hold '/' (object names); such keys, and other invalid ids, are hashed."""
+    reserved = key in {"", ".", ".."} or (key.startswith("__") and key.endswith("__"))
+    if "/" in key or reserved or len(key.encode()) > _MAX_DOC_ID_BYTES:
+        return "sha256-" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
+class FirestoreJobStore:
+    """The JobStore port on Firestore (native mode)."""
+
+    def __init__(self, client: ClientSource, clock: Clock | None = None) -> None:
+        self._client = LazyClient(client)
+        self._clock: Clock = clock or SystemClock()
+
+    def _job_ref(self, job_id: JobId) -> DocumentReference:
+        return self._client().collection("jobs").document(job_id)
+
+    def create(self, job: Job) -> None:
+        try:
+            self._job_ref(job.id).create(job_data(job))
+        except gexc.AlreadyExists as exc:
+            raise Conflict(f"job {job.id} already exists", job_id=job.id) from exc
+
+    def get(self, job_id: JobId) -> Job:
+        return job_from(self._job_ref(job_id).get(), job_id)
+
+    def transition(
+        self, job_id: JobId, from_: Iterable[JobStatus], to: JobStatus, **fields: Any
+    ) -> Job | None:
+        allowed = frozenset(from_)
+        ref = self._job_ref(job_id)
+
+        def attempt() -> Job | None:
+            snap = ref.get()
+            job = job_from(snap, job_id)
+            if job.status not in allowed:
+                return None
+            check_transition(job.status, to)
+            new = apply_fields(job, fields, self._clock.now(), status=to)
+            ref.update(job_data(new), option=self._client.unchanged_since(snap))
+            return new
+
+        return retry_conflicts(attempt)
+
+    def update(self, job_id: JobId, **fields: Any) -> Job:
+        ref = self._job_ref(job_id)
+
+        def attempt() -> Job:
+            snap = ref.get()
+            new = apply_fields(job_from(snap, job_id), fields, self._clock.now())
+            ref.update(job_data(new), option=self._client.unchanged_since(snap))
+            return new
+
+        return retry_conflicts(attempt)
+
+    def claim(self, key: str) -> bool:
+        now = self._clock.now()
+        marker = {"key": key, "created_at": now, "expires_at": now + CLAIM_TTL}
+        try:
+            self._client().collection("claims").document(claim_doc_id(key)).create(marker)
+        except gexc.AlreadyExists:
+            return False
+        return True
+
+    def record_chunk(
+        self, job_id: JobId, index: int, candidates: list[Candidate]
+    ) -> tuple[int, int] | None:
+        ref = self._job_ref(job_id)
+        marker = ref.collection("chunks").document(str(index))
+        payload = {"index": index, "candidates": [c.model_dump(mode="json") for c in candidates]}
+        return retry_conflicts(
+            lambda: self._count_once(ref, job_id, marker, payload, "chunks_done", "chunks_total")
+        )
+
+    def chunk_candidates(self, job_id: JobId) -> list[Candidate]:
+        chunks = [d.to_dict() or {} for d in self._job_ref(job_id).collection("chunks").stream()]
+        chunks.sort(key=lambda chunk: int(chunk["index"]))
+        return [Candidate.model_validate(c) for chunk in chunks for c in chunk["candidates"]]
+
+    def put_clips(self, job_id: JobId, clips: list[Clip]) -> None:
+        client = self._client()
+        clips_ref = self._job_ref(job_id).collection("clips")
+        # Exports already recorded survive a redelivered selection.
+        recorded = {d.id: (d.to_dict() or {}).get("exports", {}) for d in clips_ref.stream()}
+        batch = client.batch()
+        for clip in clips:
+            data = clip.model_dump(mode="json")
+            data["exports"] = {**recorded.get(clip.id, {}), **clip.exports}
+            batch.set(clips_ref.document(clip.id), data)
+        batch.commit()
+
+    def clips(self, job_id: JobId) -> list[Clip]:
+        docs = self._job_ref(job_id).collection("clips").stream()
+        return sorted((Clip.model_validate(d.to_dict()) for d in docs), key=lambda c: c.rank)
+
+    def record_export(
+        self, job_id: JobId, clip_id: ClipId, exports: Mapping[str, str]
+    ) -> tuple[int, int] | None:
+        ref = self._job_ref(job_id)
+        clip_ref = ref.collection("clips").document(clip_id)
+        if not clip_ref.get().exists:
+            raise NotFound(f"clip {clip_id} of job {job_id} not found", job_id=job_id)
+        marker = ref.collection("exports").document(clip_id)
+        payload = {"clip_id": clip_id, "exports": dict(exports)}
+        also = (clip_ref, {"exports": dict(exports)})
+        return retry_conflicts(
+            lambda: self._count_once(
+                ref, job_id, marker, payload, "clips_exported", "clips_total", also
+            )
+        )
+
+    def delete_job(self, job_id: JobId) -> None:
+        """Delete the job document and everything under it (idempotent; claims stay)."""
+        client = self._client()
+        client.recursive_delete(self._job_ref(job_id))
+
+    def _count_once(
+        self,
+        ref: DocumentReference,
+        job_id: JobId,
+        marker: DocumentReference,
+        payload: dict[str, Any],
+        done_field: str,
+        total_field: str,
+        also: tuple[DocumentReference, dict[str, Any]] | None = None,
+    ) -> tuple[int, int] | None:
+        """Create `marker` and bump the job's `done_field` in one batch, unless marked."""
+        snap = ref.get()
+        job = job_from(snap, job_id)
+        if marker.get().exists:
+            return None
+        done = int(getattr(job, done_field)) + 1
+        now = self._clock.now()
+        batch = self._client().batch()
+        batch.create(marker, {**payload, "recorded_at": now})
+        batch.update(
+            ref, {done_field: done, "updated_at": now}, option=self._client.unchanged_since(snap)
+        )
+        if also is not None:
+            batch.update(*also)
+        batch.commit()
+        return done, int(getattr(job, total_field))

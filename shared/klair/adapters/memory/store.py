@@ -1,0 +1,168 @@
+"""In-memory JobStore: thread-safe, copies in and out, same semantics as the Firestore one."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from klair.adapters.clock import SystemClock
+from klair.domain.clip import Candidate, Clip
+from klair.domain.errors import Conflict, InvalidInput, NotFound
+from klair.domain.ids import ClipId, JobId
+from klair.domain.job import Job
+from klair.domain.status import JobStatus, check_transition
+from klair.ports import Clock
+
+# Fields only `create` (id) or `transition` (status) may set.
+_FIXED_FIELDS = frozenset({"id", "status"})
+
+
+def apply_fields(
+    job: Job, fields: Mapping[str, Any], now: datetime, status: JobStatus | None = None
+) -> Job:
+    """The job with `fields` validated and written and `updated_at` stamped.
+
+    Shared by every JobStore so they refuse the same input: unknown or fixed fields and
+    values the Job model rejects raise `InvalidInput`.
+    """
+    unknown = sorted(set(fields) - set(Job.model_fields))
+    if unknown:
+        raise InvalidInput(f"unknown job fields: {', '.join(unknown)}", fields=unknown)
+    fixed = sorted(set(fields) & _FIXED_FIELDS)
+    if fixed:
+        raise InvalidInput(f"job fields that cannot be updated: {', '.join(fixed)}", fields=fixed)
+    data = {**job.model_dump(), "updated_at": now, **fields}
+    if status is not None:
+        data["status"] = status
+    try:
+        return Job.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
+        ]
+        raise InvalidInput("invalid job fields", errors=errors) from exc
+
+
+def missing(job_id: JobId) -> NotFound:
+    return NotFound(f"job {job_id} not found", job_id=job_id)
+
+
+@dataclass
+class _Record:
+    job: Job
+    chunks: dict[int, list[Candidate]] = field(default_factory=dict)
+    clips: dict[ClipId, Clip] = field(default_factory=dict)
+    exported: set[ClipId] = field(default_factory=set)
+
+
+class MemoryJobStore:
+    """Jobs kept in a dict behind one lock; nothing a caller holds aliases stored state."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock: Clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._records: dict[JobId, _Record] = {}
+        self._claims: set[str] = set()
+
+    def _record(self, job_id: JobId) -> _Record:
+        record = self._records.get(job_id)
+        if record is None:
+            raise missing(job_id)
+        return record
+
+    def create(self, job: Job) -> None:
+        with self._lock:
+            if job.id in self._records:
+                raise Conflict(f"job {job.id} already exists", job_id=job.id)
+            self._records[job.id] = _Record(job=job.model_copy(deep=True))
+
+    def get(self, job_id: JobId) -> Job:
+        with self._lock:
+            return self._record(job_id).job.model_copy(deep=True)
+
+    def transition(
+        self, job_id: JobId, from_: Iterable[JobStatus], to: JobStatus, **fields: Any
+    ) -> Job | None:
+        allowed = frozenset(from_)
+        with self._lock:
+            record = self._record(job_id)
+            if record.job.status not in allowed:
+                return None
+            check_transition(record.job.status, to)
+            record.job = apply_fields(record.job, fields, self._clock.now(), status=to)
+            return record.job.model_copy(deep=True)
+
+    def update(self, job_id: JobId, **fields: Any) -> Job:
+        with self._lock:
+            record = self._record(job_id)
+            record.job = apply_fields(record.job, fields, self._clock.now())
+            return record.job.model_copy(deep=True)
+
+    def claim(self, key: str) -> bool:
+        with self._lock:
+            if key in self._claims:
+                return False
+            self._claims.add(key)
+            return True
+
+    def record_chunk(
+        self, job_id: JobId, index: int, candidates: list[Candidate]
+    ) -> tuple[int, int] | None:
+        with self._lock:
+            record = self._record(job_id)
+            if index in record.chunks:
+                return None
+            record.chunks[index] = [c.model_copy(deep=True) for c in candidates]
+            job = record.job
+            record.job = job.model_copy(
+                update={"chunks_done": job.chunks_done + 1, "updated_at": self._clock.now()}
+            )
+            return record.job.chunks_done, record.job.chunks_total
+
+    def chunk_candidates(self, job_id: JobId) -> list[Candidate]:
+        with self._lock:
+            chunks = self._records[job_id].chunks if job_id in self._records else {}
+            return [c.model_copy(deep=True) for i in sorted(chunks) for c in chunks[i]]
+
+    def put_clips(self, job_id: JobId, clips: list[Clip]) -> None:
+        with self._lock:
+            record = self._record(job_id)
+            for clip in clips:
+                # Exports already recorded survive a redelivered selection.
+                old = record.clips.get(clip.id)
+                exports = {**(old.exports if old else {}), **clip.exports}
+                record.clips[clip.id] = clip.model_copy(update={"exports": exports}, deep=True)
+
+    def clips(self, job_id: JobId) -> list[Clip]:
+        with self._lock:
+            record = self._records.get(job_id)
+            found = record.clips.values() if record else []
+            return [c.model_copy(deep=True) for c in sorted(found, key=lambda c: c.rank)]
+
+    def record_export(
+        self, job_id: JobId, clip_id: ClipId, exports: Mapping[str, str]
+    ) -> tuple[int, int] | None:
+        with self._lock:
+            record = self._record(job_id)
+            clip = record.clips.get(clip_id)
+            if clip is None:
+                raise NotFound(f"clip {clip_id} of job {job_id} not found", job_id=job_id)
+            if clip_id in record.exported:
+                return None
+            record.exported.add(clip_id)
+            record.clips[clip_id] = clip.model_copy(update={"exports": dict(exports)})
+            job = record.job
+            record.job = job.model_copy(
+                update={"clips_exported": job.clips_exported + 1, "updated_at": self._clock.now()}
+            )
+            return record.job.clips_exported, record.job.clips_total
+
+    def delete_job(self, job_id: JobId) -> None:
+        """Forget the job with its chunks and clips (idempotent; claims stay)."""
+        with self._lock:
+            self._records.pop(job_id, None)
