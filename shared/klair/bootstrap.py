@@ -24,7 +24,7 @@ def media_adapters(settings: Settings) -> MediaAdapters:
 
     return (
         FfprobeMediaProbe(),
-        YtDlpDownloader(allowed_hosts=settings.ssrf_allowed_hosts),
+        YtDlpDownloader(),
         FfmpegTranscoder(proxy_height=settings.proxy_height),
         SignalsAnalyzer(),
         FfmpegClipRenderer(),

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
+import structlog
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from klair.domain.errors import KlairError
 from klair.domain.job import Job, JobKind, JobOptions
 from klair.domain.progress import progress
 from klair.domain.status import JobStatus
@@ -21,6 +25,11 @@ app = typer.Typer(help="Klair: long videos in, short ranked clips out.", no_args
 console = Console(stderr=True)
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@app.callback()
+def main() -> None:
+    """Klair: long videos in, short ranked clips out."""
 
 
 def _length(value: str) -> tuple[float, float]:
@@ -52,6 +61,7 @@ def run(
     length: Annotated[str, typer.Option(help="Clip length range in seconds.")] = "15-60",
     audio: Annotated[bool, typer.Option(help="Audio job (no video needed).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print results JSON only.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step.")] = False,
 ) -> None:
     """Run the whole pipeline in this process on a file or URL; writes clips and results.json.
 
@@ -59,6 +69,7 @@ def run(
     """
     from klair.embedded import run_job
 
+    _quiet_logs(verbose)
     if (source is None) == (not sample):
         console.print("[red]give a file or URL, or --sample[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -79,7 +90,11 @@ def run(
         def hook(job: Job) -> None:
             bar.update(task, completed=progress(job), stage=job.status.value)
 
-        result = run_job(source, out, options, kind, hook)
+        try:
+            result = run_job(source, out, options, kind, hook)
+        except KlairError as error:  # refused before a job existed: bad input
+            console.print(f"[red]{error.code}: {error.message}[/red]")
+            raise typer.Exit(EXIT_BAD_INPUT) from error
     rows = json.loads(result.results_file.read_text())["clips"]
     if as_json:
         typer.echo(result.results_file.read_text())
@@ -91,6 +106,14 @@ def run(
         console.print(f"[red]failed: {error.code if error else '?'}: "
                       f"{error.message if error else ''}[/red]")
         raise typer.Exit(EXIT_JOB_FAILED)
+
+
+def _quiet_logs(verbose: bool) -> None:
+    """Logs go to stderr (stdout is for --json) and only warnings unless --verbose."""
+    level = logging.INFO if verbose else logging.WARNING
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(level),
+                        logger_factory=structlog.PrintLoggerFactory(sys.stderr))
+    logging.basicConfig(level=level, stream=sys.stderr)
 
 
 def _make_sample(out: Path) -> Path:
@@ -105,3 +128,7 @@ def _make_sample(out: Path) -> Path:
             make_sample_video(made)
             made.replace(path)
     return path
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,65 @@
+"""The README's first command: `klair run --sample` end to end, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
+
+pytestmark = [pytest.mark.e2e, pytest.mark.media]
+
+
+def _klair(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "klair.cli", *args],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+
+
+def test_run_sample_writes_ranked_clips_cut_from_the_source(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = _klair("run", "--sample", "--out", str(out), "--clips", "3", "--length", "10-30",
+                  "--json")
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout)
+    assert results == json.loads((out / "results.json").read_text())
+    assert results["job"]["status"] == "completed"
+    clips = results["clips"]
+    assert 1 <= len(clips) <= 3
+    assert [c["rank"] for c in clips] == list(range(1, len(clips) + 1))
+    probe = FfprobeMediaProbe()
+    source = probe.probe(out / "sample.mp4")
+    spans = sorted((c["start"], c["end"]) for c in clips)
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        assert end <= start, "clips overlap"
+    for clip in clips:
+        assert 10 - 0.5 <= clip["end"] - clip["start"] <= 30 + 0.5
+        assert 0 <= clip["start"] < clip["end"] <= source.duration + 0.05
+        assert clip["reason"]
+        assert 0 <= clip["score"] <= 100
+        media = probe.probe(out / clip["files"]["source"])
+        assert media.has_video and media.has_audio
+        assert abs(media.duration - (clip["end"] - clip["start"])) < 0.15
+        assert (out / clip["files"]["thumbnail"]).stat().st_size > 1000
+
+
+def test_run_reports_unreadable_media_as_a_failed_job(tmp_path: Path) -> None:
+    bogus = tmp_path / "not-a-video.mp4"
+    bogus.write_text("this is not media at all\n" * 50)
+    done = _klair("run", str(bogus), "--out", str(tmp_path / "out"), "--json")
+    assert done.returncode == 1
+    job = json.loads(done.stdout)["job"]
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "unsupported_media"
+    assert job["error"]["stage"] == "ingest"
+
+
+def test_run_refuses_a_missing_file_with_exit_code_2(tmp_path: Path) -> None:
+    done = _klair("run", str(tmp_path / "absent.mp4"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "no such file" in done.stderr

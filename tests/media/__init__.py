@@ -1,0 +1,1 @@
+"""Tests that run real ffmpeg on media the tests generate."""
