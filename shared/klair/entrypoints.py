@@ -140,3 +140,10 @@ def api_router() -> Any:
 def handle_api(request: Any) -> Any:
     """The `api` function: every `/api` route through the router."""
     return api_router().dispatch(request)
+
+
+def handle_sweep() -> dict[str, int]:
+    """The `sweeper` function, called by Cloud Scheduler (and `klair dev`'s timer)."""
+    from klair.handlers.sweep import sweep
+
+    return sweep(deps()).model_dump()

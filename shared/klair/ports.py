@@ -61,6 +61,12 @@ class JobStore(Protocol):
     ) -> tuple[int, int] | None:
         """Mark one clip exported and count it once; (exported, total) or None if already."""
 
+    def idle_jobs(self, updated_before: datetime, limit: int) -> list[Job]:
+        """Jobs not in a terminal status whose last write is older than `updated_before`."""
+
+    def delete_job(self, job_id: JobId) -> None:
+        """Forget the job with its chunks and clips (idempotent)."""
+
 
 class Usage(BaseModel):
     period: str

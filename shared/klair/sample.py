@@ -128,6 +128,28 @@ def _video_graph(durations: list[float], width: int, height: int, fps: int) -> s
     return ";".join(parts) + f";{joined}concat=n={len(durations)}:v=1:a=0[v]"
 
 
+def _mux_command(
+    ffmpeg: str, speech_wav: Path, path: Path, seconds: float, video_graph: str | None
+) -> list[str]:
+    """Speech over a faint pink-noise floor, plus the picture when there is one."""
+    graph = (
+        f"anoisesrc=r={ESPEAK_RATE}:a=0.003:c=pink:seed=7:d={seconds}[noise];"
+        "[0:a][noise]amix=inputs=2:duration=first:normalize=0,"
+        "aformat=sample_rates=44100:channel_layouts=stereo[a]"
+    )
+    maps = ["-map", "[a]"]
+    if video_graph is not None:
+        graph = video_graph + ";" + graph
+        maps = ["-map", "[v]", *maps, "-c:v", "libx264", "-preset", "veryfast", "-crf", "28"]
+    return [
+        ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+        "-i", str(speech_wav), "-filter_complex", graph, *maps,
+        "-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k", "-t", str(seconds),
+        "-fflags", "+bitexact", "-map_metadata", "-1", "-movflags", "+faststart",
+        str(path),
+    ]  # fmt: skip
+
+
 def make_sample_video(
     path: Path,
     seconds: float = 90.0,
@@ -139,33 +161,19 @@ def make_sample_video(
 ) -> Sample:
     """Write an H.264/AAC mp4 (or, with `video=False`, an AAC-only file) to `path`.
 
-    Speech is espeak-ng over a faint pink-noise floor, with pauses between sentences and
-    loud and quiet passages; the picture cycles through test patterns with hard cuts.
-    The same arguments always give the same bytes (with the same ffmpeg and espeak-ng).
+    Sentences of espeak-ng speech separated by pauses, with loud and quiet passages; the
+    picture cycles through test patterns with hard cuts. The same arguments always give the
+    same bytes (with the same ffmpeg and espeak-ng). Raises RuntimeError naming the missing
+    tool when ffmpeg or espeak-ng is not installed.
     """
     ffmpeg = _require("ffmpeg", "ffmpeg")
     durations = _shots(seconds)
-    cuts = [sum(durations[:i]) for i in range(1, len(durations))]
-    audio_graph = (
-        f"anoisesrc=r={ESPEAK_RATE}:a=0.003:c=pink:seed=7:d={seconds}[noise];"
-        "[0:a][noise]amix=inputs=2:duration=first:normalize=0,"
-        "aformat=sample_rates=44100:channel_layouts=stereo[a]"
-    )
+    cuts = [sum(durations[:i]) for i in range(1, len(durations))] if video else []
+    video_graph = _video_graph(durations, width, height, fps) if video else None
     with tempfile.TemporaryDirectory(prefix="klair-sample-") as tmp:
         speech_wav, speech, pauses = _speech_track(seconds, Path(tmp))
-        graph = audio_graph
-        maps = ["-map", "[a]"]
-        if video:
-            graph = _video_graph(durations, width, height, fps) + ";" + audio_graph
-            maps = ["-map", "[v]", *maps, "-c:v", "libx264", "-preset", "veryfast", "-crf", "28"]
-        command = [
-            ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-            "-i", str(speech_wav), "-filter_complex", graph, *maps,
-            "-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k", "-t", str(seconds),
-            "-fflags", "+bitexact", "-map_metadata", "-1", "-movflags", "+faststart",
-            str(path),
-        ]  # fmt: skip
+        command = _mux_command(ffmpeg, speech_wav, path, seconds, video_graph)
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"ffmpeg could not make the sample: {done.stderr.strip()[-2000:]}")
-    return Sample(path, seconds, speech, pauses, cuts if video else [], video)
+    return Sample(path, seconds, speech, pauses, cuts, video)

@@ -33,7 +33,7 @@ def ledger(request: pytest.FixtureRequest) -> Iterator[Ledger]:
     stack = request.getfixturevalue("firestore_emulator")
     client = firestore.Client(project=stack.project)
     yield FirestoreUsageLedger(client)
-    client.close()
+    client.close()  # type: ignore[no-untyped-call]  # untyped in google-cloud-firestore
 
 
 def job(n: int) -> JobId:

@@ -187,6 +187,28 @@ def test_render_cuts_the_clip_exactly_with_faststart(
     assert (thumbnail["codec_name"], thumbnail["width"], thumbnail["height"]) == ("mjpeg", 960, 540)
 
 
+def test_a_clip_from_mpeg_ts_starts_where_asked(sample: Sample, tmp_path: Path) -> None:
+    source = tmp_path / "talk.ts"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(sample.path), "-t", "15", "-c", "copy", str(source)],
+        check=True,
+    )
+    cut = sample.cuts[0]
+    clip = Clip(id="clip_01", rank=1, start=cut - 1.0, end=cut + 1.0, score=50)
+
+    out = FfmpegClipRenderer().render(source, clip, tmp_path / "clip")
+
+    detect = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-i", str(out["source"]), "-vf",
+         "select='gt(scene,0.3)',metadata=print:file=-", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    times = [
+        float(line.split("pts_time:")[1]) for line in detect.splitlines() if "pts_time" in line
+    ]
+    assert times == [pytest.approx(1.0, abs=0.05)]
+
+
 def test_render_crops_to_a_vertical_variant(sample: Sample, tmp_path: Path) -> None:
     clip = Clip(id="clip_02", rank=2, start=10.02, end=13.5, score=50)
 
@@ -220,10 +242,23 @@ def test_an_audio_only_source_transcodes_and_renders_as_audio(
     assert [s["codec_type"] for s in streams(out["source"])] == ["audio"]
 
 
+class MediaHandler(SimpleHTTPRequestHandler):
+    """Serves files; under /stream/ without Content-Length, like a live or chunked response."""
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(path.removeprefix("/stream"))
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if not (self.path.startswith("/stream/") and keyword == "Content-Length"):
+            super().send_header(keyword, value)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def media_server(sample: Sample) -> Iterator[str]:
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(sample.path.parent))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    handler = functools.partial(MediaHandler, directory=str(sample.path.parent))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.handle_error = lambda *args: None  # type: ignore[method-assign]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -254,12 +289,14 @@ def test_download_of_a_missing_video_is_permanent(media_server: str, tmp_path: P
     assert not caught.value.retryable
 
 
+@pytest.mark.parametrize("prefix", ["", "/stream"], ids=["sized", "unsized"])
 def test_download_over_the_size_limit_is_refused(
-    sample: Sample, media_server: str, tmp_path: Path
+    sample: Sample, media_server: str, tmp_path: Path, prefix: str
 ) -> None:
     with pytest.raises(SourceUnavailable) as caught:
         YtDlpDownloader(socket_timeout=5).download(
-            f"{media_server}/{sample.path.name}", tmp_path, max_bytes=1000
+            f"{media_server}{prefix}/{sample.path.name}", tmp_path, max_bytes=100_000
         )
 
     assert caught.value.code == "source_too_large"
+    assert list(tmp_path.iterdir()) == []

@@ -9,10 +9,14 @@ from pathlib import Path
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.domain.clip import Clip
 from klair.domain.errors import Transient, UnsupportedMedia
+from klair.domain.job import MediaInfo
 from klair.ports import MediaProbe
 
 # Longest audio fade at each end; short clips fade for a quarter of their length at most.
 FADE_SECONDS = 0.15
+# Containers without a usable index: ffmpeg's input seek can land on a keyframe after the
+# target (seen with MPEG-TS), so these are decoded from the start and trimmed instead.
+LINEAR_CONTAINERS = frozenset({"mpegts", "mpeg", "mpegvideo", "h264", "hevc", "aac", "mp3"})
 
 
 def _crop(aspect: str) -> str:
@@ -26,17 +30,30 @@ def _crop(aspect: str) -> str:
     return f"crop={w}:{h},"
 
 
-def _graph(aspect: str, duration: float, has_video: bool, has_audio: bool) -> str:
+def _input(source: Path, clip: Clip, media: MediaInfo) -> tuple[list[str], str, str]:
+    """Input arguments, and the video and audio trims that must open the filter chains."""
+    start, end = f"{clip.start:.3f}", f"{clip.end:.3f}"
+    if media.container in LINEAR_CONTAINERS:
+        return (
+            ["-t", end, "-i", str(source)],
+            f"trim=start={start}:end={end},setpts=PTS-STARTPTS,",
+            f"atrim=start={start}:end={end},asetpts=PTS-STARTPTS,",
+        )
+    return ["-ss", start, "-t", f"{clip.end - clip.start:.3f}", "-i", str(source)], "", ""
+
+
+def _graph(aspect: str, duration: float, media: MediaInfo, vtrim: str, atrim: str) -> str:
     chains = []
-    if has_video:
+    if media.has_video:
         chains.append(
-            f"[0:V:0]{_crop(aspect)}format=yuv420p,split=2[v][still0];"
+            f"[0:V:0]{vtrim}{_crop(aspect)}format=yuv420p,split=2[v][still0];"
             f"[still0]trim=start={duration / 2:.3f},setpts=PTS-STARTPTS[still]"
         )
-    if has_audio:
+    if media.has_audio:
         fade = min(FADE_SECONDS, duration / 4)
         chains.append(
-            f"[0:a:0]afade=t=in:d={fade:.3f},afade=t=out:st={duration - fade:.3f}:d={fade:.3f}[a]"
+            f"[0:a:0]{atrim}afade=t=in:d={fade:.3f},"
+            f"afade=t=out:st={duration - fade:.3f}:d={fade:.3f}[a]"
         )
     return ";".join(chains)
 
@@ -77,10 +94,10 @@ class FfmpegClipRenderer:
         suffix = "mp4" if media.has_video else "m4a"
         name = f"{self._aspect.replace(':', 'x')}.{suffix}"
         out_dir.mkdir(parents=True, exist_ok=True)
+        inputs, vtrim, atrim = _input(source.resolve(), clip, media)
         command = [
-            "ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-            "-ss", f"{clip.start:.3f}", "-t", f"{duration:.3f}", "-i", str(source.resolve()),
-            "-filter_complex", _graph(self._aspect, duration, media.has_video, media.has_audio),
+            "ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *inputs,
+            "-filter_complex", _graph(self._aspect, duration, media, vtrim, atrim),
             *_outputs(name, duration, media.has_video, media.has_audio),
         ]  # fmt: skip
         try:

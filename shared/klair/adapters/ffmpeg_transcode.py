@@ -1,11 +1,4 @@
-"""Transcoder over ffmpeg: one decode pass writes the proxy, 16 kHz mono audio and signals.json.
-
-The filter graph splits the decoded streams: video → scaled H.264 proxy and a scene-cut
-detector; audio → proxy AAC, the 16 kHz wav, and an EBU R128 meter followed by
-silencedetect. Loudness and cuts come from `metadata=print` files, pauses from stderr.
-Audio-only sources get `proxy.m4a` (AAC only) and no scene cuts; sources without audio get
-a silent wav, so every later stage sees the same files.
-"""
+"""Transcoder over ffmpeg: one decode pass writes the proxy, 16 kHz mono audio and signals.json."""
 
 from __future__ import annotations
 
@@ -25,7 +18,7 @@ SILENCE_NOISE = "-35dB"
 SILENCE_MIN_SECONDS = 0.4
 # Loudness is stored at this step, longer for long sources so signals.json stays small.
 LOUDNESS_STEP = 0.2
-MAX_LOUDNESS_POINTS = 36_000
+MAX_LOUDNESS_POINTS = 72_000
 # ebur128 stamps each 100 ms frame with the 400 ms window ending at the frame's end.
 MOMENTARY_CENTRE_SHIFT = -0.1
 
@@ -134,7 +127,15 @@ def _signals(workdir: Path, stderr: str, media: MediaInfo) -> Signals:
 
 
 class FfmpegTranscoder:
-    """Writes proxy.mp4 (or proxy.m4a), audio.wav and signals.json into the work directory."""
+    """Writes proxy.mp4 (or proxy.m4a), audio.wav and signals.json into the work directory.
+
+    The filter graph splits the decoded streams: video → scaled H.264 proxy (at most
+    `proxy_height`, even dimensions, at most 30 fps) and a scene-cut detector; audio →
+    proxy AAC, the 16 kHz mono wav, and an EBU R128 meter followed by silencedetect.
+    Loudness and cuts come from `metadata=print` files, pauses from stderr. Audio-only
+    sources get `proxy.m4a` (AAC only) and no scene cuts; sources without audio get a silent
+    wav, so every later stage sees the same files.
+    """
 
     def __init__(self, proxy_height: int = 480, timeout: float | None = None) -> None:
         self._proxy_height = proxy_height

@@ -1,11 +1,4 @@
-"""JobStore on Firestore: `jobs/{id}` with chunk and clip subcollections, `claims/{key}` markers.
-
-Every read-modify-write is an optimistic compare-and-set: read the documents, then commit
-one atomic batch whose writes carry preconditions (the job's `update_time` unchanged, a
-marker document not yet existing); a conflict re-reads and retries. This is what a
-transaction guarantees, without the emulator's pessimistic locks, under which two
-contending transactions wait for each other until a 2 s lock timeout on every collision.
-"""
+"""JobStore on Firestore: `jobs/{id}` with chunk and clip subcollections, `claims/{key}` markers."""
 
 from __future__ import annotations
 
@@ -14,12 +7,14 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
+from google.cloud.firestore_v1._helpers import WriteOption
 from google.cloud.firestore_v1.base_document import DocumentSnapshot
+from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.document import DocumentReference
 
 from klair.adapters.clock import SystemClock
@@ -54,13 +49,20 @@ class LazyClient:
                 self._client = source if isinstance(source, firestore.Client) else source()
             return self._client
 
-    def unchanged_since(self, snap: Snapshot) -> Any:
+    def unchanged_since(self, snap: Snapshot) -> WriteOption:
         """Write option: fail the write if the document changed after `snap` was read."""
         return self().write_option(last_update_time=snap.update_time)
 
 
 def retry_conflicts(attempt: Callable[[], T], attempts: int = 60) -> T:
-    """Run a read-then-conditional-write `attempt` until its preconditions hold."""
+    """Run a read-then-conditional-write `attempt` until its preconditions hold.
+
+    This is the optimistic compare-and-set every change here uses: read the documents, then
+    commit one atomic batch whose writes carry preconditions (`update_time` unchanged, marker
+    not yet existing). It guarantees what a transaction would, without the emulator's
+    pessimistic locks, under which contending transactions wait on each other until a 2 s
+    lock timeout on every collision (20 writers on one document took minutes).
+    """
     for n in range(attempts):
         try:
             return attempt()
@@ -196,6 +198,19 @@ class FirestoreJobStore:
                 ref, job_id, marker, payload, "clips_exported", "clips_total", also
             )
         )
+
+    def idle_jobs(self, updated_before: datetime, limit: int) -> list[Job]:
+        """Needs the (status, updated_at) composite index (terraform's firestore module)."""
+        active = [s.value for s in JobStatus if not s.terminal]
+        query = (
+            self._client()
+            .collection("jobs")
+            .where(filter=FieldFilter("status", "in", active))
+            .where(filter=FieldFilter("updated_at", "<", updated_before))
+            .order_by("updated_at")
+            .limit(limit)
+        )
+        return [Job.model_validate(snap.to_dict()) for snap in query.stream()]
 
     def delete_job(self, job_id: JobId) -> None:
         """Delete the job document and everything under it (idempotent; claims stay)."""

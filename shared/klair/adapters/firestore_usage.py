@@ -1,9 +1,4 @@
-"""UsageLedger on Firestore: `users/{uid}/usage/{period}` totals, `usage_reservations/{job}`.
-
-Each change reads the reservation and the period's totals, then commits one batch with
-preconditions (reservation absent or unchanged, totals unchanged), retried on conflict:
-concurrent reserves at the quota edge cannot together go over the limit.
-"""
+"""UsageLedger on Firestore: `users/{uid}/usage/{period}` totals, `usage_reservations/{job}`."""
 
 from __future__ import annotations
 
@@ -34,7 +29,12 @@ def _usage_from(snap: Snapshot, period: str) -> Usage:
 
 
 class FirestoreUsageLedger:
-    """The UsageLedger port on Firestore (native mode)."""
+    """The UsageLedger port on Firestore (native mode).
+
+    Each change reads the reservation and the period's totals, then commits one batch with
+    preconditions (reservation absent or unchanged, totals unchanged), retried on conflict,
+    so concurrent reserves at the quota edge cannot together go over the limit.
+    """
 
     def __init__(self, client: ClientSource) -> None:
         self._client = LazyClient(client)

@@ -147,11 +147,20 @@ class YtDlpDownloader:
             try:
                 info = ydl.extract_info(url, download=True)
             except DownloadError as exc:
+                _discard_partial(dest_dir)
                 raise classify(exc) from exc
+            except _TooLargeError as exc:  # the progress hook's, which yt-dlp lets through
+                _discard_partial(dest_dir)
+                raise SourceUnavailable(str(exc), code="source_too_large") from exc
         found = _downloaded(info, dest_dir)
         if found is None or logger.too_large:
             raise _missing(info, max_bytes, logger.too_large)
         return found
+
+
+def _discard_partial(dest_dir: Path) -> None:
+    for partial in dest_dir.glob("source.*.part"):
+        partial.unlink(missing_ok=True)
 
 
 def _missing(info: dict[str, Any] | None, max_bytes: int, too_large: bool) -> SourceUnavailable:

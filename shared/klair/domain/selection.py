@@ -1,8 +1,4 @@
-"""Foundation analysis and selection: pause-edged windows scored from signals, then ranked clips.
-
-`propose_candidates` turns one chunk's signals into scored candidate windows whose edges sit
-in pauses; `select_clips` merges every chunk's candidates into the top non-overlapping clips.
-"""
+"""Foundation analysis and selection: pause-edged windows scored from signals, then ranked clips."""
 
 from __future__ import annotations
 

@@ -162,6 +162,15 @@ class MemoryJobStore:
             )
             return record.job.clips_exported, record.job.clips_total
 
+    def idle_jobs(self, updated_before: datetime, limit: int) -> list[Job]:
+        with self._lock:
+            idle = [
+                r.job.model_copy(deep=True)
+                for r in self._records.values()
+                if not r.job.status.terminal and r.job.updated_at < updated_before
+            ]
+        return sorted(idle, key=lambda job: job.updated_at)[:limit]
+
     def delete_job(self, job_id: JobId) -> None:
         """Forget the job with its chunks and clips (idempotent; claims stay)."""
         with self._lock:
