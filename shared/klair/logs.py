@@ -112,11 +112,14 @@ def configure_logging(level: str | int = "INFO") -> None:
             processors=_render(),
         )
     )
-    root = logging.getLogger()
-    for old in [h for h in root.handlers if isinstance(h, _StdoutHandler)]:
-        root.removeHandler(old)
-    root.addHandler(handler)
-    root.setLevel(numeric)
+    # google-api-core stops the "google" logger from propagating once a client starts, so
+    # it gets the handler itself (and never propagates, to avoid duplicate lines).
+    for logger in (logging.getLogger(), logging.getLogger("google")):
+        for old in [h for h in logger.handlers if isinstance(h, _StdoutHandler)]:
+            logger.removeHandler(old)
+        logger.addHandler(handler)
+    logging.getLogger("google").propagate = False
+    logging.getLogger().setLevel(numeric)
 
 
 def parse_trace(header: str | None) -> tuple[str, str | None, bool] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import socket
-import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ import httpx
 import pytest
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import pubsub_v1, storage
+from google.oauth2 import service_account
 
 from klair.devstack.emulators import Emulators
 from klair.devstack.process import StackError, port_free
@@ -51,7 +51,7 @@ def {name}(request):
 def write_function(functions_dir: Path, name: str, template: str) -> Path:
     folder = functions_dir / name
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "main.py").write_text(textwrap.dedent(template.format(name=name)))
+    (folder / "main.py").write_text(template.format(name=name))
     return folder / "main.py"
 
 
@@ -72,22 +72,19 @@ class Receiver:
                 self.end_headers()
 
             def log_message(self, format: str, *args: Any) -> None:
-                pass
+                """Quiet."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    server = Receiver()
-    yield server
-    server.close()
+    endpoint = Receiver()
+    yield endpoint
+    endpoint.server.shutdown()
+    endpoint.server.server_close()
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -174,14 +171,11 @@ def test_provision_again_moves_endpoints_and_parks_absent_functions(
     project = "devstack-reprovision"
     everything = {name: f"http://127.0.0.1:{fn.port}/" for name, fn in topology.functions.items()}
     provision(project, topology, everything, emulator_host=emulator_stack.pubsub)
-    provision(
-        project, topology, {"admit": "http://127.0.0.1:9/"}, emulator_host=emulator_stack.pubsub
-    )
+    only_admit = {"admit": "http://127.0.0.1:9/"}
+    provision(project, topology, only_admit, emulator_host=emulator_stack.pubsub)
     by_function = {spec.function: spec for spec in topology.subscriptions}
-    moved = read_subscription(project, by_function["admit"])
-    assert moved.push_config.push_endpoint == (
-        f"http://127.0.0.1:9/projects/{project}/topics/gcs-events"
-    )
+    moved = read_subscription(project, by_function["admit"]).push_config.push_endpoint
+    assert moved == f"http://127.0.0.1:9/projects/{project}/topics/gcs-events"
     assert read_subscription(project, by_function["analyze"]).push_config.push_endpoint == ""
 
 
@@ -207,7 +201,7 @@ def test_push_delivers_the_raw_body_that_functions_framework_converts(
     assert body["message"]["messageId"]
 
     source = write_function(tmp_path, "analyze", EVENT_FUNCTION)
-    app = functions_framework.create_app("analyze", str(source), "cloudevent")
+    app = functions_framework.create_app("analyze", str(source), "cloudevent")  # type: ignore[no-untyped-call]
     assert app.test_client().post(path, json=body).status_code == 200
     event = json.loads(source.with_name("event.json").read_text())
     assert event["type"] == "google.cloud.pubsub.topic.v1.messagePublished"
@@ -249,6 +243,26 @@ def test_a_message_never_acked_goes_to_the_dead_letter_topic(
     assert attributes["CloudPubSubDeadLetterSourceDeliveryCount"] == str(spec.max_delivery_attempts)
 
 
+def signed_put(stack: LocalStack, emulators: Emulators, name: str, data: bytes) -> httpx.Response:
+    """Upload like a client: PUT to a V4 URL signed with the stack's throwaway key."""
+    key_file = stack.env["KLAIR_SIGNING_KEY_FILE"]
+    signer = service_account.Credentials.from_service_account_file(key_file)  # type: ignore[no-untyped-call]
+    anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
+    gcs = storage.Client(
+        emulators.project, anonymous, client_options={"api_endpoint": emulators.gcs}
+    )
+    blob = gcs.bucket(stack.env["KLAIR_BUCKET"]).blob(name)
+    url = blob.generate_signed_url(
+        version="v4",
+        expiration=timedelta(minutes=5),
+        method="PUT",
+        content_type="video/mp4",
+        credentials=signer,
+        api_access_endpoint=emulators.gcs,
+    )
+    return httpx.put(url, content=data, headers={"Content-Type": "video/mp4"})
+
+
 @pytest.mark.emulator
 def test_local_stack_runs_functions_wired_to_the_emulators(
     emulator_stack: Emulators, tmp_path: Path
@@ -273,16 +287,9 @@ def test_local_stack_runs_functions_wired_to_the_emulators(
         assert json.loads(settings["KLAIR_SSRF_ALLOWED_HOSTS"]) == ["127.0.0.1", "localhost"]
         assert httpx.get(stack.urls.jwks, timeout=5).json()["keys"]
         assert httpx.get(stack.urls.dispatcher, timeout=5).status_code == 200
-        key = json.loads(Path(stack.env["KLAIR_SIGNING_KEY_FILE"]).read_text())
-        assert key["type"] == "service_account"
 
-        gcs = storage.Client(
-            project=emulator_stack.project,
-            credentials=AnonymousCredentials(),
-            client_options={"api_endpoint": emulator_stack.gcs},
-        )
-        bucket = gcs.bucket(stack.env["KLAIR_BUCKET"])
-        bucket.blob("uploads/u1/up1/video.mp4").upload_from_string(b"not really a video")
+        upload = signed_put(stack, emulator_stack, "uploads/u1/up1/video.mp4", b"not a video")
+        assert upload.status_code == 200, upload.text
         wait_for(out.exists)
         event = json.loads(out.read_text())
         assert event["source"].endswith(f"/projects/{emulator_stack.project}/topics/gcs-events")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from itertools import chain
 from pathlib import Path
 
 from klair import topology
@@ -39,32 +40,26 @@ def function_process(
 ) -> ManagedProcess:
     """functions-framework from this interpreter's environment, in the function's folder.
 
-    Ready when GET / answers below 500: a CloudEvent function answers 405 without running
-    (proof its module imported), an HTTP function answers whatever it does for GET /.
+    Ready when GET /robots.txt answers below 500: functions-framework answers it itself
+    (404 for HTTP, 405 for CloudEvent functions) once the module has imported, without
+    running the function, so probing never triggers a sweep or a job.
     """
     source = function_source(name, functions_dir)
     bound = port if port is not None else fn.port
-    argv = [
-        sys.executable,
-        "-m",
-        "functions_framework",
-        "--target",
-        fn.entry_point,
-        "--source",
-        str(source),
-        "--signature-type",
-        signature_type(fn),
-        "--host",
-        host,
-        "--port",
-        str(bound),
-    ]
+    flags = {
+        "--target": fn.entry_point,
+        "--source": str(source),
+        "--signature-type": signature_type(fn),
+        "--host": host,
+        "--port": str(bound),
+    }
+    argv = [sys.executable, "-m", "functions_framework", *chain.from_iterable(flags.items())]
     return ManagedProcess(
         name=name,
         argv=argv,
         host=host,
         port=bound,
-        ready=http_ready(f"http://{host}:{bound}/"),
+        ready=http_ready(f"http://{host}:{bound}/robots.txt"),
         env={"PYTHONUNBUFFERED": "1", **env},
         log_dir=log_dir,
         cwd=source.parent,

@@ -19,7 +19,7 @@ from klair.handlers.stages import advance
 
 log = structlog.get_logger(__name__)
 
-WORK_FILES = {"proxy": "proxy.mp4", "audio": "audio.wav", "signals": "signals.json"}
+WORK_FILES = {"audio": "audio.wav", "signals": "signals.json"}
 
 
 def transcode_source(deps: Deps, event: ObjectFinalized) -> bool:
@@ -41,7 +41,7 @@ def transcode_source(deps: Deps, event: ObjectFinalized) -> bool:
         source = work / ("source" + Path(event.name).suffix)
         deps.blobs.download(event.name, source)
         out = deps.transcoder.transcode(source, work / "out", job.media)
-        deps.blobs.put_file(naming.work(job_id, WORK_FILES["proxy"]), out.proxy)
+        deps.blobs.put_file(naming.work(job_id, out.proxy.name), out.proxy)  # .mp4 or .m4a
         deps.blobs.put_file(naming.work(job_id, WORK_FILES["audio"]), out.audio, "audio/wav")
         deps.blobs.put_file(naming.work(job_id, WORK_FILES["signals"]), out.signals,
                             "application/json")
