@@ -1,5 +1,5 @@
-"""Cloud Function `sweeper`: Cloud Scheduler's tick; flags stalled jobs, then fails and
-refunds the ones that stay stalled."""
+"""Cloud Function `sweeper`: Cloud Scheduler's tick (POST); flags stalled jobs, then fails
+and refunds the ones that stay stalled."""
 
 from typing import Any
 
@@ -11,4 +11,6 @@ from klair.entrypoints import handle_sweep
 
 @functions_framework.http
 def sweeper(request: Request) -> Any:
+    if request.method != "POST":  # probes and crawlers must not trigger a sweep
+        return jsonify({"error": {"code": "method_not_allowed"}}), 405
     return jsonify(handle_sweep())

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import structlog
 import typer
 from rich.console import Console
@@ -128,6 +131,58 @@ def _make_sample(out: Path) -> Path:
             make_sample_video(made)
             made.replace(path)
     return path
+
+
+@app.command()
+def dev(
+    only: Annotated[list[str] | None, typer.Option(help="Run only these functions.")] = None,
+    sweep_every: Annotated[float, typer.Option(help="Sweeper period in seconds (0: off).")]
+    = 300.0,
+) -> None:
+    """Start the local stack: Firestore + Pub/Sub emulators, fake-gcs-server, every function
+    on its port, push subscriptions, the tier-queue dispatcher and a dev Clerk issuer.
+    Ctrl-C stops everything it started. Ports come from emulator-config/topology.yaml."""
+    from klair.devstack.process import StackError
+    from klair.devstack.stack import LocalStack, StackOptions, run_forever
+
+    try:
+        with LocalStack(StackOptions(functions=only)) as stack:
+            ticker = _sweeper_timer(stack.urls.functions.get("sweeper"), sweep_every)
+            try:
+                run_forever(stack, console)
+            finally:
+                ticker.set()
+    except StackError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from error
+
+
+def _sweeper_timer(url: str | None, period: float) -> threading.Event:
+    """Cloud Scheduler's stand-in: POST the sweeper every `period` seconds until set."""
+    stop = threading.Event()
+
+    def tick() -> None:
+        while url and period > 0 and not stop.wait(period):
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.post(url, timeout=60)
+
+    threading.Thread(target=tick, daemon=True, name="sweeper-timer").start()
+    return stop
+
+
+@app.command()
+def token(
+    user: Annotated[str, typer.Argument(help="The user id (Clerk `sub`).")] = "user_dev",
+    ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 3600,
+) -> None:
+    """Print a Clerk-shaped session token signed by the local stack's dev issuer."""
+    from klair.devstack.stack import REPO_ROOT
+    from klair.http.dev_issuer import mint_from_key_dir
+    from klair.topology import load_topology
+
+    issuer = load_topology().emulators["issuer"]
+    typer.echo(mint_from_key_dir(REPO_ROOT / ".devstack" / "keys",
+                                 f"http://{issuer.address}", user, ttl=ttl))
 
 
 if __name__ == "__main__":

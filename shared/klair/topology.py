@@ -53,6 +53,11 @@ class Function(BaseModel):
     concurrency: int = 1
 
 
+class RetryPolicy(BaseModel):
+    minimum_backoff: str = "10s"
+    maximum_backoff: str = "600s"
+
+
 class Topology(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -64,6 +69,7 @@ class Topology(BaseModel):
     topics: list[str]
     subscriptions: list[Subscription]
     queues: list[Queue]
+    retry_policy: RetryPolicy = RetryPolicy()
     functions: dict[str, Function]
 
     def queue_for_tier(self, tier: str) -> Queue:

@@ -20,20 +20,36 @@ def firestore(host: str, port: int, log_dir: Path | None) -> ManagedProcess:
     return ManagedProcess(
         name="firestore",
         argv=[gcloud, "emulators", "firestore", "start", f"--host-port={host}:{port}", "--quiet"],
-        host=host, port=port, ready=http_ready(f"http://{host}:{port}"), log_dir=log_dir,
+        host=host,
+        port=port,
+        ready=http_ready(f"http://{host}:{port}"),
+        log_dir=log_dir,
     )
 
 
-def pubsub(host: str, port: int, project: str, data_dir: Path, log_dir: Path | None
-           ) -> ManagedProcess:
+def pubsub(
+    host: str, port: int, project: str, data_dir: Path, log_dir: Path | None
+) -> ManagedProcess:
     gcloud = require_tool("gcloud", GCLOUD_HINT)
     require_tool("java", GCLOUD_HINT)
     data_dir.mkdir(parents=True, exist_ok=True)  # the emulator refuses a missing --data-dir
     return ManagedProcess(
         name="pubsub",
-        argv=[gcloud, "beta", "emulators", "pubsub", "start", f"--project={project}",
-              f"--host-port={host}:{port}", f"--data-dir={data_dir}", "--quiet"],
-        host=host, port=port, ready=http_ready(f"http://{host}:{port}"), log_dir=log_dir,
+        argv=[
+            gcloud,
+            "beta",
+            "emulators",
+            "pubsub",
+            "start",
+            f"--project={project}",
+            f"--host-port={host}:{port}",
+            f"--data-dir={data_dir}",
+            "--quiet",
+        ],
+        host=host,
+        port=port,
+        ready=http_ready(f"http://{host}:{port}"),
+        log_dir=log_dir,
     )
 
 
@@ -47,18 +63,40 @@ def fake_gcs_binary() -> Path:
     return found[0]
 
 
-def gcs(host: str, port: int, project: str, topic: str, pubsub_address: str,
-        log_dir: Path | None) -> ManagedProcess:
+def gcs(
+    host: str, port: int, project: str, topic: str, pubsub_address: str, log_dir: Path | None
+) -> ManagedProcess:
     binary = fake_gcs_binary()
     binary.chmod(binary.stat().st_mode | 0o111)
     return ManagedProcess(
         name="gcs",
-        argv=[str(binary), "-scheme", "http", "-host", host, "-port", str(port),
-              "-backend", "memory", "-external-url", f"http://{host}:{port}", "-public-host", f"{host}:{port}",
-              "-event.pubsub-project-id", project, "-event.pubsub-topic", topic,
-              "-event.list", "finalize", "-log-level", "warn"],
+        argv=[
+            str(binary),
+            "-scheme",
+            "http",
+            "-host",
+            host,
+            "-port",
+            str(port),
+            "-backend",
+            "memory",
+            "-external-url",
+            f"http://{host}:{port}",
+            "-public-host",
+            f"{host}:{port}",
+            "-event.pubsub-project-id",
+            project,
+            "-event.pubsub-topic",
+            topic,
+            "-event.list",
+            "finalize",
+            "-log-level",
+            "warn",
+        ],
         env={"PUBSUB_EMULATOR_HOST": pubsub_address},
-        host=host, port=port, ready=http_ready(f"http://{host}:{port}/storage/v1/b"),
+        host=host,
+        port=port,
+        ready=http_ready(f"http://{host}:{port}/storage/v1/b"),
         log_dir=log_dir,
     )
 
@@ -90,7 +128,10 @@ class Emulators:
 
 @contextlib.contextmanager
 def running(
-    project: str, ports: dict[str, int], workdir: Path, gcs_topic: str,
+    project: str,
+    ports: dict[str, int],
+    workdir: Path,
+    gcs_topic: str,
     host: str = "127.0.0.1",
 ) -> Iterator[Emulators]:
     """Start the emulators (in parallel), wait until each answers, stop them all on exit.
@@ -116,8 +157,10 @@ def running(
         started.append(gcs_proc)
         gcs_proc.wait_ready(timeout=30)
         yield Emulators(
-            firestore=f"{host}:{ports['firestore']}", pubsub=pubsub_address,
-            gcs=f"http://{host}:{ports['gcs']}", project=project,
+            firestore=f"{host}:{ports['firestore']}",
+            pubsub=pubsub_address,
+            gcs=f"http://{host}:{ports['gcs']}",
+            project=project,
         )
     finally:
         for proc in reversed(started):
