@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import structlog
@@ -64,13 +65,13 @@ def main() -> None:
         media = FfprobeMediaProbe().probe(source)
         rows = []
 
-        decode = lambda: _ffmpeg("-i", str(source), "-f", "null", "-")  # noqa: E731
-        transcode = lambda: FfmpegTranscoder().transcode(source, work / "t", media)  # noqa: E731
+        decode = partial(_ffmpeg, "-i", str(source), "-f", "null", "-")
+        transcode = partial(FfmpegTranscoder().transcode, source, work / "t", media)
         base, subject = _side_by_side(decode, transcode, args.repeat)
         rows.append(("transcode vs bare ffmpeg decode", base, subject, "≤ 1.3×"))
 
         clip = Clip(id=clip_id(1), rank=1, start=10.0, end=40.0, score=50.0)
-        minimal = lambda: _ffmpeg(
+        cut = [
             "-ss",
             "10",
             "-i",
@@ -84,8 +85,9 @@ def main() -> None:
             "-c:a",
             "aac",
             str(work / "min.mp4"),
-        )
-        render = lambda: FfmpegClipRenderer().render(source, clip, work / "r")  # noqa: E731
+        ]
+        minimal = partial(_ffmpeg, *cut)
+        render = partial(FfmpegClipRenderer().render, source, clip, work / "r")
         base, subject = _side_by_side(minimal, render, args.repeat)
         rows.append(("export vs minimal ffmpeg cut", base, subject, "≤ 1.2×"))
 
