@@ -1,4 +1,5 @@
-"""Cloud Function `admit`: An upload finished (GCS finalize on uploads/): queue its job on the tier queue."""
+"""Cloud Function `admit`: An upload finished (GCS finalize on uploads/): queue its job on the
+tier queue."""
 
 from typing import Any
 

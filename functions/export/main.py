@@ -1,4 +1,5 @@
-"""Cloud Function `export`: One selected clip (ClipSelected): render it; the last one completes the job."""
+"""Cloud Function `export`: One selected clip (ClipSelected): render it; the last one completes
+the job."""
 
 from typing import Any
 

@@ -1,4 +1,5 @@
-"""Cloud Function `fail`: A message ran out of delivery attempts (dead-letter topic): fail and refund its job."""
+"""Cloud Function `fail`: A message ran out of delivery attempts (dead-letter topic): fail and
+refund its job."""
 
 from typing import Any
 

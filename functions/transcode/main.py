@@ -1,4 +1,5 @@
-"""Cloud Function `transcode`: A source landed (GCS finalize on sources/): one decode pass, then fan out chunks."""
+"""Cloud Function `transcode`: A source landed (GCS finalize on sources/): one decode pass,
+then fan out chunks."""
 
 from typing import Any
 

@@ -44,6 +44,7 @@ def bootstrap(settings: Settings) -> Deps:
     from klair.adapters.cloud_tasks import CloudTasksQueue
     from klair.adapters.firestore_store import FirestoreJobStore
     from klair.adapters.firestore_usage import FirestoreUsageLedger
+    from klair.adapters.firestore_users import FirestoreUserStore
     from klair.adapters.gcs_blobs import GcsBlobs, signer_for
     from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
     from klair.adapters.pubsub_bus import PubSubBus
@@ -54,8 +55,7 @@ def bootstrap(settings: Settings) -> Deps:
     if settings.mode is Mode.EMULATOR:
         tasks = DispatcherTaskQueue(settings.dispatcher_url)
     elif settings.tasks_service_account:
-        tasks = CloudTasksQueue(settings.project, settings.region,
-                                settings.tasks_service_account)
+        tasks = CloudTasksQueue(settings.project, settings.region, settings.tasks_service_account)
     else:
         raise ValueError("KLAIR_TASKS_SERVICE_ACCOUNT is required in cloud mode (OIDC tokens)")
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
@@ -63,20 +63,25 @@ def bootstrap(settings: Settings) -> Deps:
         settings=settings,
         store=FirestoreJobStore(db),
         usage=FirestoreUsageLedger(db),
-        blobs=GcsBlobs(settings.bucket, lambda: _storage_client(settings),
-                       signer=signer_for(settings)),
+        blobs=GcsBlobs(
+            settings.bucket, lambda: _storage_client(settings), signer=signer_for(settings)
+        ),
         bus=PubSubBus(settings.project, pubsub_v1.PublisherClient),
         tasks=tasks,
         clock=SystemClock(),
-        probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
+        probe=probe,
+        downloader=downloader,
+        transcoder=transcoder,
+        analyzer=analyzer,
         renderer=renderer,
+        users=FirestoreUserStore(db),
     )
 
 
-def _storage_client(settings: Settings) -> "storage.Client":
+def _storage_client(settings: Settings) -> storage.Client:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import storage
 
     if settings.mode is Mode.EMULATOR:  # fake-gcs-server takes no credentials
-        return storage.Client(project=settings.project, credentials=AnonymousCredentials())
+        return storage.Client(project=settings.project, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
     return storage.Client(project=settings.project)

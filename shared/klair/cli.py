@@ -10,7 +10,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import structlog
@@ -42,23 +42,23 @@ def _length(value: str) -> tuple[float, float]:
     return float(match[1]), float(match[2])
 
 
-def _report(job: Job, rows: list[dict[str, object]]) -> None:
+def _report(job: Job, rows: list[dict[str, Any]]) -> None:
     table = Table(title=f"{job.id} · {job.status.value}")
     for column in ("rank", "time", "score", "reason", "file"):
         table.add_column(column)
     for row in rows:
-        files = row.get("files") or {}
-        start, end = float(row["start"]), float(row["end"])  # type: ignore[arg-type]
-        table.add_row(str(row["rank"]), f"{start:7.1f}–{end:7.1f}s", f"{row['score']:.0f}",
-                      str(row["reason"]), str(files.get("source", "")))  # type: ignore[union-attr]
+        span = f"{row['start']:7.1f}–{row['end']:7.1f}s"
+        source_file = str((row.get("files") or {}).get("source", ""))
+        table.add_row(str(row["rank"]), span, f"{row['score']:.0f}", row["reason"], source_file)
     console.print(table)
 
 
 @app.command()
 def run(
     source: Annotated[str | None, typer.Argument(help="A video file or URL.")] = None,
-    sample: Annotated[bool, typer.Option(help="Generate a sample talking video and use it.")]
-    = False,
+    sample: Annotated[
+        bool, typer.Option(help="Generate a sample talking video and use it.")
+    ] = False,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("klair-out"),
     clips: Annotated[int, typer.Option(min=1, max=30, help="How many clips.")] = 5,
     length: Annotated[str, typer.Option(help="Clip length range in seconds.")] = "15-60",
@@ -86,8 +86,13 @@ def run(
         source = str(_make_sample(out))
     assert source is not None
     kind = JobKind.AUDIO if audio else JobKind.VIDEO
-    with Progress(TextColumn("{task.description:<12}"), BarColumn(), TextColumn("{task.fields[stage]}"),
-                  TimeElapsedColumn(), console=console, disable=as_json) as bar:
+    columns = (
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        TextColumn("{task.fields[stage]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, disable=as_json) as bar:
         task = bar.add_task("klair", total=100, stage="queued")
 
         def hook(job: Job) -> None:
@@ -105,17 +110,19 @@ def run(
         _report(result.job, rows)
         console.print(f"results: {result.results_file}")
     if result.job.status is not JobStatus.COMPLETED:
-        error = result.job.error
-        console.print(f"[red]failed: {error.code if error else '?'}: "
-                      f"{error.message if error else ''}[/red]")
+        failure = result.job.error
+        reason = f"{failure.code}: {failure.message}" if failure else result.job.status.value
+        console.print(f"[red]failed: {reason}[/red]")
         raise typer.Exit(EXIT_JOB_FAILED)
 
 
 def _quiet_logs(verbose: bool) -> None:
     """Logs go to stderr (stdout is for --json) and only warnings unless --verbose."""
     level = logging.INFO if verbose else logging.WARNING
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(level),
-                        logger_factory=structlog.PrintLoggerFactory(sys.stderr))
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
     logging.basicConfig(level=level, stream=sys.stderr)
 
 
@@ -136,8 +143,7 @@ def _make_sample(out: Path) -> Path:
 @app.command()
 def dev(
     only: Annotated[list[str] | None, typer.Option(help="Run only these functions.")] = None,
-    sweep_every: Annotated[float, typer.Option(help="Sweeper period in seconds (0: off).")]
-    = 300.0,
+    sweep_every: Annotated[float, typer.Option(help="Sweeper period in seconds (0: off).")] = 300.0,
 ) -> None:
     """Start the local stack: Firestore + Pub/Sub emulators, fake-gcs-server, every function
     on its port, push subscriptions, the tier-queue dispatcher and a dev Clerk issuer.
@@ -181,8 +187,11 @@ def token(
     from klair.topology import load_topology
 
     issuer = load_topology().emulators["issuer"]
-    typer.echo(mint_from_key_dir(REPO_ROOT / ".devstack" / "keys",
-                                 f"http://{issuer.address}", user, ttl=ttl))
+    typer.echo(
+        mint_from_key_dir(
+            REPO_ROOT / ".devstack" / "keys", f"http://{issuer.address}", user, ttl=ttl
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     clerk_issuer: str | None = None
     clerk_jwks_url: str | None = None
     clerk_authorized_parties: tuple[str, ...] = ()
+    # Svix signing secret (`whsec_...`) of the Clerk webhook endpoint.
+    clerk_webhook_secret: str | None = None
 
     # Embedded mode: where filesystem blobs live.
     local_root: Path = Path(".klair")

@@ -12,19 +12,20 @@ from typing import Any
 
 import structlog
 
+from klair.adapters.clock import SystemClock
 from klair.adapters.local.blobs import LocalBlobs
 from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
-from klair.bootstrap import media_adapters
-from klair.adapters.clock import SystemClock
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
+from klair.adapters.memory.users import MemoryUserStore
+from klair.bootstrap import media_adapters
 from klair.config import Mode, Settings
 from klair.domain.errors import KlairError
 from klair.domain.ids import UserId
 from klair.domain.job import Job, JobKind, JobOptions
 from klair.entrypoints import EVENT_FUNCTIONS
-from klair.handlers.deps import Deps
 from klair.handlers.delivery import deliver, job_of
+from klair.handlers.deps import Deps
 from klair.handlers.stages import fail_job
 from klair.handlers.submit_job import SubmitRequest, submit_local_file, submit_url
 
@@ -45,9 +46,19 @@ def embedded_deps(settings: Settings, bus: InProcessBus) -> Deps:
     blobs = LocalBlobs(settings.local_root / "blobs", on_finalize=bus.publish)
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     return Deps(
-        settings=settings, store=MemoryJobStore(), usage=MemoryUsageLedger(), blobs=blobs,
-        bus=bus, tasks=InProcessTaskQueue(bus), clock=SystemClock(), probe=probe,
-        downloader=downloader, transcoder=transcoder, analyzer=analyzer, renderer=renderer,
+        settings=settings,
+        store=MemoryJobStore(),
+        usage=MemoryUsageLedger(),
+        blobs=blobs,
+        bus=bus,
+        tasks=InProcessTaskQueue(bus),
+        clock=SystemClock(),
+        probe=probe,
+        downloader=downloader,
+        transcoder=transcoder,
+        analyzer=analyzer,
+        renderer=renderer,
+        users=MemoryUserStore(),
     )
 
 
@@ -73,8 +84,13 @@ def _wire(deps: Deps, bus: InProcessBus, hook: ProgressHook) -> None:
         bus.subscribe(kind, run)
 
 
-def run_job(source: str, out: Path, options: JobOptions, kind: JobKind = JobKind.VIDEO,
-            hook: ProgressHook = lambda job: None) -> RunResult:
+def run_job(
+    source: str,
+    out: Path,
+    options: JobOptions,
+    kind: JobKind = JobKind.VIDEO,
+    hook: ProgressHook = lambda job: None,
+) -> RunResult:
     """Run one job to the end; writes clips and `results.json` into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings(mode=Mode.EMBEDDED, local_root=out / ".klair", default_tier="enterprise")
@@ -82,8 +98,11 @@ def run_job(source: str, out: Path, options: JobOptions, kind: JobKind = JobKind
     deps = embedded_deps(settings, bus)
     _wire(deps, bus, hook)
     if source.startswith(("http://", "https://")):
-        job_id = submit_url(deps, LOCAL_OWNER, SubmitRequest.model_validate(
-            {"url": source, "kind": kind, "options": options})).job_id
+        job_id = submit_url(
+            deps,
+            LOCAL_OWNER,
+            SubmitRequest.model_validate({"url": source, "kind": kind, "options": options}),
+        ).job_id
     else:
         job_id = submit_local_file(deps, LOCAL_OWNER, Path(source), kind, options)
     bus.drain()

@@ -27,8 +27,8 @@ from klair.domain.events import (
 from klair.domain.ids import JobId
 from klair.handlers.admit_upload import admit_upload
 from klair.handlers.analyze_chunk import analyze_chunk
-from klair.handlers.deps import Deps
 from klair.handlers.delivery import deliver, fail_dead_letter
+from klair.handlers.deps import Deps
 from klair.handlers.export_clip import export_clip
 from klair.handlers.ingest_source import ingest_source
 from klair.handlers.select_clips import select_clips
@@ -83,9 +83,11 @@ def _dead_letter(data: bytes, attributes: Mapping[str, str]) -> DeadLettered:
             job_id = json.loads(data).get("job_id")
         except (ValueError, AttributeError):
             job_id = None
-    return DeadLettered(subscription=attributes.get(DEAD_LETTER_SOURCE, "unknown"),
-                        job_id=JobId(job_id) if job_id else None,
-                        original_type=attributes.get("type"))
+    return DeadLettered(
+        subscription=attributes.get(DEAD_LETTER_SOURCE, "unknown"),
+        job_id=JobId(job_id) if job_id else None,
+        original_type=attributes.get("type"),
+    )
 
 
 def handle_cloud_event(function: str, cloud_event: Any) -> None:
@@ -128,13 +130,15 @@ def handle_task(
 @lru_cache(maxsize=1)
 def api_router() -> Any:
     from klair.config import get_settings
+    from klair.http.active_users import ActiveUserVerifier
     from klair.http.api_routes import build_api
     from klair.http.auth import ClerkVerifier
     from klair.logs import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    return build_api(deps, ClerkVerifier.from_settings(settings), settings.project)
+    verifier = ActiveUserVerifier(ClerkVerifier.from_settings(settings), lambda: deps().users)
+    return build_api(deps, verifier, settings.project)
 
 
 def handle_api(request: Any) -> Any:
@@ -147,3 +151,19 @@ def handle_sweep() -> dict[str, int]:
     from klair.handlers.sweep import sweep
 
     return sweep(deps()).model_dump()
+
+
+@lru_cache(maxsize=1)
+def webhooks_router() -> Any:
+    from klair.config import get_settings
+    from klair.http.webhook_routes import build_webhooks
+    from klair.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return build_webhooks(deps, settings)
+
+
+def handle_webhooks(request: Any) -> Any:
+    """The `webhooks` function: Clerk's (and later Sieve's) callbacks through the router."""
+    return webhooks_router().dispatch(request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -152,8 +152,13 @@ class Transcoder(Protocol):
 
 class Analyzer(Protocol):
     def analyze(
-        self, audio: Path, signals: Mapping[str, Any], start: float, end: float,
-        min_seconds: float, max_seconds: float,
+        self,
+        audio: Path,
+        signals: Mapping[str, Any],
+        start: float,
+        end: float,
+        min_seconds: float,
+        max_seconds: float,
     ) -> list[Candidate]:
         """Candidate moments within [start, end) of the source (absolute seconds)."""
 
@@ -161,3 +166,32 @@ class Analyzer(Protocol):
 class ClipRenderer(Protocol):
     def render(self, source: Path, clip: Clip, out_dir: Path) -> dict[str, Path]:
         """Cut one clip (and its thumbnail); variant name → local file."""
+
+
+class User(BaseModel):
+    """A Clerk user as Klair knows it: identity, plan and whether the account still exists."""
+
+    id: UserId
+    email: str | None = None
+    name: str | None = None
+    tier: str = "free"
+    status: Literal["active", "deleted"] = "active"
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserStore(Protocol):
+    """Users mirrored from Clerk's webhooks, and the ids of webhook messages already seen."""
+
+    def get(self, uid: UserId) -> User:
+        """Raises `NotFound`."""
+
+    def upsert(self, user: User) -> None:
+        """Write the user as given (fields stored by others on the same document survive)."""
+
+    def mark_deleted(self, uid: UserId) -> bool:
+        """Set status deleted and forget email and name (a tombstone for an unknown id);
+        True only for the call that changed it."""
+
+    def seen_message(self, message_id: str) -> bool:
+        """Record a webhook message id (with an `expires_at` TTL); True if it was new."""

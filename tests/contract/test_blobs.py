@@ -16,6 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from google.auth.credentials import AnonymousCredentials, Credentials
+
 from klair.adapters.gcs_blobs import GcsBlobs, IamSigner, KeyFileSigner, signer_for
 from klair.adapters.local.blobs import LocalBlobs
 from klair.adapters.memory.blobs import MemoryBlobs

@@ -35,10 +35,15 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def stack(emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactory
-          ) -> Iterator[LocalStack]:
-    options = StackOptions(free_ports=True, emulators=emulator_stack, functions=PIPELINE,
-                           workdir=tmp_path_factory.mktemp("devstack"))
+def stack(
+    emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LocalStack]:
+    options = StackOptions(
+        free_ports=True,
+        emulators=emulator_stack,
+        functions=PIPELINE,
+        workdir=tmp_path_factory.mktemp("devstack"),
+    )
     with LocalStack(options) as running:
         yield running
 
@@ -47,15 +52,15 @@ def stack(emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactor
 def api(stack: LocalStack) -> Iterator[httpx.Client]:
     token = stack.issuer.mint(USER)
     assert stack.urls.api is not None
-    with httpx.Client(base_url=stack.urls.api, timeout=30,
-                      headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(
+        base_url=stack.urls.api, timeout=30, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def media_server(sample: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(sample.parent))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample.parent))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -73,15 +78,21 @@ def _wait(api: httpx.Client, job_id: str, timeout: float = 300) -> dict[str, Any
 
 
 def _upload(api: httpx.Client, path: Path) -> str:
-    ticket = api.post("/api/upload-url", json={
-        "filename": path.name, "size_bytes": path.stat().st_size, "content_type": "video/mp4",
-        "options": OPTIONS,
-    })
+    ticket = api.post(
+        "/api/upload-url",
+        json={
+            "filename": path.name,
+            "size_bytes": path.stat().st_size,
+            "content_type": "video/mp4",
+            "options": OPTIONS,
+        },
+    )
     assert ticket.status_code == 201, ticket.text
     body = ticket.json()
     assert body["status"] == "awaiting_upload"
-    put = httpx.put(body["upload_url"], content=path.read_bytes(),
-                    headers=body["upload_headers"], timeout=60)
+    put = httpx.put(
+        body["upload_url"], content=path.read_bytes(), headers=body["upload_headers"], timeout=60
+    )
     assert put.status_code == 200, put.text
     return str(body["job_id"])
 
@@ -103,8 +114,9 @@ def _assert_clips(api: httpx.Client, job_id: str, tmp_path: Path) -> None:
         assert abs(media.duration - (clip["end"] - clip["start"])) < 0.15
 
 
-def test_an_uploaded_video_becomes_clips(api: httpx.Client, sample: Path, tmp_path: Path,
-                                         emulator_stack: emu.Emulators) -> None:
+def test_an_uploaded_video_becomes_clips(
+    api: httpx.Client, sample: Path, tmp_path: Path, emulator_stack: emu.Emulators
+) -> None:
     job_id = _upload(api, sample)
     status = _wait(api, job_id)
     assert status["status"] == "completed", status
@@ -115,15 +127,22 @@ def test_an_uploaded_video_becomes_clips(api: httpx.Client, sample: Path, tmp_pa
     stored = doc.get().to_dict()
     assert stored is not None and stored["owner"] == USER
     assert stored["clips_exported"] == stored["clips_total"] >= 1
-    usage = firestore.Client(project=emulator_stack.project).collection("users").document(
-        USER).collection("usage").list_documents()
+    usage = (
+        firestore.Client(project=emulator_stack.project)
+        .collection("users")
+        .document(USER)
+        .collection("usage")
+        .list_documents()
+    )
     assert any((u.get().to_dict() or {}).get("minutes_used", 0) > 0.6 for u in usage)
 
 
-def test_a_video_url_becomes_clips(api: httpx.Client, media_server: str, sample: Path,
-                                   tmp_path: Path) -> None:
-    accepted = api.post("/api/klair/analyze",
-                        json={"url": f"{media_server}/{sample.name}", "options": OPTIONS})
+def test_a_video_url_becomes_clips(
+    api: httpx.Client, media_server: str, sample: Path, tmp_path: Path
+) -> None:
+    accepted = api.post(
+        "/api/klair/analyze", json={"url": f"{media_server}/{sample.name}", "options": OPTIONS}
+    )
     assert accepted.status_code == 202, accepted.text
     job_id = accepted.json()["job_id"]
     status = _wait(api, job_id)
@@ -131,8 +150,7 @@ def test_a_video_url_becomes_clips(api: httpx.Client, media_server: str, sample:
     _assert_clips(api, job_id, tmp_path)
 
 
-def test_a_file_that_is_not_media_fails_with_its_code(api: httpx.Client, tmp_path: Path
-                                                      ) -> None:
+def test_a_file_that_is_not_media_fails_with_its_code(api: httpx.Client, tmp_path: Path) -> None:
     bogus = tmp_path / "holiday.mp4"
     bogus.write_text("definitely not a video\n" * 100)
     job_id = _upload(api, bogus)
@@ -145,8 +163,9 @@ def test_a_file_that_is_not_media_fails_with_its_code(api: httpx.Client, tmp_pat
 def test_bad_requests_get_json_errors(api: httpx.Client) -> None:
     missing = api.get("/api/nope")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
-    broken = api.post("/api/klair/analyze", content=b"{not json",
-                      headers={"Content-Type": "application/json"})
+    broken = api.post(
+        "/api/klair/analyze", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "invalid_json"
     anonymous = httpx.get(f"{api.base_url}/api/klair/status/job_0", timeout=10)
     assert anonymous.status_code == 401

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -17,14 +18,18 @@ pytestmark = [pytest.mark.e2e, pytest.mark.media]
 def _klair(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "klair.cli", *args],
-        capture_output=True, text=True, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
 def test_run_sample_writes_ranked_clips_cut_from_the_source(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    done = _klair("run", "--sample", "--out", str(out), "--clips", "3", "--length", "10-30",
-                  "--json")
+    done = _klair(
+        "run", "--sample", "--out", str(out), "--clips", "3", "--length", "10-30", "--json"
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(done.stdout)
     assert results == json.loads((out / "results.json").read_text())
@@ -35,7 +40,7 @@ def test_run_sample_writes_ranked_clips_cut_from_the_source(tmp_path: Path) -> N
     probe = FfprobeMediaProbe()
     source = probe.probe(out / "sample.mp4")
     spans = sorted((c["start"], c["end"]) for c in clips)
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in pairwise(spans):
         assert end <= start, "clips overlap"
     for clip in clips:
         assert 10 - 0.5 <= clip["end"] - clip["start"] <= 30 + 0.5

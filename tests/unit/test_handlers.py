@@ -11,6 +11,7 @@ from klair.adapters.local.blobs import LocalBlobs
 from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
+from klair.adapters.memory.users import MemoryUserStore
 from klair.bootstrap import media_adapters
 from klair.config import Settings
 from klair.domain.errors import UnsupportedMedia
@@ -45,10 +46,19 @@ def world(tmp_path: Path) -> tuple[Deps, InProcessBus, ManualClock, list[object]
     blobs = LocalBlobs(tmp_path / "blobs")  # finalize events are delivered by hand below
     probe, downloader, transcoder, analyzer, renderer = media_adapters(Settings())
     deps = Deps(
-        settings=Settings(local_root=tmp_path), store=MemoryJobStore(clock),
-        usage=MemoryUsageLedger(), blobs=blobs, bus=bus, tasks=InProcessTaskQueue(bus),
-        clock=clock, probe=probe, downloader=downloader, transcoder=transcoder,
-        analyzer=analyzer, renderer=renderer,
+        settings=Settings(local_root=tmp_path),
+        store=MemoryJobStore(clock),
+        usage=MemoryUsageLedger(),
+        blobs=blobs,
+        bus=bus,
+        tasks=InProcessTaskQueue(bus),
+        clock=clock,
+        probe=probe,
+        downloader=downloader,
+        transcoder=transcoder,
+        analyzer=analyzer,
+        renderer=renderer,
+        users=MemoryUserStore(),
     )
     return deps, bus, clock, seen
 
@@ -66,17 +76,23 @@ def _finalized(deps: Deps, job_id: JobId, generation: str = "1") -> ObjectFinali
 
 
 def test_a_redelivered_finalize_admits_the_job_once(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    deps, bus, _, _ = world
+    deps, *_ = world
     job_id = _upload(deps, tmp_path)
     assert admit_upload(deps, _finalized(deps, job_id)) is True
     assert admit_upload(deps, _finalized(deps, job_id)) is False
     assert deps.store.get(job_id).status is JobStatus.QUEUED
-    assert deps.tasks.enqueue("klair-free", f"ingest-{job_id}", "x", StartIngest(job_id=job_id)) is False
+    assert (
+        deps.tasks.enqueue("klair-free", f"ingest-{job_id}", "x", StartIngest(job_id=job_id))
+        is False
+    )
 
 
 def test_objects_outside_uploads_are_ignored(world) -> None:  # type: ignore[no-untyped-def]
     deps, *_ = world
-    assert admit_upload(deps, ObjectFinalized(bucket="b", name="work/job_1/x", generation="1")) is False
+    assert (
+        admit_upload(deps, ObjectFinalized(bucket="b", name="work/job_1/x", generation="1"))
+        is False
+    )
 
 
 def test_unreadable_media_fails_the_job_once_with_its_code(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from itertools import pairwise
 
 from klair.domain.errors import IllegalTransition
 
@@ -39,7 +40,7 @@ _PIPELINE = [
 
 TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     status: frozenset({nxt, JobStatus.FAILED, JobStatus.CANCELLED})
-    for status, nxt in zip(_PIPELINE, _PIPELINE[1:], strict=False)
+    for status, nxt in pairwise(_PIPELINE)
 }
 for _status in TERMINAL:
     TRANSITIONS[_status] = frozenset()

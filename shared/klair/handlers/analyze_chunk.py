@@ -26,8 +26,12 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
         audio = Path(tmp) / WORK_FILES["audio"]
         deps.blobs.download(naming.work(job.id, WORK_FILES["audio"]), audio)
         candidates = deps.analyzer.analyze(
-            audio, load_signals(deps, job), event.start, event.end,
-            opts.min_clip_seconds, opts.max_clip_seconds,
+            audio,
+            load_signals(deps, job),
+            event.start,
+            event.end,
+            opts.min_clip_seconds,
+            opts.max_clip_seconds,
         )
     counted = deps.store.record_chunk(job.id, event.index, candidates)
     if counted is None:
@@ -35,8 +39,14 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
         job = deps.store.get(job.id)
         counted = (job.chunks_done, job.chunks_total)
     done, total = counted
-    log.info("chunk analyzed", job_id=job.id, chunk=event.index, candidates=len(candidates),
-             done=done, total=total)
+    log.info(
+        "chunk analyzed",
+        job_id=job.id,
+        chunk=event.index,
+        candidates=len(candidates),
+        done=done,
+        total=total,
+    )
     if done >= total:
         deps.bus.publish(AnalysisCompleted(job_id=job.id, chunks=total))
     return True

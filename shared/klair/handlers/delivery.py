@@ -8,8 +8,8 @@ from typing import TypeVar
 
 import structlog
 
-from klair.domain.errors import KlairError, NotFound, Transient
 from klair.domain import naming
+from klair.domain.errors import KlairError, NotFound, Transient
 from klair.domain.events import DeadLettered, Message, ObjectFinalized
 from klair.domain.ids import JobId
 from klair.handlers.deps import Deps

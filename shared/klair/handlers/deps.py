@@ -17,6 +17,7 @@ from klair.ports import (
     TaskQueue,
     Transcoder,
     UsageLedger,
+    UserStore,
 )
 
 
@@ -34,3 +35,4 @@ class Deps:
     transcoder: Transcoder
     analyzer: Analyzer
     renderer: ClipRenderer
+    users: UserStore

@@ -44,8 +44,7 @@ def ingest_source(deps: Deps, command: StartIngest) -> bool:
 
 def _fetch(deps: Deps, job: Job, tmp: Path) -> Path:
     if job.source.url is not None:
-        return deps.downloader.download(str(job.source.url), tmp,
-                                        deps.settings.max_download_bytes)
+        return deps.downloader.download(str(job.source.url), tmp, deps.settings.max_download_bytes)
     assert job.source.upload_object is not None
     local = tmp / ("upload" + Path(job.source.upload_object).suffix)
     deps.blobs.download(job.source.upload_object, local)
@@ -61,7 +60,8 @@ def _check_media(deps: Deps, job: Job, media: MediaInfo) -> None:
     if media.duration > tier.max_source_minutes * 60:
         raise InvalidInput(
             f"the source lasts {media.duration / 60:.1f} min; the {tier.name} tier allows "
-            f"{tier.max_source_minutes:g} min", code="source_too_long",
+            f"{tier.max_source_minutes:g} min",
+            code="source_too_long",
             max_minutes=tier.max_source_minutes,
         )
 
@@ -70,6 +70,7 @@ def _reserve(deps: Deps, job: Job, media: MediaInfo) -> None:
     now = deps.clock.now()
     tier = deps.settings.tier(job.tier)
     minutes = round(media.duration / 60.0, 3)
-    deps.usage.reserve(job.owner, job.id, minutes, tier.monthly_minutes,
-                       period_of(now.year, now.month))
+    deps.usage.reserve(
+        job.owner, job.id, minutes, tier.monthly_minutes, period_of(now.year, now.month)
+    )
     deps.store.update(job.id, minutes_reserved=minutes)

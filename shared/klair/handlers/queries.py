@@ -51,24 +51,36 @@ def owned_job(deps: Deps, owner: UserId, job_id: JobId) -> Job:
 def job_status(deps: Deps, owner: UserId, job_id: JobId) -> StatusView:
     job = owned_job(deps, owner, job_id)
     return StatusView(
-        job_id=job.id, status=job.status, stage=job.stage, progress=progress(job),
-        timings=job.timings, error=job.error,
+        job_id=job.id,
+        status=job.status,
+        stage=job.stage,
+        progress=progress(job),
+        timings=job.timings,
+        error=job.error,
         chunks={"total": job.chunks_total, "done": job.chunks_done},
-        clips_ready=job.clips_exported, stalled=job.stalled,
-        created_at=job.created_at, updated_at=job.updated_at,
+        clips_ready=job.clips_exported,
+        stalled=job.stalled,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
     )
 
 
 def job_results(deps: Deps, owner: UserId, job_id: JobId) -> ResultsView:
     job = owned_job(deps, owner, job_id)
     if job.status is not JobStatus.COMPLETED:
-        raise Conflict(f"job {job_id} is {job.status.value}, not completed",
-                       code="job_not_finished", status=job.status.value)
+        raise Conflict(
+            f"job {job_id} is {job.status.value}, not completed",
+            code="job_not_finished",
+            status=job.status.value,
+        )
     minutes = deps.settings.signed_url_minutes
     clips = [
-        ClipView(**clip.model_dump(),
-                 urls={v: deps.blobs.signed_url(name, "GET", minutes)
-                       for v, name in clip.exports.items()})
+        ClipView(
+            **clip.model_dump(),
+            urls={
+                v: deps.blobs.signed_url(name, "GET", minutes) for v, name in clip.exports.items()
+            },
+        )
         for clip in deps.store.clips(job.id)
     ]
     return ResultsView(job_id=job.id, status=job.status, media=job.media, clips=clips)

@@ -26,8 +26,7 @@ def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
         return False
     clips = choose(deps.store.chunk_candidates(job.id), job.options.clip_count)
     deps.store.put_clips(job.id, clips)
-    exporting = advance(deps, job, JobStatus.EXPORTING, clips_total=len(clips),
-                        clips_exported=0)
+    exporting = advance(deps, job, JobStatus.EXPORTING, clips_total=len(clips), clips_exported=0)
     if exporting is None:
         return False
     log.info("clips selected", job_id=job.id, clips=len(clips))

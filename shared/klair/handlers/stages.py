@@ -27,7 +27,12 @@ def advance(deps: Deps, job: Job, to: JobStatus, **fields: Any) -> Job | None:
     if job.stage_started_at is not None:
         timings[job.status.value] = round((now - job.stage_started_at).total_seconds(), 3)
     moved = deps.store.transition(
-        job.id, {job.status}, to, stage=to.value, stage_started_at=now, timings=timings,
+        job.id,
+        {job.status},
+        to,
+        stage=to.value,
+        stage_started_at=now,
+        timings=timings,
         **fields,
     )
     if moved is not None:
@@ -45,7 +50,10 @@ def fail_job(deps: Deps, job_id: JobId, error: KlairError, stage: str | None = N
         return False
     failure = JobError(code=error.code, message=error.message, stage=stage or job.stage)
     moved = deps.store.transition(
-        job_id, {job.status}, JobStatus.FAILED, error=failure.model_dump(),
+        job_id,
+        {job.status},
+        JobStatus.FAILED,
+        error=failure.model_dump(),
         progress=progress(job),
     )
     if moved is None:

@@ -43,8 +43,9 @@ def transcode_source(deps: Deps, event: ObjectFinalized) -> bool:
         out = deps.transcoder.transcode(source, work / "out", job.media)
         deps.blobs.put_file(naming.work(job_id, out.proxy.name), out.proxy)  # .mp4 or .m4a
         deps.blobs.put_file(naming.work(job_id, WORK_FILES["audio"]), out.audio, "audio/wav")
-        deps.blobs.put_file(naming.work(job_id, WORK_FILES["signals"]), out.signals,
-                            "application/json")
+        deps.blobs.put_file(
+            naming.work(job_id, WORK_FILES["signals"]), out.signals, "application/json"
+        )
     return _fan_out(deps, job)
 
 
@@ -56,8 +57,15 @@ def _fan_out(deps: Deps, job: Job) -> bool:
     if moved is None:
         return False
     for chunk in chunks:
-        deps.bus.publish(ChunkReady(job_id=job.id, index=chunk.index, start=chunk.start,
-                                    end=chunk.end, total=len(chunks)))
+        deps.bus.publish(
+            ChunkReady(
+                job_id=job.id,
+                index=chunk.index,
+                start=chunk.start,
+                end=chunk.end,
+                total=len(chunks),
+            )
+        )
     log.info("chunks published", job_id=job.id, chunks=len(chunks))
     return True
 

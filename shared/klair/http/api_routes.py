@@ -21,8 +21,7 @@ from klair.http.openapi import openapi_handler
 from klair.http.router import Router, Verifier
 
 
-def build_api(deps: Callable[[], Deps], verifier: Verifier, project: str | None = None
-              ) -> Router:
+def build_api(deps: Callable[[], Deps], verifier: Verifier, project: str | None = None) -> Router:
     """`deps` is a factory so the first request, not the import, builds the adapters."""
     router = Router(verifier, project=project)
 

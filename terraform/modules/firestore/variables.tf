@@ -43,6 +43,13 @@ variable "composite_indexes" {
         { field = "created_at", order = "DESCENDING" },
       ]
     }
+    jobs_idle = {
+      collection = "jobs"
+      fields = [
+        { field = "status", order = "ASCENDING" },
+        { field = "updated_at", order = "ASCENDING" },
+      ]
+    }
     jobs_by_owner_status = {
       collection = "jobs"
       fields = [
@@ -66,6 +73,7 @@ variable "ttl_fields" {
   }))
   description = "Name => timestamp field whose documents Firestore deletes once the time has passed."
   default = {
-    claims = { collection = "claims", field = "expires_at" }
+    claims           = { collection = "claims", field = "expires_at" }
+    webhook_messages = { collection = "webhook_messages", field = "expires_at" }
   }
 }

@@ -1,0 +1,70 @@
+"""In-memory UserStore: users and seen webhook message ids in dicts behind one lock."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+from klair.adapters.clock import SystemClock
+from klair.domain.errors import NotFound
+from klair.domain.ids import UserId
+from klair.ports import Clock, User
+
+# Svix retries a message for about a day and a half; its id must be remembered for longer.
+MESSAGE_TTL = timedelta(days=7)
+
+
+def unknown_user(uid: UserId) -> NotFound:
+    return NotFound(f"user {uid} not found", user_id=uid)
+
+
+def tombstone_for(user: User | None, uid: UserId, now: datetime) -> User | None:
+    """The tombstone to store for `uid`, or None when it is already deleted.
+
+    Shared by every UserStore: a deleted user keeps id, tier and created_at, loses email
+    and name; an id never seen before gets a tombstone so a late token is still refused.
+    """
+    if user is None:
+        return User(id=uid, status="deleted", created_at=now, updated_at=now)
+    if user.status == "deleted":
+        return None
+    return user.model_copy(
+        update={"status": "deleted", "email": None, "name": None, "updated_at": now}
+    )
+
+
+class MemoryUserStore:
+    """Users kept in a dict; nothing a caller holds aliases stored state."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock: Clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._users: dict[UserId, User] = {}
+        self._messages: set[str] = set()
+
+    def get(self, uid: UserId) -> User:
+        with self._lock:
+            user = self._users.get(uid)
+            if user is None:
+                raise unknown_user(uid)
+            return user.model_copy(deep=True)
+
+    def upsert(self, user: User) -> None:
+        with self._lock:
+            self._users[user.id] = user.model_copy(deep=True)
+
+    def mark_deleted(self, uid: UserId) -> bool:
+        with self._lock:
+            tombstone = tombstone_for(self._users.get(uid), uid, self._clock.now())
+            if tombstone is None:
+                return False
+            self._users[uid] = tombstone
+            return True
+
+    def seen_message(self, message_id: str) -> bool:
+        # Never forgotten here: a process's lifetime is far shorter than MESSAGE_TTL.
+        with self._lock:
+            if message_id in self._messages:
+                return False
+            self._messages.add(message_id)
+            return True
