@@ -5,11 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import pytest
-from google.cloud import firestore
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,24 +18,11 @@ from klair.domain.errors import Conflict, IllegalTransition, InvalidInput, NotFo
 from klair.domain.ids import ClipId, UserId, clip_id, new_job_id
 from klair.domain.job import Job, JobError, JobOptions, MediaInfo
 from klair.domain.status import JobStatus, can_transition
+from tests.contract.step_clock import START, StepClock
 
 T = TypeVar("T")
 Store = MemoryJobStore | FirestoreJobStore
-START = datetime(2025, 3, 1, 12, 0, 0, 250000, tzinfo=UTC)
 S = JobStatus
-
-
-class StepClock:
-    """Each reading is one second after the previous one."""
-
-    def __init__(self) -> None:
-        self._now = START
-        self._lock = threading.Lock()
-
-    def now(self) -> datetime:
-        with self._lock:
-            self._now += timedelta(seconds=1)
-            return self._now
 
 
 @pytest.fixture(params=["memory", pytest.param("firestore", marks=pytest.mark.emulator)])
@@ -45,10 +30,8 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     if request.param == "memory":
         yield MemoryJobStore(clock=StepClock())
         return
-    stack = request.getfixturevalue("firestore_emulator")
-    client = firestore.Client(project=stack.project)
+    client = request.getfixturevalue("firestore_client")
     yield FirestoreJobStore(lambda: client, clock=StepClock())
-    client.close()  # type: ignore[no-untyped-call]  # untyped in google-cloud-firestore
 
 
 def make_job(status: JobStatus = S.QUEUED, **fields: object) -> Job:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from google.cloud import firestore
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -30,10 +29,8 @@ def ledger(request: pytest.FixtureRequest) -> Iterator[Ledger]:
     if request.param == "memory":
         yield MemoryUsageLedger()
         return
-    stack = request.getfixturevalue("firestore_emulator")
-    client = firestore.Client(project=stack.project)
+    client = request.getfixturevalue("firestore_client")
     yield FirestoreUsageLedger(client)
-    client.close()  # type: ignore[no-untyped-call]  # untyped in google-cloud-firestore
 
 
 def job(n: int) -> JobId:

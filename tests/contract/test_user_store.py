@@ -5,33 +5,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from google.cloud import firestore
 
 from klair.adapters.firestore_users import FirestoreUserStore
 from klair.adapters.memory.users import MemoryUserStore
 from klair.domain.errors import NotFound
 from klair.domain.ids import UserId
 from klair.ports import User
+from tests.contract.step_clock import START, StepClock
 
 Store = MemoryUserStore | FirestoreUserStore
-START = datetime(2025, 3, 1, 12, 0, 0, 250000, tzinfo=UTC)
 ALICE = UserId("user_2alice")
-
-
-class StepClock:
-    """Each reading is one second after the previous one."""
-
-    def __init__(self) -> None:
-        self._now = START
-        self._lock = threading.Lock()
-
-    def now(self) -> datetime:
-        with self._lock:
-            self._now += timedelta(seconds=1)
-            return self._now
 
 
 @pytest.fixture(params=["memory", pytest.param("firestore", marks=pytest.mark.emulator)])
@@ -39,10 +25,8 @@ def users(request: pytest.FixtureRequest) -> Iterator[Store]:
     if request.param == "memory":
         yield MemoryUserStore(clock=StepClock())
         return
-    stack = request.getfixturevalue("firestore_emulator")
-    client = firestore.Client(project=stack.project)
+    client = request.getfixturevalue("firestore_client")
     yield FirestoreUserStore(lambda: client, clock=StepClock())
-    client.close()  # type: ignore[no-untyped-call]  # untyped in google-cloud-firestore
 
 
 def alice(**fields: object) -> User:
