@@ -194,5 +194,35 @@ def token(
     )
 
 
+@app.command()
+def package(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("dist"),
+    only: Annotated[list[str] | None, typer.Option(help="Package only these functions.")] = None,
+    runtime: Annotated[str, typer.Option(help="Cloud Functions runtime.")] = "python311",
+    tfvars: Annotated[
+        Path | None, typer.Option(help="Also write terraform's source_objects to this file.")
+    ] = None,
+) -> None:
+    """Build one deterministic source zip per function (OUT/<function>.zip: main.py, the klair
+    package, pinned requirements.txt) and OUT/manifest.json with each content hash."""
+    from klair.packaging import PackagingError, build, write_tfvars
+    from klair.topology import DEFAULT_PATH
+
+    try:
+        archives = build(DEFAULT_PATH.parents[1], out, only or (), runtime)
+    except PackagingError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from error
+    if tfvars is not None:
+        write_tfvars(tfvars, archives)
+    table = Table(title=f"{len(archives)} archives in {out}")
+    for column in ("function", "KiB", "sha256", "object"):
+        table.add_column(column)
+    for archive in archives:
+        size = archive.path.stat().st_size / 1024
+        table.add_row(archive.function, f"{size:.0f}", archive.digest[:12], archive.object_name)
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     # Svix signing secret (`whsec_...`) of the Clerk webhook endpoint.
     clerk_webhook_secret: str | None = None
 
+    # CORS: browser origins allowed to call the API (exact `scheme://host[:port]`); "*"
+    # allows any origin but never with cookies or credentials.
+    cors_origins: tuple[str, ...] = ()
+    cors_max_age_seconds: int = 600
+
     # Embedded mode: where filesystem blobs live.
     local_root: Path = Path(".klair")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -13,6 +13,7 @@ from klair.domain.clip import Candidate, Clip
 from klair.domain.events import Message
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job, MediaInfo
+from klair.domain.listing import JobCursor, JobFilter
 from klair.domain.status import JobStatus
 
 
@@ -65,7 +66,25 @@ class JobStore(Protocol):
         """Jobs not in a terminal status whose last write is older than `updated_before`."""
 
     def delete_job(self, job_id: JobId) -> None:
-        """Forget the job with its chunks and clips (idempotent)."""
+        """Forget the job with its chunks, clips and idempotency record (idempotent)."""
+
+    def create_idempotent(self, job: Job, key: str, fingerprint: str, ttl: timedelta) -> Job:
+        """Create `job` under the idempotency record `key` (stored as its `idempotency_key`)
+        and return it; while a record younger than `ttl` holds `key`, return the job it names
+        instead when `fingerprint` matches, and raise `Conflict` (`idempotency_key_reused`)
+        when it does not. A record whose job is gone counts as absent."""
+
+    def list_jobs(
+        self, owner: UserId, where: JobFilter, limit: int, after: JobCursor | None = None
+    ) -> list[Job]:
+        """The owner's jobs matching `where`, newest first (ties: higher id first), at most
+        `limit`, strictly after `after` in that order."""
+
+    def queued_ahead(self, created_before: datetime, tiers: Collection[str]) -> int:
+        """How many queued jobs of these tiers were created before `created_before`."""
+
+    def recently_completed(self, limit: int) -> list[Job]:
+        """The latest completed jobs, the most recently updated first."""
 
 
 class Usage(BaseModel):

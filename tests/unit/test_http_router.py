@@ -168,7 +168,7 @@ def test_an_oversized_body_is_refused() -> None:
     response = client_for(router).post(
         "/in", json={"url": "https://v.example/" + "a" * 100}, headers=AUTH
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert error_of(response)["code"] == "body_too_large"
 
 

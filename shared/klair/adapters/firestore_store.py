@@ -6,7 +6,7 @@ import hashlib
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -17,12 +17,14 @@ from google.cloud.firestore_v1.base_document import DocumentSnapshot
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.document import DocumentReference
 
+from klair.adapters import firestore_job_queries as queries
 from klair.adapters.clock import SystemClock
-from klair.adapters.memory.store import apply_fields, missing
+from klair.adapters.memory.store import apply_fields, key_reused, missing
 from klair.domain.clip import Candidate, Clip
 from klair.domain.errors import Conflict, NotFound, Transient
-from klair.domain.ids import ClipId, JobId
+from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job
+from klair.domain.listing import JobCursor, JobFilter
 from klair.domain.status import JobStatus, check_transition
 from klair.ports import Clock
 
@@ -213,9 +215,52 @@ class FirestoreJobStore:
         return [Job.model_validate(snap.to_dict()) for snap in query.stream()]
 
     def delete_job(self, job_id: JobId) -> None:
-        """Delete the job document and everything under it (idempotent; claims stay)."""
+        """Delete the job, everything under it and its idempotency record (claims stay)."""
         client = self._client()
+        snap = self._job_ref(job_id).get()
+        key = (snap.to_dict() or {}).get("idempotency_key") if snap.exists else None
+        if key:
+            record = client.collection("idempotency").document(key)
+            if (record.get().to_dict() or {}).get("job_id") == job_id:
+                record.delete()
         client.recursive_delete(self._job_ref(job_id))
+
+    def create_idempotent(self, job: Job, key: str, fingerprint: str, ttl: timedelta) -> Job:
+        """The record and the job are written in one batch, both guarded by preconditions."""
+        record_ref = self._client().collection("idempotency").document(key)
+        new = job.model_copy(update={"idempotency_key": key})
+
+        def attempt() -> Job:
+            snap, now = record_ref.get(), self._clock.now()
+            held = snap.to_dict() if snap.exists else None
+            if held is not None and held["expires_at"] > now:
+                existing = self._job_ref(held["job_id"]).get()
+                if existing.exists and held["fingerprint"] != fingerprint:
+                    raise key_reused()
+                if existing.exists:
+                    return job_from(existing, JobId(held["job_id"]))
+            record = {"job_id": job.id, "fingerprint": fingerprint, "expires_at": now + ttl}
+            batch = self._client().batch()
+            if snap.exists:
+                batch.update(record_ref, record, option=self._client.unchanged_since(snap))
+            else:
+                batch.create(record_ref, record)
+            batch.create(self._job_ref(job.id), job_data(new))
+            batch.commit()
+            return new
+
+        return retry_conflicts(attempt)
+
+    def list_jobs(
+        self, owner: UserId, where: JobFilter, limit: int, after: JobCursor | None = None
+    ) -> list[Job]:
+        return queries.list_jobs(self._client().collection("jobs"), owner, where, limit, after)
+
+    def queued_ahead(self, created_before: datetime, tiers: Collection[str]) -> int:
+        return queries.queued_ahead(self._client().collection("jobs"), created_before, tiers)
+
+    def recently_completed(self, limit: int) -> list[Job]:
+        return queries.recently_completed(self._client().collection("jobs"), limit)
 
     def _count_once(
         self,

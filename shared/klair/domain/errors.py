@@ -35,6 +35,11 @@ class InvalidJson(InvalidInput):
     code = "invalid_json"
 
 
+class PayloadTooLarge(InvalidInput):
+    status = 413
+    code = "body_too_large"
+
+
 class Unauthorized(KlairError):
     status = 401
     code = "unauthorized"

@@ -8,6 +8,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from klair.domain.cost import Cost
 from klair.domain.ids import JobId, UserId
 from klair.domain.status import JobStatus
 
@@ -104,6 +105,7 @@ class Job(BaseModel):
     clips_total: int = 0
     clips_exported: int = 0
     minutes_reserved: float = 0.0
+    cost: Cost = Cost()  # model tokens and dollars spent analysing it (zero offline)
     idempotency_key: str | None = None
     stalled: bool = False
     stage_started_at: datetime | None = None

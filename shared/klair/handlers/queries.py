@@ -2,85 +2,178 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import timedelta
+from statistics import fmean
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from klair.domain.clip import Clip
-from klair.domain.errors import Conflict, NotFound
-from klair.domain.ids import JobId, UserId
-from klair.domain.job import Job, JobError, MediaInfo
+from klair.domain import naming
+from klair.domain.clip import Clip, Evidence
+from klair.domain.errors import Conflict
+from klair.domain.ids import ClipId, JobId, UserId
+from klair.domain.cost import Cost
+from klair.domain.job import Job, JobError, JobKind, MediaInfo
 from klair.domain.progress import progress
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
+from klair.handlers.ownership import owned_job
+from klair.handlers.queue_eta import Estimate, estimate
+from klair.handlers.views import Timestamp
+
+__all__ = ["owned_job"]
+
+INSIGHTS_FILE = "insights.json"  # what an analyzer may leave in work/{job}/ for the results
 
 
-class StatusView(BaseModel):
+class StatusView(Estimate):
     job_id: JobId
+    kind: JobKind
+    tier: str
     status: JobStatus
     stage: str | None
     progress: float
     timings: dict[str, float]
     error: JobError | None
     chunks: dict[str, int]
+    clips_total: int
     clips_ready: int
     stalled: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
+    results_url: str
 
 
-class ClipView(Clip):
-    urls: dict[str, str] = {}
+class ResultsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    partial: bool = False
+
+
+class ClipView(BaseModel):
+    id: ClipId
+    rank: int
+    start: float
+    end: float
+    duration: float
+    score: float
+    scores: dict[str, float]
+    evidence: dict[str, list[Evidence]]
+    reason: str
+    transcript: str
+    urls: dict[str, str]
+
+
+class Insights(BaseModel):
+    source_seconds: float | None
+    clips_seconds: float
+    coverage: float | None
+    mean_scores: dict[str, float]
+    strongest_criterion: str | None
+    analysis: dict[str, Any] | None
 
 
 class ResultsView(BaseModel):
     job_id: JobId
     status: JobStatus
+    partial: bool
     media: MediaInfo | None
+    clips_total: int
     clips: list[ClipView]
+    insights: Insights
+    cost: Cost
+    error: JobError | None
+    urls_expire_at: Timestamp
 
 
-def owned_job(deps: Deps, owner: UserId, job_id: JobId) -> Job:
-    """The job if `owner` owns it; someone else's job is reported as absent, not forbidden."""
-    job = deps.store.get(job_id)
-    if job.owner != owner:
-        raise NotFound(f"no job {job_id}")
-    return job
-
-
-def job_status(deps: Deps, owner: UserId, job_id: JobId) -> StatusView:
+def job_status(deps: Deps, owner: UserId, job_id: str) -> StatusView:
     job = owned_job(deps, owner, job_id)
     return StatusView(
         job_id=job.id,
+        kind=job.kind,
+        tier=job.tier,
         status=job.status,
         stage=job.stage,
         progress=progress(job),
         timings=job.timings,
         error=job.error,
         chunks={"total": job.chunks_total, "done": job.chunks_done},
+        clips_total=job.clips_total,
         clips_ready=job.clips_exported,
         stalled=job.stalled,
         created_at=job.created_at,
         updated_at=job.updated_at,
+        results_url=f"/api/klair/results/{job.id}",
+        **estimate(deps, job).model_dump(),
     )
 
 
-def job_results(deps: Deps, owner: UserId, job_id: JobId) -> ResultsView:
+def _readable(job: Job, partial: bool) -> bool:
+    """Completed jobs have results; others only what was exported, and only when asked
+    (or when the job ended early, since nothing more will come)."""
+    if job.status is JobStatus.COMPLETED:
+        return True
+    ended = job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
+    return (partial or ended) and job.clips_exported > 0
+
+
+def job_results(deps: Deps, owner: UserId, job_id: str, partial: bool = False) -> ResultsView:
     job = owned_job(deps, owner, job_id)
-    if job.status is not JobStatus.COMPLETED:
+    if not _readable(job, partial):
+        finished = job.status.terminal
         raise Conflict(
-            f"job {job_id} is {job.status.value}, not completed",
-            code="job_not_finished",
+            f"job {job.id} is {job.status.value}" + ("" if finished else ", not completed"),
+            code=f"job_{job.status.value}" if finished else "job_not_finished",
             status=job.status.value,
+            progress=progress(job),
+            clips_ready=job.clips_exported,
         )
     minutes = deps.settings.signed_url_minutes
-    clips = [
-        ClipView(
-            **clip.model_dump(),
-            urls={
-                v: deps.blobs.signed_url(name, "GET", minutes) for v, name in clip.exports.items()
-            },
-        )
-        for clip in deps.store.clips(job.id)
-    ]
-    return ResultsView(job_id=job.id, status=job.status, media=job.media, clips=clips)
+    clips = [c for c in deps.store.clips(job.id) if c.exports]
+    views = [_clip_view(deps, clip, minutes) for clip in clips]
+    return ResultsView(
+        job_id=job.id,
+        status=job.status,
+        partial=job.status is not JobStatus.COMPLETED,
+        media=job.media,
+        clips_total=job.clips_total,
+        clips=views,
+        insights=_insights(deps, job, clips),
+        cost=job.cost,
+        error=job.error,
+        urls_expire_at=deps.clock.now() + timedelta(minutes=minutes),
+    )
+
+
+def _clip_view(deps: Deps, clip: Clip, minutes: int) -> ClipView:
+    urls = {v: deps.blobs.signed_url(name, "GET", minutes) for v, name in clip.exports.items()}
+    data = clip.model_dump(include=set(ClipView.model_fields) - {"duration", "urls"})
+    return ClipView(**data, duration=round(clip.duration, 3), urls=urls)
+
+
+def _insights(deps: Deps, job: Job, clips: list[Clip]) -> Insights:
+    criteria = sorted({name for clip in clips for name in clip.scores})
+    means = {c: round(fmean(k.scores[c] for k in clips if c in k.scores), 1) for c in criteria}
+    source = job.media.duration if job.media is not None else None
+    covered = round(sum(clip.duration for clip in clips), 3)
+    return Insights(
+        source_seconds=source,
+        clips_seconds=covered,
+        coverage=round(covered / source, 4) if source else None,
+        mean_scores=means,
+        strongest_criterion=max(means, key=means.__getitem__) if means else None,
+        analysis=_analysis(deps, job),
+    )
+
+
+def _analysis(deps: Deps, job: Job) -> dict[str, Any] | None:
+    """The analyzer's own insights (keywords, chapters, …) when it stored them."""
+    name = naming.work(job.id, INSIGHTS_FILE)
+    if not deps.blobs.exists(name):
+        return None
+    try:
+        found = json.loads(deps.blobs.read_bytes(name))
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None

@@ -1,26 +1,48 @@
-"""Accept a job: a video URL (queued at once) or a signed upload (queued on finalize)."""
+"""Accept a job: a video or audio URL (queued at once), a finished upload (re-analysed), or a
+signed upload (queued on finalize); optionally idempotent under an `Idempotency-Key`."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from klair.domain import naming
-from klair.domain.errors import InvalidInput
+from klair.domain.errors import Conflict, InvalidInput
 from klair.domain.events import StartIngest
 from klair.domain.ids import JobId, UserId, new_job_id
 from klair.domain.job import Job, JobKind, JobOptions, JobSource
 from klair.domain.status import JobStatus
+from klair.handlers import idempotency
 from klair.handlers.deps import Deps
+from klair.handlers.ownership import JOB_ID_PATTERN, owned_job
+from klair.handlers.queue_eta import Estimate, estimate
+from klair.handlers.user_usage import tier_of
+from klair.handlers.views import Timestamp, status_url
+
+__all__ = ["status_url"]
 
 
-class SubmitRequest(BaseModel):
+class AudioSubmitRequest(BaseModel):
+    """Exactly one of `url` or `upload_id` (the id `POST /api/upload-url` returned)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    url: HttpUrl
+    url: HttpUrl | None = None
+    upload_id: str | None = Field(default=None, pattern=JOB_ID_PATTERN)
+    options: JobOptions | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.url is None) == (self.upload_id is None):
+            raise ValueError("give exactly one of url or upload_id")
+        return self
+
+
+class SubmitRequest(AudioSubmitRequest):
     kind: JobKind = JobKind.VIDEO
-    options: JobOptions = JobOptions()
 
 
 class UploadRequest(BaseModel):
@@ -33,28 +55,27 @@ class UploadRequest(BaseModel):
     options: JobOptions = JobOptions()
 
 
-class Accepted(BaseModel):
+class Accepted(Estimate):
     job_id: JobId
+    kind: JobKind
     status: JobStatus
     status_url: str
+    created_at: Timestamp
 
 
 class UploadTicket(Accepted):
+    upload_id: JobId
     upload_url: str
     upload_method: str = "PUT"
     upload_headers: dict[str, str]
+    upload_expires_at: Timestamp
     object_name: str
 
 
 def _new_job(
-    deps: Deps,
-    owner: UserId,
-    kind: JobKind,
-    source: JobSource,
-    options: JobOptions,
-    status: JobStatus,
-    job_id: JobId | None = None,
-) -> Job:
+    deps: Deps, owner: UserId, kind: JobKind, source: JobSource, options: JobOptions,
+    status: JobStatus, job_id: JobId | None = None,
+) -> Job:  # fmt: skip
     now = deps.clock.now()
     return Job(
         id=job_id or new_job_id(),
@@ -67,7 +88,27 @@ def _new_job(
         created_at=now,
         updated_at=now,
         stage_started_at=now,
-        tier=deps.settings.default_tier,
+        tier=tier_of(deps, owner).name,
+    )
+
+
+def _store(deps: Deps, job: Job, key: str | None, fingerprint: str) -> tuple[Job, bool]:
+    """Create the job (under the idempotency key, if any): (stored job, created now)."""
+    if key is None:
+        deps.store.create(job)
+        return job, True
+    stored = deps.store.create_idempotent(job, key, fingerprint, idempotency.TTL)
+    return stored, stored.id == job.id
+
+
+def accepted(deps: Deps, job: Job) -> Accepted:
+    return Accepted(
+        job_id=job.id,
+        kind=job.kind,
+        status=job.status,
+        status_url=status_url(job.id),
+        created_at=job.created_at,
+        **estimate(deps, job).model_dump(),
     )
 
 
@@ -79,22 +120,64 @@ def enqueue_ingest(deps: Deps, job: Job) -> bool:
     )
 
 
+def submit(
+    deps: Deps, owner: UserId, request: SubmitRequest, key: str | None = None
+) -> tuple[Accepted, bool]:
+    """(the job, True when this call created it); a replayed key gives the first job."""
+    if request.upload_id is not None:
+        job, created = _from_upload(deps, owner, request, request.upload_id, key)
+    else:
+        source = JobSource(url=request.url)
+        job = _new_job(
+            deps, owner, request.kind, source, request.options or JobOptions(), JobStatus.QUEUED
+        )
+        job, created = _store(deps, job, key, idempotency.fingerprint("analyze", request))
+    if job.status is JobStatus.QUEUED:
+        enqueue_ingest(deps, job)  # again on a replay: the task name dedups it
+    return accepted(deps, job), created
+
+
 def submit_url(deps: Deps, owner: UserId, request: SubmitRequest) -> Accepted:
-    job = _new_job(
-        deps, owner, request.kind, JobSource(url=request.url), request.options, JobStatus.QUEUED
-    )
-    deps.store.create(job)
-    enqueue_ingest(deps, job)
-    return Accepted(job_id=job.id, status=job.status, status_url=status_url(job.id))
+    return submit(deps, owner, request)[0]
 
 
-def create_upload(deps: Deps, owner: UserId, request: UploadRequest) -> UploadTicket:
+def _from_upload(
+    deps: Deps, owner: UserId, request: SubmitRequest, upload_id: str, key: str | None
+) -> tuple[Job, bool]:
+    """The upload's own job while it waits or runs (options may change until the upload
+    lands); once that job has finished, a new job re-analyses the same object."""
+    upload = owned_job(deps, owner, upload_id)
+    if upload.source.upload_object is None:
+        raise InvalidInput(f"{upload_id} is not an upload", code="not_an_upload")
+    wanted = request.options or upload.options
+    if upload.status is JobStatus.AWAITING_UPLOAD:
+        if (wanted, request.kind) != (upload.options, upload.kind):
+            upload = deps.store.update(
+                upload.id, options=wanted.model_dump(), kind=request.kind.value
+            )
+        return upload, False
+    if not upload.status.terminal:
+        if (wanted, request.kind) != (upload.options, upload.kind):
+            raise Conflict(
+                "the upload is being processed with other options; wait for it to finish",
+                code="upload_in_progress",
+                job_id=upload.id,
+            )
+        return upload, False
+    if not deps.blobs.exists(upload.source.upload_object or ""):
+        raise Conflict("the uploaded file is no longer stored", code="upload_gone")
+    job = _new_job(deps, owner, request.kind, upload.source, wanted, JobStatus.QUEUED)
+    return _store(deps, job, key, idempotency.fingerprint("analyze", request))
+
+
+def create_upload(
+    deps: Deps, owner: UserId, request: UploadRequest, key: str | None = None
+) -> tuple[UploadTicket, bool]:
     """A job awaiting its upload, and a signed PUT URL bound to content type and size."""
-    if request.size_bytes > deps.settings.upload_max_bytes:
+    limit = deps.settings.upload_max_bytes
+    if request.size_bytes > limit:
         raise InvalidInput(
-            "the file is larger than uploads allow",
-            code="upload_too_large",
-            max_bytes=deps.settings.upload_max_bytes,
+            "the file is larger than uploads allow", code="upload_too_large", max_bytes=limit
         )
     job_id = new_job_id()
     name = naming.upload(owner, job_id, request.filename)
@@ -102,30 +185,22 @@ def create_upload(deps: Deps, owner: UserId, request: UploadRequest) -> UploadTi
     job = _new_job(
         deps, owner, request.kind, source, request.options, JobStatus.AWAITING_UPLOAD, job_id
     )
-    deps.store.create(job)
+    job, created = _store(deps, job, key, idempotency.fingerprint("upload", request))
+    assert job.source.upload_object is not None
+    minutes = deps.settings.signed_url_minutes
     url = deps.blobs.signed_url(
-        name,
-        "PUT",
-        deps.settings.signed_url_minutes,
-        request.content_type,
-        deps.settings.upload_max_bytes,
+        job.source.upload_object, "PUT", minutes, request.content_type, limit
     )
-    headers = {
-        "Content-Type": request.content_type,
-        "x-goog-content-length-range": f"0,{deps.settings.upload_max_bytes}",
-    }
-    return UploadTicket(
-        job_id=job_id,
-        status=job.status,
-        status_url=status_url(job_id),
+    headers = {"Content-Type": request.content_type, "x-goog-content-length-range": f"0,{limit}"}
+    ticket = UploadTicket(
+        **accepted(deps, job).model_dump(),
+        upload_id=job.id,
         upload_url=url,
         upload_headers=headers,
-        object_name=name,
+        upload_expires_at=deps.clock.now() + timedelta(minutes=minutes),
+        object_name=job.source.upload_object,
     )
-
-
-def status_url(job_id: JobId) -> str:
-    return f"/api/klair/status/{job_id}"
+    return ticket, created
 
 
 def submit_local_file(

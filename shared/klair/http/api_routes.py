@@ -4,74 +4,168 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from klair.domain.ids import JobId
+from klair.handlers import idempotency
+from klair.handlers.cancel_job import cancel_job
+from klair.handlers.delete_job import Deleted, delete_job
 from klair.handlers.deps import Deps
 from klair.handlers.health import Health, health
-from klair.handlers.queries import ResultsView, StatusView, job_results, job_status
+from klair.handlers.list_jobs import JobPage, ListQuery, list_jobs
+from klair.handlers.queries import ResultsQuery, ResultsView, StatusView, job_results, job_status
 from klair.handlers.submit_job import (
     Accepted,
+    AudioSubmitRequest,
     SubmitRequest,
     UploadRequest,
     UploadTicket,
     create_upload,
-    submit_url,
+    submit,
 )
+from klair.handlers.user_stats import StatsQuery, StatsView, user_stats
+from klair.handlers.user_usage import UsageView, user_usage
 from klair.http.call import Call, Reply
+from klair.http.cors import CorsPolicy
 from klair.http.openapi import openapi_handler
 from klair.http.router import Router, Verifier
 
+IDEMPOTENCY = {
+    idempotency.HEADER: "Retrying with the same key and body returns the first answer "
+    "(200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a 409."
+}
+NOT_FOUND = "No such job (another user's job is not found either)."
 
-def build_api(deps: Callable[[], Deps], verifier: Verifier, project: str | None = None) -> Router:
-    """`deps` is a factory so the first request, not the import, builds the adapters."""
-    router = Router(verifier, project=project)
 
-    def get_health(call: Call) -> Reply:
-        """Each dependency's state; 503 when one is down."""
-        report = health(deps())
+class ApiHandlers:
+    """One method per operation; each docstring is the operation's OpenAPI description."""
+
+    def __init__(self, deps: Callable[[], Deps]) -> None:
+        self.deps = deps
+
+    def _key(self, call: Call) -> str | None:
+        return idempotency.record_key(call.principal, call.headers.get(idempotency.HEADER))
+
+    def health(self, call: Call) -> Reply:
+        """Each dependency's state and latency; 503 when one is down."""
+        report = health(self.deps())
         return Reply(200 if report.status == "ok" else 503, report)
 
-    def analyze(call: Call) -> Reply:
-        """Submit a video URL; the job is queued on the caller's tier queue."""
-        return Reply(202, submit_url(deps(), call.principal, call.json(SubmitRequest)))
+    def analyze(self, call: Call) -> Reply:
+        """Submit a video (or audio) URL, or the `upload_id` of an upload, with options.
 
-    def upload_url(call: Call) -> Reply:
+        202 with the job, its queue position and ETA; the job runs on the caller's tier queue.
+        """
+        return self._submit(call, call.json(SubmitRequest))
+
+    def analyze_audio(self, call: Call) -> Reply:
+        """Submit an audio URL or upload: transcript, chapters and quotable moments."""
+        body = call.json(AudioSubmitRequest)
+        return self._submit(call, SubmitRequest(kind="audio", **dict(body)))
+
+    def _submit(self, call: Call, request: SubmitRequest) -> Reply:
+        job, created = submit(self.deps(), call.principal, request, self._key(call))
+        return _created(job, created, 202)
+
+    def upload_url(self, call: Call) -> Reply:
         """A signed PUT URL for one upload; the finished upload queues the job."""
-        return Reply(201, create_upload(deps(), call.principal, call.json(UploadRequest)))
+        body = call.json(UploadRequest)
+        ticket, created = create_upload(self.deps(), call.principal, body, self._key(call))
+        return _created(ticket, created, 201)
 
-    def status(call: Call) -> StatusView:
-        """Status, stage, progress, timings and error of one job."""
-        return job_status(deps(), call.principal, JobId(call.params["job_id"]))
+    def status(self, call: Call) -> StatusView:
+        """Status, stage, progress, queue position, ETA, per-stage timings, error, clips."""
+        return job_status(self.deps(), call.principal, call.params["job_id"])
 
-    def results(call: Call) -> ResultsView:
-        """Clips with scores, reasons and signed URLs; 409 until the job completed."""
-        return job_results(deps(), call.principal, JobId(call.params["job_id"]))
+    def results(self, call: Call) -> ResultsView:
+        """Clips with scores, evidence, reasons and signed URLs, insights and cost.
 
-    router.add("GET", "/api/health", get_health, auth=False, response=Health, tags=("ops",))
+        409 with the status until the job completed; `?partial=true` returns the clips
+        exported so far (`partial: true`), as do jobs that failed or were cancelled.
+        """
+        query = call.query(ResultsQuery)
+        return job_results(self.deps(), call.principal, call.params["job_id"], query.partial)
+
+    def list_jobs(self, call: Call) -> JobPage:
+        """The caller's jobs, newest first; pass `next_cursor` back as `cursor` to page."""
+        return list_jobs(self.deps(), call.principal, call.query(ListQuery))
+
+    def cancel(self, call: Call) -> StatusView:
+        """Stop a job; its reserved minutes are refunded. 409 if it already finished."""
+        return cancel_job(self.deps(), call.principal, call.params["job_id"])
+
+    def delete(self, call: Call) -> Deleted:
+        """Cancel the job, refund what it reserved, delete its files and records; then 404."""
+        return delete_job(self.deps(), call.principal, call.params["job_id"])
+
+    def usage(self, call: Call) -> UsageView:
+        """Tier, limits, minutes used and reserved this month, and when they reset."""
+        return user_usage(self.deps(), call.principal)
+
+    def stats(self, call: Call) -> StatsView:
+        """Totals, a per-day series, success rate and processing speed over `days`."""
+        return user_stats(self.deps(), call.principal, call.query(StatsQuery))
+
+
+def _created(body: Accepted, created: bool, status: int) -> Reply:
+    if created:
+        return Reply(status, body)
+    return Reply(200, body, {idempotency.REPLAYED_HEADER: "true"})
+
+
+def _jobs(router: Router, api: ApiHandlers) -> None:
+    jobs = ("jobs",)
+    submitted = {200: "An earlier identical request's job (idempotent replay or upload)."}
+    conflicts = {404: "No such upload.", 409: "Idempotency-Key reused, or upload busy."}
+    for path, handler, body in (
+        ("/api/klair/analyze", api.analyze, SubmitRequest),
+        ("/api/klair/analyze/audio", api.analyze_audio, AudioSubmitRequest),
+    ):
+        router.add(
+            "POST", path, handler, body=body, response=Accepted, status=202, tags=jobs,
+            responses={**submitted, **conflicts}, headers=IDEMPOTENCY,
+        )  # fmt: skip
     router.add(
-        "GET",
-        "/api/openapi.json",
-        openapi_handler(router, title="Klair API"),
-        auth=False,
-        tags=("ops",),
-    )
+        "POST", "/api/upload-url", api.upload_url, body=UploadRequest, response=UploadTicket,
+        status=201, tags=jobs, responses={200: "Replay of an earlier identical request.", 409:
+        "Idempotency-Key reused with another body."}, headers=IDEMPOTENCY,
+    )  # fmt: skip
     router.add(
-        "POST",
-        "/api/klair/analyze",
-        analyze,
-        body=SubmitRequest,
-        response=Accepted,
-        status=202,
-        tags=("jobs",),
+        "GET", "/api/klair/jobs", api.list_jobs, query=ListQuery, response=JobPage, tags=jobs
     )
+    one = {404: NOT_FOUND}
     router.add(
-        "POST",
-        "/api/upload-url",
-        upload_url,
-        body=UploadRequest,
-        response=UploadTicket,
-        status=201,
-        tags=("jobs",),
+        "GET", "/api/klair/status/<job_id>", api.status, response=StatusView, tags=jobs,
+        responses=one,
+    )  # fmt: skip
+    router.add(
+        "GET", "/api/klair/results/<job_id>", api.results, query=ResultsQuery,
+        response=ResultsView, tags=jobs, responses={**one, 409: "Not finished (status given)."},
+    )  # fmt: skip
+    router.add(
+        "POST", "/api/klair/jobs/<job_id>/cancel", api.cancel, response=StatusView, tags=jobs,
+        responses={**one, 409: "The job already finished."},
+    )  # fmt: skip
+    router.add(
+        "DELETE", "/api/klair/jobs/<job_id>", api.delete, response=Deleted, tags=jobs,
+        responses=one,
+    )  # fmt: skip
+
+
+def build_api(
+    deps: Callable[[], Deps],
+    verifier: Verifier,
+    project: str | None = None,
+    cors: CorsPolicy | None = None,
+) -> Router:
+    """`deps` is a factory so the first request, not the import, builds the adapters."""
+    router = Router(verifier, project=project, cors=cors)
+    api = ApiHandlers(deps)
+    ops = ("ops",)
+    router.add("GET", "/api/health", api.health, auth=False, response=Health, tags=ops)
+    spec = openapi_handler(router, title="Klair API", description=__doc__ or "")
+    router.add("GET", "/api/openapi.json", spec, auth=False, tags=ops)
+    _jobs(router, api)
+    user = ("user",)
+    router.add("GET", "/api/klair/user/usage", api.usage, response=UsageView, tags=user)
+    router.add(
+        "GET", "/api/klair/user/stats", api.stats, query=StatsQuery, response=StatsView, tags=user
     )
-    router.add("GET", "/api/klair/status/<job_id>", status, response=StatusView, tags=("jobs",))
-    router.add("GET", "/api/klair/results/<job_id>", results, response=ResultsView, tags=("jobs",))
     return router

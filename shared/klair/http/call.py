@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.wrappers import Request
 
-from klair.domain.errors import InvalidInput, InvalidJson, Unauthorized
+from klair.domain.errors import InvalidInput, InvalidJson, PayloadTooLarge, Unauthorized
 from klair.domain.ids import UserId
 
 M = TypeVar("M", bound=BaseModel)
@@ -88,14 +88,10 @@ class Call:
         """The body bytes, at most `max_body_bytes` (what signature checks need)."""
         length = self.request.content_length
         if length is not None and length > self._max_body_bytes:
-            raise InvalidInput(
-                "request body too large", code="body_too_large", max_bytes=self._max_body_bytes
-            )
+            raise PayloadTooLarge("request body too large", max_bytes=self._max_body_bytes)
         data = self.request.get_data(cache=True)
         if len(data) > self._max_body_bytes:
-            raise InvalidInput(
-                "request body too large", code="body_too_large", max_bytes=self._max_body_bytes
-            )
+            raise PayloadTooLarge("request body too large", max_bytes=self._max_body_bytes)
         return data
 
     def json(self, model: type[M]) -> M:

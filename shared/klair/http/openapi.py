@@ -82,24 +82,49 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _responses(route: Route, schemas: dict[Any, dict[str, Any]]) -> dict[str, Any]:
-    success: dict[str, Any] = {"description": route.summary or "Success"}
+def _success(route: Route, schemas: dict[Any, dict[str, Any]], description: str) -> Any:
+    success: dict[str, Any] = {"description": description}
     if route.response is not None:
         schema = schemas[(route.response, "serialization")]
         success["content"] = {"application/json": {"schema": schema}}
-    responses: dict[str, Any] = {str(route.status): success}
-    if route.body is not None or route.query is not None:
+    return success
+
+
+def _responses(route: Route, schemas: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        str(route.status): _success(route, schemas, route.summary or "Success")
+    }
+    if route.body is not None or route.query is not None or route.headers:
         responses["400"] = _error("The request does not match the schema.")
     if route.auth:
         responses["401"] = _error("Missing, invalid or expired session token.")
+    for status, description in sorted(route.responses.items()):
+        ok = status < 400
+        responses[str(status)] = (
+            _success(route, schemas, description) if ok else _error(description)
+        )
     responses["default"] = _error("Any other error.")
     return responses
+
+
+def _header_params(route: Route) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "in": "header",
+            "required": False,
+            "description": description,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+        }
+        for name, description in route.headers.items()
+    ]
 
 
 def _operation(route: Route, schemas: dict[Any, dict[str, Any]], defs: dict[str, Any]) -> Any:
     _, params = _path_and_params(route.path)
     if route.query is not None:
         params += _query_params(schemas[(route.query, "validation")], defs)
+    params += _header_params(route)
     operation: dict[str, Any] = {"operationId": route.name, "responses": _responses(route, schemas)}
     if route.summary:
         operation["summary"] = route.summary

@@ -6,7 +6,7 @@ import contextvars
 import inspect
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import structlog
@@ -17,9 +17,10 @@ from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from klair.domain.errors import KlairError, MethodNotAllowed, NotFound, Unauthorized
+from klair.domain.errors import Forbidden, KlairError, MethodNotAllowed, NotFound, Unauthorized
 from klair.domain.ids import UserId
 from klair.http.call import DEFAULT_MAX_BODY_BYTES, Call, Reply
+from klair.http.cors import CorsPolicy, is_preflight
 from klair.logs import bind_trace
 
 log = structlog.get_logger(__name__)
@@ -50,6 +51,10 @@ class Route:
     summary: str
     tags: tuple[str, ...]
     name: str
+    # Other statuses the route answers on purpose (OpenAPI): 2xx reuse `response`.
+    responses: Mapping[int, str] = field(default_factory=dict)
+    # Request headers the route reads (OpenAPI header parameters): name → description.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -96,10 +101,12 @@ class Router:
         *,
         project: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        cors: CorsPolicy | None = None,
     ) -> None:
         self.verifier = verifier
         self.project = project
         self.max_body_bytes = max_body_bytes
+        self.cors = cors
         self._map = Map(strict_slashes=False, merge_slashes=False, redirect_defaults=False)
         self._routes: dict[str, Route] = {}
 
@@ -121,6 +128,8 @@ class Router:
         summary: str = "",
         tags: tuple[str, ...] = (),
         name: str | None = None,
+        responses: Mapping[int, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Route:
         """Register `handler` for `method path` (werkzeug rule syntax: `/jobs/<job_id>`).
 
@@ -129,7 +138,8 @@ class Router:
         """
         route = Route(
             method.upper(), path, handler, auth, body, query, response, status, summary, tags,
-            name or str(getattr(handler, "__name__", "handler")),
+            name or str(getattr(handler, "__name__", "handler")), dict(responses or {}),
+            dict(headers or {}),
         )  # fmt: skip
         self._check(route)
         self._map.add(Rule(path, methods=[route.method], endpoint=route.key))
@@ -153,9 +163,17 @@ class Router:
     __call__ = dispatch
 
     def _dispatch(self, request: Request) -> Response:
+        response = self._answer(request)
+        if self.cors is not None and not is_preflight(request):
+            self.cors.decorate(request, response)
+        return response
+
+    def _answer(self, request: Request) -> Response:
         header = request.headers.get("X-Cloud-Trace-Context") or request.headers.get("traceparent")
         trace_id = bind_trace(header, self.project)
         try:
+            if request.method == "OPTIONS":
+                return self._options(request)
             route, params = self._match(request)
             call = self._prepare(route, params, request, trace_id)
             return self._respond(route, route.handler(call))
@@ -166,6 +184,18 @@ class Router:
         except Exception:
             log.exception("unhandled error", method=request.method, path=request.path)
             return error_response(KlairError("internal error"))
+
+    def _options(self, request: Request) -> Response:
+        """`Allow` for the path, and the CORS grants when this is an allowed preflight."""
+        methods = self._map.bind_to_environ(request.environ).allowed_methods(request.path)
+        if not methods:
+            raise NotFound(f"no route for {request.path}")
+        allowed = sorted({*methods, "OPTIONS"})
+        response = json_response(None, 204, {"Allow": ", ".join(allowed)})
+        granted = self.cors is not None and self.cors.preflight(request, response, allowed)
+        if is_preflight(request) and not granted:
+            raise Forbidden("this origin may not call the API", code="origin_not_allowed")
+        return response
 
     def _match(self, request: Request) -> tuple[Route, dict[str, str]]:
         adapter = self._map.bind_to_environ(request.environ)

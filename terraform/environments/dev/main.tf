@@ -1,245 +1,37 @@
-# Klair in one project. Every topic, subscription, queue and function comes from
-# emulator-config/topology.yaml, the file the local stack reads too, so local and cloud wiring
-# cannot drift. dev and prod share this file byte for byte (a unit test holds them to it);
-# they differ only in variables, backend prefix and tfvars.
+# Klair's dev deployment: the klair module (which reads emulator-config/topology.yaml) with
+# dev's values. Inputs that differ per project are in variables.tf, the same file in every
+# environment.
 
-locals {
-  topology = yamldecode(file("${path.module}/../../../emulator-config/topology.yaml"))
+provider "google" {
+  project = var.project_id
+  region  = var.region
 
-  function_names = { for name, _ in local.topology.functions : name => "${var.name_prefix}-${name}" }
-  push_functions = toset([for s in local.topology.subscriptions : s.function])
-
-  # The tier queues deliver StartIngest here (Settings.ingest_url). Its deterministic Cloud Run
-  # URL is known before it exists, so the functions that enqueue need no dependency cycle.
-  task_target     = "ingest"
-  ingest_hostname = "${local.function_names[local.task_target]}-${data.google_project.this.number}"
-  ingest_url      = "https://${local.ingest_hostname}.${var.region}.run.app"
-
-  # Scheduled HTTP functions => cron.
-  schedules = { sweeper = var.sweeper_schedule }
-
-  labels = var.labels
-
-  # What each function's handlers touch, and nothing more. Keys must be the topology's functions.
-  access = {
-    api       = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], enqueues_tasks = true, signs_urls = true }
-    webhooks  = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"] }
-    ingest    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"] }
-    admit     = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectViewer"], enqueues_tasks = true }
-    transcode = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["chunk-ready"] }
-    analyze   = { project_roles = ["roles/datastore.user", "roles/aiplatform.user"], bucket_roles = ["roles/storage.objectViewer"], publishes = ["analysis-completed"] }
-    select    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectViewer"], publishes = ["clip-selected"] }
-    export    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["job-finished"], signs_urls = true }
-    fail      = { project_roles = ["roles/datastore.user"], publishes = ["job-finished"] }
-    sweeper   = { project_roles = ["roles/datastore.user"], publishes = ["chunk-ready", "analysis-completed", "clip-selected"], enqueues_tasks = true }
+  default_labels = {
+    app = "klair"
+    env = "dev"
   }
-
-  # Settings read by every function (KLAIR_<field upper>).
-  env = {
-    KLAIR_MODE                  = "cloud"
-    KLAIR_PROJECT               = var.project_id
-    KLAIR_REGION                = var.region
-    KLAIR_BUCKET                = module.media_bucket.name
-    KLAIR_FIRESTORE_DATABASE    = module.firestore.name
-    KLAIR_INGEST_URL            = local.ingest_url
-    KLAIR_TASKS_SERVICE_ACCOUNT = module.iam.tasks_service_account
-    KLAIR_LOG_LEVEL             = var.log_level
-  }
-
-  # Settings only the public functions (which verify Clerk tokens) read.
-  clerk_env = { for name, value in {
-    KLAIR_CLERK_ISSUER             = var.clerk_issuer
-    KLAIR_CLERK_JWKS_URL           = var.clerk_jwks_url
-    KLAIR_CLERK_AUTHORIZED_PARTIES = length(var.clerk_authorized_parties) > 0 ? jsonencode(var.clerk_authorized_parties) : null
-  } : name => value if value != null }
-
-  # Who may invoke each function: its push identity, the tasks or scheduler identity, or anyone.
-  invokers = {
-    for name, _ in local.topology.functions : name => merge(
-      contains(local.push_functions, name) ? { pubsub = "serviceAccount:${module.iam.push_service_accounts[name]}" } : {},
-      name == local.task_target ? { tasks = "serviceAccount:${module.iam.tasks_service_account}" } : {},
-      contains(keys(local.schedules), name) ? { scheduler = "serviceAccount:${module.iam.scheduler_service_account}" } : {},
-      contains(var.public_functions, name) ? { public = "allUsers" } : {},
-    )
-  }
-
-  apis = [
-    "aiplatform.googleapis.com",
-    "artifactregistry.googleapis.com",
-    "cloudbuild.googleapis.com",
-    "cloudfunctions.googleapis.com",
-    "cloudscheduler.googleapis.com",
-    "cloudtasks.googleapis.com",
-    "firestore.googleapis.com",
-    "iam.googleapis.com",
-    "iamcredentials.googleapis.com",
-    "pubsub.googleapis.com",
-    "run.googleapis.com",
-    "secretmanager.googleapis.com",
-    "storage.googleapis.com",
-  ]
 }
 
-data "google_project" "this" {
-  project_id = var.project_id
-}
+module "klair" {
+  source = "../../modules/klair"
 
-resource "google_project_service" "this" {
-  for_each = var.enable_apis ? toset(concat(local.apis, var.budget == null ? [] : ["billingbudgets.googleapis.com"])) : toset([])
-
-  project            = var.project_id
-  service            = each.key
-  disable_on_destroy = false
-}
-
-module "firestore" {
-  source = "../../modules/firestore"
-
-  project_id             = var.project_id
-  location               = coalesce(var.firestore_location, var.region)
-  delete_protection      = var.firestore_delete_protection
-  point_in_time_recovery = var.firestore_point_in_time_recovery
-
-  depends_on = [google_project_service.this]
-}
-
-module "pubsub" {
-  source = "../../modules/pubsub_pipeline"
-
-  project_id            = var.project_id
-  project_number        = data.google_project.this.number
-  topics                = local.topology.topics
-  dead_letter_topic     = local.topology.dead_letter_topic
-  subscriptions         = local.topology.subscriptions
-  retry_policy          = local.topology.retry_policy
-  push_endpoints        = { for name in local.push_functions : name => module.functions[name].uri }
-  push_service_accounts = module.iam.push_service_accounts
-  labels                = local.labels
-
-  depends_on = [google_project_service.this]
-}
-
-module "media_bucket" {
-  source = "../../modules/media_bucket"
-
-  project_id               = var.project_id
-  name                     = coalesce(var.bucket_name, "${var.project_id}-${local.topology.bucket}")
-  location                 = coalesce(var.bucket_location, var.region)
-  cors_origins             = var.cors_origins
-  notification_topic_id    = module.pubsub.topic_ids[local.topology.notification.topic]
-  notification_event_types = local.topology.notification.event_types
-  force_destroy            = var.bucket_force_destroy
-  labels                   = local.labels
-
-  depends_on = [google_project_service.this]
-}
-
-module "iam" {
-  source = "../../modules/iam"
-
+  environment    = "dev"
   project_id     = var.project_id
-  name_prefix    = var.name_prefix
-  functions      = { for name, _ in local.topology.functions : name => local.access[name] }
-  push_functions = local.push_functions
-  bucket_name    = module.media_bucket.name
-  topic_ids      = module.pubsub.topic_ids
+  region         = var.region
   source_bucket  = var.source_bucket
+  source_objects = var.source_objects
 
-  depends_on = [google_project_service.this]
-}
+  clerk_issuer             = var.clerk_issuer
+  clerk_jwks_url           = var.clerk_jwks_url
+  clerk_authorized_parties = var.clerk_authorized_parties
+  cors_origins             = var.cors_origins
+  function_secrets         = var.function_secrets
+  budget                   = var.budget
 
-module "tier_queues" {
-  source = "../../modules/tier_queues"
-
-  project_id = var.project_id
-  region     = var.region
-  queues     = local.topology.queues
-  enqueuers = {
-    for name, a in local.access : name => "serviceAccount:${module.iam.function_service_accounts[name]}"
-    if try(a.enqueues_tasks, false)
-  }
-
-  depends_on = [google_project_service.this]
-}
-
-module "functions" {
-  source   = "../../modules/function"
-  for_each = local.topology.functions
-
-  project_id            = var.project_id
-  region                = var.region
-  name                  = local.function_names[each.key]
-  description           = "Klair ${each.key} (${each.value.trigger})"
-  entry_point           = each.value.entry_point
-  source_bucket         = var.source_bucket
-  source_object         = var.source_objects[each.key]
-  build_service_account = module.iam.build_service_account
-  memory                = each.value.memory
-  cpu                   = tostring(each.value.cpu)
-  timeout_seconds       = each.value.timeout
-  concurrency           = each.value.concurrency
-  min_instances         = try(var.scaling[each.key].min_instances, 0)
-  max_instances         = coalesce(try(var.scaling[each.key].max_instances, null), var.default_max_instances)
-  service_account_email = module.iam.function_service_accounts[each.key]
-  ingress               = contains(var.public_functions, each.key) ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
-  env = merge(
-    local.env,
-    { KLAIR_SIGNER_EMAIL = module.iam.function_service_accounts[each.key] },
-    contains(var.public_functions, each.key) ? local.clerk_env : {},
-  )
-  secret_env = try(var.function_secrets[each.key], [])
-  invokers   = local.invokers[each.key]
-  labels     = merge(local.labels, { function = each.key })
-
-  depends_on = [google_project_service.this]
-}
-
-module "schedules" {
-  source   = "../../modules/scheduler"
-  for_each = local.schedules
-
-  project_id            = var.project_id
-  region                = var.region
-  name                  = "${var.name_prefix}-${each.key}"
-  description           = "Runs the ${each.key} function."
-  schedule              = each.value
-  attempt_deadline      = "${local.topology.functions[each.key].timeout + 20}s"
-  uri                   = module.functions[each.key].uri
-  service_account_email = module.iam.scheduler_service_account
-
-  depends_on = [google_project_service.this]
-}
-
-resource "google_billing_budget" "this" {
-  count = var.budget == null ? 0 : 1
-
-  billing_account = var.budget.billing_account
-  display_name    = "Klair ${var.environment}"
-
-  budget_filter {
-    projects = ["projects/${data.google_project.this.number}"]
-  }
-
-  amount {
-    specified_amount {
-      currency_code = var.budget.currency_code
-      units         = tostring(floor(var.budget.amount))
-    }
-  }
-
-  dynamic "threshold_rules" {
-    for_each = var.budget.thresholds
-    content {
-      threshold_percent = threshold_rules.value
-    }
-  }
-
-  depends_on = [google_project_service.this]
-}
-
-check "ingest_url_is_deterministic" {
-  assert {
-    condition     = length(local.ingest_hostname) <= 63
-    error_message = "Cloud Run gives no deterministic URL when SERVICE-PROJECT_NUMBER exceeds 63 characters: shorten name_prefix."
-  }
+  # Disposable data, verbose logs, small instance caps.
+  bucket_force_destroy             = true
+  firestore_delete_protection      = false
+  firestore_point_in_time_recovery = false
+  log_level                        = "DEBUG"
+  default_max_instances            = 5
 }

@@ -1,36 +1,16 @@
+# What differs between projects rather than between dev and prod; the same file in every
+# environment (a unit test holds them to it). The pipeline sets project_id, region,
+# source_bucket and source_objects; terraform.tfvars the rest.
+
 variable "project_id" {
   type        = string
-  description = "Project Klair is deployed into (KLAIR_PROJECT)."
+  description = "Project Klair is deployed into (KLAIR_PROJECT); one project per environment."
 }
 
 variable "region" {
   type        = string
   description = "Region of the functions, queues and scheduler (KLAIR_REGION)."
   default     = "us-central1"
-}
-
-variable "environment" {
-  type        = string
-  description = "Environment name, used in labels and display names."
-  default     = "prod"
-}
-
-variable "name_prefix" {
-  type        = string
-  description = "Prefix of function, service account and job names (topic, subscription and queue names are the topology's own)."
-  default     = "klair"
-}
-
-variable "labels" {
-  type        = map(string)
-  description = "Extra labels on everything that takes labels."
-  default     = {}
-}
-
-variable "enable_apis" {
-  type        = bool
-  description = "Enable the Google APIs Klair uses (turn off where a platform team manages them)."
-  default     = true
 }
 
 variable "source_bucket" {
@@ -40,48 +20,7 @@ variable "source_bucket" {
 
 variable "source_objects" {
   type        = map(string)
-  description = "Function name => source zip object in source_bucket (one per topology function; cloudbuild.yaml writes them to sources.auto.tfvars.json)."
-}
-
-variable "bucket_name" {
-  type        = string
-  description = "Media bucket name (KLAIR_BUCKET); null means <project_id>-<topology bucket>."
-  default     = null
-}
-
-variable "bucket_location" {
-  type        = string
-  description = "Media bucket location; null means the region."
-  default     = null
-}
-
-variable "bucket_force_destroy" {
-  type        = bool
-  description = "Let terraform destroy the media bucket with objects in it."
-  default     = false
-}
-
-variable "cors_origins" {
-  type        = list(string)
-  description = "Browser origins that PUT to signed upload URLs (the web app's origins)."
-}
-
-variable "firestore_location" {
-  type        = string
-  description = "Firestore location; null means the region."
-  default     = null
-}
-
-variable "firestore_delete_protection" {
-  type        = bool
-  description = "Protect the Firestore database from deletion."
-  default     = true
-}
-
-variable "firestore_point_in_time_recovery" {
-  type        = bool
-  description = "Keep 7 days of Firestore point-in-time recovery."
-  default     = true
+  description = "Function name => content-hashed source zip object in source_bucket (klair package --tfvars writes them to sources.auto.tfvars.json)."
 }
 
 variable "clerk_issuer" {
@@ -102,28 +41,10 @@ variable "clerk_authorized_parties" {
   default     = []
 }
 
-variable "public_functions" {
-  type        = set(string)
-  description = "HTTP functions reachable from the internet (they authenticate each request themselves); all others accept only internal callers."
-  default     = ["api", "webhooks"]
-}
-
-variable "scaling" {
-  type = map(object({
-    min_instances = optional(number, 0)
-    max_instances = optional(number)
-  }))
-  description = "Function name => instance bounds overriding the defaults."
-  default = {
-    # A warm API answers the first request of the day without a cold start.
-    api = { min_instances = 1, max_instances = 100 }
-  }
-}
-
-variable "default_max_instances" {
-  type        = number
-  description = "Maximum instances of a function without a scaling entry."
-  default     = 50
+variable "cors_origins" {
+  type        = list(string)
+  description = "Browser origins that PUT to signed upload URLs (the web app's origins)."
+  default     = []
 }
 
 variable "function_secrets" {
@@ -134,18 +55,6 @@ variable "function_secrets" {
   })))
   description = "Function name => environment variables read from Secret Manager (secrets are created and filled outside terraform)."
   default     = {}
-}
-
-variable "sweeper_schedule" {
-  type        = string
-  description = "Cron schedule of the sweeper."
-  default     = "*/5 * * * *"
-}
-
-variable "log_level" {
-  type        = string
-  description = "KLAIR_LOG_LEVEL of every function."
-  default     = "INFO"
 }
 
 variable "budget" {

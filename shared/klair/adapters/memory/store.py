@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,8 +13,9 @@ from pydantic import ValidationError
 from klair.adapters.clock import SystemClock
 from klair.domain.clip import Candidate, Clip
 from klair.domain.errors import Conflict, InvalidInput, NotFound
-from klair.domain.ids import ClipId, JobId
+from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job
+from klair.domain.listing import JobCursor, JobFilter, after_cursor, listing_key
 from klair.domain.status import JobStatus, check_transition
 from klair.ports import Clock
 
@@ -52,6 +53,20 @@ def missing(job_id: JobId) -> NotFound:
     return NotFound(f"job {job_id} not found", job_id=job_id)
 
 
+def key_reused() -> Conflict:
+    return Conflict(
+        "this Idempotency-Key was used with a different request",
+        code="idempotency_key_reused",
+    )
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    job_id: JobId
+    fingerprint: str
+    expires_at: datetime
+
+
 @dataclass
 class _Record:
     job: Job
@@ -68,6 +83,7 @@ class MemoryJobStore:
         self._lock = threading.Lock()
         self._records: dict[JobId, _Record] = {}
         self._claims: set[str] = set()
+        self._keys: dict[str, IdempotencyRecord] = {}
 
     def _record(self, job_id: JobId) -> _Record:
         record = self._records.get(job_id)
@@ -172,6 +188,54 @@ class MemoryJobStore:
         return sorted(idle, key=lambda job: job.updated_at)[:limit]
 
     def delete_job(self, job_id: JobId) -> None:
-        """Forget the job with its chunks and clips (idempotent; claims stay)."""
+        """Forget the job with its chunks, clips and idempotency record (claims stay)."""
         with self._lock:
-            self._records.pop(job_id, None)
+            record = self._records.pop(job_id, None)
+            key = record.job.idempotency_key if record else None
+            if key is not None and key in self._keys and self._keys[key].job_id == job_id:
+                del self._keys[key]
+
+    def create_idempotent(self, job: Job, key: str, fingerprint: str, ttl: timedelta) -> Job:
+        now = self._clock.now()
+        with self._lock:
+            held = self._keys.get(key)
+            if held is not None and held.expires_at > now and held.job_id in self._records:
+                if held.fingerprint != fingerprint:
+                    raise key_reused()
+                return self._records[held.job_id].job.model_copy(deep=True)
+            if job.id in self._records:
+                raise Conflict(f"job {job.id} already exists", job_id=job.id)
+            stored = job.model_copy(update={"idempotency_key": key}, deep=True)
+            self._records[job.id] = _Record(job=stored)
+            self._keys[key] = IdempotencyRecord(job.id, fingerprint, now + ttl)
+            return stored.model_copy(deep=True)
+
+    def list_jobs(
+        self, owner: UserId, where: JobFilter, limit: int, after: JobCursor | None = None
+    ) -> list[Job]:
+        with self._lock:
+            found = [
+                r.job.model_copy(deep=True)
+                for r in self._records.values()
+                if r.job.owner == owner and where.matches(r.job) and after_cursor(r.job, after)
+            ]
+        return sorted(found, key=listing_key, reverse=True)[:limit]
+
+    def queued_ahead(self, created_before: datetime, tiers: Collection[str]) -> int:
+        with self._lock:
+            return sum(
+                1
+                for r in self._records.values()
+                if r.job.status is JobStatus.QUEUED
+                and r.job.tier in tiers
+                and r.job.created_at < created_before
+            )
+
+    def recently_completed(self, limit: int) -> list[Job]:
+        with self._lock:
+            done = [
+                r.job.model_copy(deep=True)
+                for r in self._records.values()
+                if r.job.status is JobStatus.COMPLETED
+            ]
+        return sorted(done, key=lambda job: job.updated_at, reverse=True)[:limit]

@@ -1,0 +1,75 @@
+"""How the Gemini analyzer calls Vertex AI: model, media sampling, retries, prices, budget."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from klair.domain.cost import GEMINI_MODELS, GEMINI_PRICES, ModelPrice
+
+Resolution = Literal["unspecified", "low", "medium", "high"]
+ThinkingLevel = Literal["minimal", "low", "medium", "high"]
+
+DEFAULT_MODEL = GEMINI_MODELS["gemini-3-flash"]
+
+# Tokens per sampled video frame on Gemini 3 (Vertex "video understanding": 70 per frame by
+# default; low and medium are both 70, high is 280). Audio is 32 tokens per second at any
+# resolution. Both are the documented rates the planned-cost estimate uses.
+GEMINI3_TOKENS_PER_FRAME: dict[Resolution, int] = {
+    "unspecified": 70,
+    "low": 70,
+    "medium": 70,
+    "high": 280,
+}
+AUDIO_TOKENS_PER_SECOND = 32.0
+
+
+class GeminiOptions(BaseModel):
+    """Everything the adapter needs; `bootstrap` builds it from `Settings`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    project: str
+    location: str = "global"
+    model: str = DEFAULT_MODEL
+    # A local stub server (tests, `klair dev`); None means the real Vertex endpoint.
+    base_url: str | None = None
+
+    media_resolution: Resolution = "low"
+    fps: float = Field(default=0.5, gt=0, le=24)
+    # None leaves the model default: Google recommends 1.0 for Gemini 3, where lower values
+    # can make the model loop, which structured output turns into truncated JSON.
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    thinking_level: ThinkingLevel | None = "low"
+    max_output_tokens: int = Field(default=8192, gt=0)
+    max_moments: int = Field(default=8, ge=1, le=30)
+
+    # HttpRetryOptions: attempts include the first call; 429 and 5xx are retried.
+    retry_attempts: int = Field(default=3, ge=1)
+    retry_initial_delay: float = Field(default=2.0, ge=0)
+    retry_max_delay: float = Field(default=20.0, ge=0)
+    timeout_seconds: float = Field(default=120.0, gt=0)
+    # The repair call is skipped when less than one timeout is left of this budget, so a
+    # chunk finishes well inside a 9-minute event function.
+    deadline_seconds: float = Field(default=420.0, gt=0)
+
+    prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(GEMINI_PRICES))
+    tokens_per_frame: dict[Resolution, int] = Field(
+        default_factory=lambda: dict(GEMINI3_TOKENS_PER_FRAME)
+    )
+    audio_tokens_per_second: float = AUDIO_TOKENS_PER_SECOND
+    chars_per_token: float = 4.0
+    # Expected answer plus thinking tokens per call, for the planned-cost estimate only.
+    planned_output_tokens: int = Field(default=1500, ge=0)
+    job_ceiling_usd: float = Field(default=5.0, ge=0)
+
+    # Two-stage: Gemini sees only the offline analyzer's best windows of each chunk.
+    two_stage: bool = False
+    shortlist_size: int = Field(default=4, ge=1)
+    shortlist_padding: float = Field(default=5.0, ge=0)
+
+    def price(self, model: str) -> ModelPrice:
+        """The model's price; an unknown model is priced as the default model (logged by the
+        caller) rather than as free."""
+        return self.prices.get(model) or self.prices[DEFAULT_MODEL]

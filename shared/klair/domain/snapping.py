@@ -1,0 +1,101 @@
+"""Clip edges in pauses: the pause between two sentences, taken from the transcode's silences
+and the voice detector's gaps (falling back to the gap between word timings), and the point
+inside it where a clip starts or ends, so that no clip starts or ends inside a word."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from klair.domain.transcript import Span, Word
+
+# A clip starts this long before speech resumes and ends this long after it stops, or at the
+# pause's own edge when the pause is shorter.
+LEAD_IN = 0.25
+TAIL = 0.35
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """A pause [start, end] between two stretches of speech; `quiet` when it was heard (a
+    silence or no voice), not only read from word timings."""
+
+    start: float
+    end: float
+    quiet: bool
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+    @property
+    def start_edge(self) -> float:
+        """Where a clip that begins after this pause starts."""
+        return max(self.start, self.end - LEAD_IN)
+
+    @property
+    def end_edge(self) -> float:
+        """Where a clip that ends before this pause ends."""
+        return min(self.end, self.start + TAIL)
+
+
+def quiet_spans(*sources: Iterable[Span]) -> list[Span]:
+    """The union of pause lists, sorted and merged."""
+    merged: list[Span] = []
+    for start, end in sorted(span for source in sources for span in source):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class PauseFinder:
+    """Finds the pause separating two neighbouring words among known quiet spans."""
+
+    def __init__(self, quiet: Sequence[Span]) -> None:
+        self._quiet = list(quiet)
+        self._ends = [end for _, end in self._quiet]
+
+    def widest(self, left: float, right: float) -> Span | None:
+        """The quiet span overlapping (left, right) the most, clipped to it."""
+        best: Span | None = None
+        i = bisect_right(self._ends, left)
+        while i < len(self._quiet) and self._quiet[i][0] < right:
+            a, b = max(self._quiet[i][0], left), min(self._quiet[i][1], right)
+            if b > a and (best is None or b - a > best[1] - best[0]):
+                best = (a, b)
+            i += 1
+        return best
+
+    def between(
+        self,
+        before: Word | None,
+        after: Word | None,
+        window: Span,
+        *,
+        source_edge: bool = False,
+    ) -> Boundary | None:
+        """The pause between `before` and `after`; a missing word means the window's edge on
+        that side (`window` is (start, end) of the words' window).
+
+        Acoustic pauses are searched between the two words' middles, so word timings a little
+        off still find the pause that separates them. Without one, the gap between the word
+        timings is the pause; at a window edge that is not also the source's edge
+        (`source_edge`) speech may run on past the window, so only a heard pause counts there.
+        """
+        left = before.middle if before is not None else window[0]
+        right = after.middle if after is not None else window[1]
+        heard = self.widest(left, right)
+        if heard is not None:
+            return Boundary(heard[0], heard[1], quiet=True)
+        if (before is None or after is None) and not source_edge:
+            return None
+        gap_start = before.end if before is not None else window[0]
+        gap_end = after.start if after is not None else window[1]
+        if gap_end < gap_start:
+            return None
+        return Boundary(gap_start, gap_end, quiet=False)

@@ -1,0 +1,27 @@
+"""The one way the API reads a job: by id, scoped to its owner."""
+
+from __future__ import annotations
+
+import re
+
+from klair.domain.errors import NotFound
+from klair.domain.ids import JobId, UserId
+from klair.domain.job import Job
+from klair.handlers.deps import Deps
+
+JOB_ID_PATTERN = r"^job_[0-9a-f]{20}$"
+_JOB_ID = re.compile(JOB_ID_PATTERN)
+
+
+def owned_job(deps: Deps, owner: UserId, job_id: str) -> Job:
+    """The job if `owner` owns it. Someone else's job, a deleted one and a malformed id all
+    get the same 404 (never 403), so job ids cannot be probed."""
+    job = None
+    if _JOB_ID.fullmatch(job_id):
+        try:
+            job = deps.store.get(JobId(job_id))
+        except NotFound:
+            job = None
+    if job is None or job.owner != owner:
+        raise NotFound(f"no job {job_id[:64]}", code="job_not_found")
+    return job

@@ -1,0 +1,111 @@
+"""Queue position and ETA of a job, computed from Firestore on each read.
+
+Position: queued jobs created earlier on tiers of equal or higher priority. ETA: the wait
+(jobs ahead × average processing time per job ÷ the tier queue's concurrency) plus this
+job's own processing (average seconds per source minute × its duration, or the average per
+job before the source is probed), scaled by the progress still to make. Averages are over
+the last completed jobs; with no history, priors below stand in.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from datetime import timedelta
+from statistics import fmean
+
+from pydantic import BaseModel
+
+from klair.domain.job import Job
+from klair.domain.progress import progress
+from klair.domain.status import JobStatus
+from klair.handlers.deps import Deps
+from klair.handlers.views import Timestamp
+
+HISTORY = 20  # completed jobs in the moving average
+CACHE_SECONDS = 30.0  # the average moves slowly; status polls need not recompute it
+PRIOR_SECONDS_PER_SOURCE_MINUTE = 30.0
+PRIOR_SECONDS_PER_JOB = 300.0
+PROCESSING = tuple(
+    s.value
+    for s in (
+        JobStatus.DOWNLOADING,
+        JobStatus.TRANSCODING,
+        JobStatus.ANALYZING,
+        JobStatus.SELECTING,
+        JobStatus.EXPORTING,
+    )
+)
+
+
+class Pace(BaseModel):
+    seconds_per_source_minute: float = PRIOR_SECONDS_PER_SOURCE_MINUTE
+    seconds_per_job: float = PRIOR_SECONDS_PER_JOB
+    samples: int = 0
+
+
+class Estimate(BaseModel):
+    queue_position: int | None = None
+    eta_seconds: float | None = None
+    estimated_completion_at: Timestamp | None = None
+
+
+_cache: weakref.WeakKeyDictionary[object, tuple[float, Pace]] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def pace_of(jobs: list[Job]) -> Pace:
+    """Moving averages over finished jobs: processing time is the time spent past the queue."""
+    per_job, per_minute = [], []
+    for job in jobs:
+        seconds = sum(job.timings.get(stage, 0.0) for stage in PROCESSING)
+        if seconds <= 0:
+            continue
+        per_job.append(seconds)
+        if job.media is not None and job.media.duration > 0:
+            per_minute.append(seconds / max(job.media.duration / 60.0, 0.05))
+    return Pace(
+        seconds_per_source_minute=fmean(per_minute)
+        if per_minute
+        else PRIOR_SECONDS_PER_SOURCE_MINUTE,
+        seconds_per_job=fmean(per_job) if per_job else PRIOR_SECONDS_PER_JOB,
+        samples=len(per_job),
+    )
+
+
+def current_pace(deps: Deps) -> Pace:
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(deps.store)
+    if cached is not None and now - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    pace = pace_of(deps.store.recently_completed(HISTORY))
+    with _cache_lock:
+        _cache[deps.store] = (now, pace)
+    return pace
+
+
+def estimate(deps: Deps, job: Job) -> Estimate:
+    """Nothing to estimate for finished jobs, nor for uploads that have not arrived."""
+    if job.status.terminal or job.status is JobStatus.AWAITING_UPLOAD:
+        return Estimate()
+    pace = current_pace(deps)
+    own = (
+        pace.seconds_per_source_minute * job.media.duration / 60.0
+        if job.media is not None
+        else pace.seconds_per_job
+    )
+    position = None
+    seconds = own * (100.0 - progress(job)) / 100.0
+    if job.status is JobStatus.QUEUED:
+        tier = deps.settings.tier(job.tier)
+        peers = {t.name for t in deps.settings.tiers.values() if t.priority >= tier.priority}
+        position = deps.store.queued_ahead(job.created_at, peers)
+        seconds = own + position * pace.seconds_per_job / max(1, tier.queue_max_concurrency)
+    seconds = round(max(seconds, 0.0), 1)
+    return Estimate(
+        queue_position=position,
+        eta_seconds=seconds,
+        estimated_completion_at=deps.clock.now() + timedelta(seconds=seconds),
+    )

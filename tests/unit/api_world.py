@@ -1,0 +1,131 @@
+"""A whole `api` router on in-memory fakes, for route tests that need no emulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from werkzeug.test import Client, TestResponse
+from werkzeug.wrappers import Request
+
+from klair.adapters.local.bus import InProcessBus
+from klair.adapters.memory.blobs import MemoryBlobs
+from klair.adapters.memory.store import MemoryJobStore
+from klair.adapters.memory.usage import MemoryUsageLedger
+from klair.adapters.memory.users import MemoryUserStore
+from klair.bootstrap import media_adapters
+from klair.config import Settings
+from klair.domain.errors import Unauthorized
+from klair.domain.events import Message
+from klair.domain.ids import JobId, UserId
+from klair.domain.job import Job
+from klair.domain.status import JobStatus
+from klair.handlers.deps import Deps
+from klair.http.api_routes import build_api
+from klair.http.cors import CorsPolicy
+from klair.http.router import Router, Verifier
+from klair.ports import User
+
+ALICE, BOB = UserId("user_alice"), UserId("user_bob")
+
+
+class ManualClock:
+    def __init__(self) -> None:
+        self.at = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def tick(self, seconds: float = 1.0) -> datetime:
+        self.at += timedelta(seconds=seconds)
+        return self.at
+
+
+class HeaderVerifier:
+    """`Authorization: Bearer as:<user>`: the route tests' stand-in for Clerk."""
+
+    def verify(self, request: Request) -> UserId:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer as:"):
+            raise Unauthorized("a session token is required", code="missing_token")
+        return UserId(header.removeprefix("Bearer as:"))
+
+
+@dataclass
+class RecordingTasks:
+    tasks: dict[str, tuple[str, Message]] = field(default_factory=dict)
+
+    def enqueue(self, queue: str, name: str, url: str, message: Message) -> bool:
+        if name in self.tasks:
+            return False
+        self.tasks[name] = (queue, message)
+        return True
+
+
+@dataclass
+class World:
+    deps: Deps
+    clock: ManualClock
+    tasks: RecordingTasks
+    bus: InProcessBus
+    router: Router
+    client: Client
+
+    def as_(self, user: UserId) -> dict[str, str]:
+        return {"Authorization": f"Bearer as:{user}"}
+
+    def call(self, method: str, path: str, user: UserId | None = ALICE, **kw: Any) -> TestResponse:
+        headers = {**(self.as_(user) if user else {}), **kw.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kw)
+
+    def submit(self, user: UserId = ALICE, **body: Any) -> str:
+        body.setdefault("url", "https://videos.example/talk.mp4")
+        response = self.call("POST", "/api/klair/analyze", user, json=body)
+        assert response.status_code == 202, response.get_json()
+        return str(response.get_json()["job_id"])
+
+    def job(self, job_id: str) -> Job:
+        return self.deps.store.get(JobId(job_id))
+
+    def move(self, job_id: str, *path: JobStatus, **fields: Any) -> Job:
+        """Walk the job along the pipeline; `fields` are written with the last step."""
+        job = self.job(job_id)
+        for n, status in enumerate(path):
+            extra = fields if n == len(path) - 1 else {}
+            moved = self.deps.store.transition(job.id, {job.status}, status, **extra)
+            assert moved is not None
+            job = moved
+        return job
+
+    def set_tier(self, user: UserId, tier: str) -> None:
+        now = self.clock.now()
+        self.deps.users.upsert(User(id=user, tier=tier, created_at=now, updated_at=now))
+
+
+def make_world(verifier: Verifier | None = None, cors: tuple[str, ...] = ()) -> World:
+    clock = ManualClock()
+    settings = Settings(cors_origins=cors)
+    probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
+    tasks, bus = RecordingTasks(), InProcessBus()
+    deps = Deps(
+        settings=settings,
+        store=MemoryJobStore(clock),
+        usage=MemoryUsageLedger(),
+        blobs=MemoryBlobs(),
+        bus=bus,
+        tasks=tasks,
+        clock=clock,
+        probe=probe,
+        downloader=downloader,
+        transcoder=transcoder,
+        analyzer=analyzer,
+        renderer=renderer,
+        users=MemoryUserStore(clock),
+    )
+    router = build_api(lambda: deps, verifier or HeaderVerifier(), "demo-klair", CorsPolicy.of(cors))
+
+    def app(environ: Any, start_response: Any) -> Any:
+        return router.dispatch(Request(environ))(environ, start_response)
+
+    return World(deps, clock, tasks, bus, router, Client(app))
