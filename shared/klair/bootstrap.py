@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 from klair.config import Mode, Settings
 from klair.handlers.deps import Deps
-from klair.ports import Analyzer, ClipRenderer, Downloader, MediaProbe, Transcoder
+from klair.ports import (
+    Analyzer,
+    CaptionWriter,
+    ClipRenderer,
+    Downloader,
+    MediaProbe,
+    Transcoder,
+    Transcriber,
+)
 
 if TYPE_CHECKING:
     from google.cloud import storage
@@ -19,16 +27,44 @@ def media_adapters(settings: Settings) -> MediaAdapters:
     from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
     from klair.adapters.ffmpeg_render import FfmpegClipRenderer
     from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
-    from klair.adapters.signals_analyzer import SignalsAnalyzer
     from klair.adapters.ytdlp_downloader import YtDlpDownloader
 
     return (
         FfprobeMediaProbe(),
         YtDlpDownloader(),
         FfmpegTranscoder(proxy_height=settings.proxy_height),
-        SignalsAnalyzer(),
+        analyzer_for(settings),
         FfmpegClipRenderer(),
     )
+
+
+def analyzer_for(settings: Settings) -> Analyzer:
+    """The analyzer `settings.analyzer` names: "offline" (default) or "signals"."""
+    from klair.adapters.offline_analyzer import OfflineAnalyzer
+    from klair.adapters.signals_analyzer import SignalsAnalyzer
+
+    if settings.analyzer == "offline":
+        return OfflineAnalyzer(settings.score_weights)
+    if settings.analyzer == "signals":
+        return SignalsAnalyzer()
+    raise ValueError(f"unknown analyzer {settings.analyzer!r} (KLAIR_ANALYZER)")
+
+
+def speech_adapters(settings: Settings) -> tuple[Transcriber | None, CaptionWriter]:
+    """The transcriber (Whisper, loaded on first use, or none) and the caption writer."""
+    from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
+    from klair.adapters.whisper_transcriber import WhisperTranscriber
+
+    if settings.transcriber not in ("whisper", "none"):
+        raise ValueError(f"unknown transcriber {settings.transcriber!r} (KLAIR_TRANSCRIBER)")
+    transcriber = None
+    if settings.transcriber == "whisper":
+        transcriber = WhisperTranscriber(
+            settings.whisper_model,
+            threads=settings.whisper_threads,
+            beam_size=settings.whisper_beam_size,
+        )
+    return transcriber, Pysubs2CaptionWriter()
 
 
 def bootstrap(settings: Settings) -> Deps:
@@ -59,6 +95,7 @@ def bootstrap(settings: Settings) -> Deps:
     else:
         raise ValueError("KLAIR_TASKS_SERVICE_ACCOUNT is required in cloud mode (OIDC tokens)")
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
+    transcriber, captions = speech_adapters(settings)
     return Deps(
         settings=settings,
         store=FirestoreJobStore(db),
@@ -75,6 +112,8 @@ def bootstrap(settings: Settings) -> Deps:
         analyzer=analyzer,
         renderer=renderer,
         users=FirestoreUserStore(db),
+        transcriber=transcriber,
+        captions=captions,
     )
 
 

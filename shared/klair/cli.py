@@ -178,20 +178,56 @@ def _sweeper_timer(url: str | None, period: float) -> threading.Event:
 
 @app.command()
 def token(
-    user: Annotated[str, typer.Argument(help="The user id (Clerk `sub`).")] = "user_dev",
+    user_arg: Annotated[
+        str | None, typer.Argument(metavar="[USER]", help="The user id (Clerk `sub`).")
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="The user id (Clerk `sub`).")] = None,
+    tier: Annotated[
+        str | None, typer.Option(help="Also store this tier on the user (local Firestore).")
+    ] = None,
     ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 3600,
 ) -> None:
-    """Print a Clerk-shaped session token signed by the local stack's dev issuer."""
+    """Print a Clerk-shaped session token signed by the local stack's dev issuer; with
+    --tier, first write the user's tier where the Clerk webhook would (`users/{uid}`)."""
     from klair.devstack.stack import REPO_ROOT
     from klair.http.dev_issuer import mint_from_key_dir
     from klair.topology import load_topology
 
-    issuer = load_topology().emulators["issuer"]
-    typer.echo(
-        mint_from_key_dir(
-            REPO_ROOT / ".devstack" / "keys", f"http://{issuer.address}", user, ttl=ttl
-        )
-    )
+    uid = user or user_arg or "user_dev"
+    topology = load_topology()
+    if tier is not None:
+        _store_tier(uid, tier, topology.emulators["firestore"].address, topology.project)
+    issuer = f"http://{topology.emulators['issuer'].address}"
+    typer.echo(mint_from_key_dir(REPO_ROOT / ".devstack" / "keys", issuer, uid, ttl=ttl))
+
+
+def _store_tier(uid: str, tier: str, firestore_address: str, project: str) -> None:
+    """Upsert `users/{uid}` with `tier` in the local stack's Firestore emulator."""
+    import os
+    from datetime import UTC, datetime
+
+    from google.cloud import firestore
+
+    from klair.adapters.firestore_users import FirestoreUserStore
+    from klair.config import Settings
+    from klair.domain.errors import NotFound
+    from klair.domain.ids import UserId
+    from klair.ports import User
+
+    if tier not in Settings().tiers:
+        console.print(f"[red]unknown tier {tier!r}: one of {', '.join(Settings().tiers)}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    os.environ.setdefault("FIRESTORE_EMULATOR_HOST", firestore_address)
+    store = FirestoreUserStore(firestore.Client(project=project))
+    now = datetime.now(UTC)
+    try:
+        found = store.get(UserId(uid)).model_copy(update={"tier": tier, "updated_at": now})
+    except NotFound:
+        found = User(id=UserId(uid), tier=tier, created_at=now, updated_at=now)
+    except Exception as error:  # the emulator is not running: say so instead of a traceback
+        console.print(f"[red]cannot reach Firestore at {firestore_address}: {error}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from error
+    store.upsert(found)
 
 
 @app.command()

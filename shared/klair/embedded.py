@@ -18,16 +18,18 @@ from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
-from klair.bootstrap import media_adapters
+from klair.bootstrap import media_adapters, speech_adapters
 from klair.config import Mode, Settings
 from klair.domain.errors import KlairError
 from klair.domain.ids import UserId
 from klair.domain.job import Job, JobKind, JobOptions
+from klair.domain.selection import ordered
 from klair.entrypoints import EVENT_FUNCTIONS
 from klair.handlers.delivery import deliver, job_of
 from klair.handlers.deps import Deps
 from klair.handlers.stages import fail_job
 from klair.handlers.submit_job import SubmitRequest, submit_local_file, submit_url
+from klair.handlers.transcripts import load_insights, transcript_files
 
 log = structlog.get_logger(__name__)
 
@@ -45,6 +47,7 @@ class RunResult:
 def embedded_deps(settings: Settings, bus: InProcessBus) -> Deps:
     blobs = LocalBlobs(settings.local_root / "blobs", on_finalize=bus.publish)
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
+    transcriber, captions = speech_adapters(settings)
     return Deps(
         settings=settings,
         store=MemoryJobStore(),
@@ -59,6 +62,8 @@ def embedded_deps(settings: Settings, bus: InProcessBus) -> Deps:
         analyzer=analyzer,
         renderer=renderer,
         users=MemoryUserStore(),
+        transcriber=transcriber,
+        captions=captions,
     )
 
 
@@ -113,7 +118,7 @@ def run_job(
 
 def _write_results(deps: Deps, job: Job, out: Path) -> RunResult:
     clip_files: list[Path] = []
-    clips = deps.store.clips(job.id)
+    clips = ordered(deps.store.clips(job.id), job.options.order)
     rows = []
     for clip in clips:
         files: dict[str, str] = {}
@@ -123,8 +128,22 @@ def _write_results(deps: Deps, job: Job, out: Path) -> RunResult:
             files[variant] = target.name
             clip_files.append(target)
         rows.append({**clip.model_dump(mode="json", exclude={"exports"}), "files": files})
-    results = {"job": job.model_dump(mode="json"), "clips": rows}
+    results = {"job": job.model_dump(mode="json"), "clips": rows, **_analysis(deps, job, out)}
     results_file = out / "results.json"
     results_file.write_text(json.dumps(results, indent=2))
     shutil.rmtree(deps.settings.local_root / "blobs" / "work", ignore_errors=True)
     return RunResult(job=job, results_file=results_file, clip_files=clip_files)
+
+
+def _analysis(deps: Deps, job: Job, out: Path) -> dict[str, Any]:
+    """Insights (keywords, chapters, quotes) and the transcript files, copied next to the
+    clips, when the job was transcribed."""
+    insights = load_insights(deps, job.id)
+    if insights is None:
+        return {}
+    files: dict[str, str] = {}
+    for fmt, name in transcript_files(job.id).items():
+        if deps.blobs.exists(name):
+            deps.blobs.download(name, out / f"transcript.{fmt}")
+            files[fmt] = f"transcript.{fmt}"
+    return {"insights": insights.model_dump(mode="json"), "transcript": files}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.metadata
 import json
@@ -10,7 +11,7 @@ import stat
 import sys
 import tomllib
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,8 @@ TARGET_PLATFORM = {
     "implementation_name": "cpython",
     "platform_python_implementation": "CPython",
 }
+# The local stack's launcher: dev tools only, never imported by a deployed function.
+NOT_DEPLOYED = ("klair/devstack/",)
 REQUIREMENTS_HEADER = (
     "# Pinned by `klair package` from pyproject.toml and the versions installed where it ran.\n"
 )
@@ -128,14 +131,51 @@ def requirements_text(root: Path, runtime: str, lookup: Lookup = installed) -> s
 
 
 def _package_files(package: Path) -> list[tuple[str, bytes]]:
-    """The package's files under `klair/`, without caches, bytecode or hidden files."""
+    """The package's files under `klair/`, without the local stack, caches, bytecode or
+    hidden files."""
     entries = []
     for path in sorted(package.rglob("*")):
         relative = path.relative_to(package.parent)
         hidden = any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
-        if path.is_file() and not hidden and path.suffix not in {".pyc", ".pyo"}:
+        skipped = hidden or relative.as_posix().startswith(NOT_DEPLOYED)
+        if path.is_file() and not skipped and path.suffix not in {".pyc", ".pyo"}:
             entries.append((relative.as_posix(), path.read_bytes()))
     return entries
+
+
+def _imports(source: bytes) -> Iterator[str]:
+    """Absolute imports of a module, except those only type checkers see."""
+    tree = ast.parse(source)
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+
+
+def unpinned_imports(entries: Iterable[tuple[str, bytes]], requirements: str) -> list[str]:
+    """ "<file> imports <module>" for each third-party import that no pin provides: the
+    function would fail at its cold start."""
+    provides = importlib.metadata.packages_distributions()
+    pins = [line for line in requirements.splitlines() if line and not line.startswith("#")]
+    pinned = {canonicalize_name(Requirement(pin).name) for pin in pins}
+    problems = set()
+    for name, data in entries:
+        for module in _imports(data) if name.endswith(".py") else ():
+            top = module.partition(".")[0]
+            if top in sys.stdlib_module_names or top in {"klair", "__future__"}:
+                continue
+            if not {canonicalize_name(d) for d in provides.get(top, [])} & pinned:
+                problems.add(f"{name} imports {module}")
+    return sorted(problems)
 
 
 def archive_entries(root: Path, function: str, requirements: str) -> list[tuple[str, bytes]]:
@@ -221,6 +261,12 @@ def build(
     for name, entries in contents.items():
         if not _entry_point_defined(dict(entries)["main.py"], functions[name].entry_point):
             raise PackagingError(f"{name}: main.py defines no {functions[name].entry_point}()")
+    shipped = {f"{n}/{e}" if e == "main.py" else e: d for n, es in contents.items() for e, d in es}
+    if unpinned := unpinned_imports(shipped.items(), requirements):
+        raise PackagingError(
+            f"no pinned requirement provides what these import: {'; '.join(unpinned)} "
+            "(declare it in pyproject.toml dependencies)"
+        )
     archives = []
     for name, entries in contents.items():
         write_zip(out / f"{name}.zip", entries)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
+from klair.domain.captions import Cue
 from klair.domain.clip import Candidate, Clip
 from klair.domain.events import Message
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job, MediaInfo
 from klair.domain.listing import JobCursor, JobFilter
 from klair.domain.status import JobStatus
+from klair.domain.transcript import Transcript
 
 
 class Clock(Protocol):
@@ -178,8 +180,26 @@ class Analyzer(Protocol):
         end: float,
         min_seconds: float,
         max_seconds: float,
+        *,
+        transcript: Transcript | None = None,
     ) -> list[Candidate]:
-        """Candidate moments within [start, end) of the source (absolute seconds)."""
+        """Candidate moments within [start, end) of the source (absolute seconds).
+
+        `transcript` is the chunk's transcript when a `Transcriber` made one; an analyzer
+        that does not use it ignores it."""
+
+
+class Transcriber(Protocol):
+    def transcribe(
+        self, audio: Path, start: float, end: float, language: str | None = None
+    ) -> Transcript:
+        """Words with timings and speech spans of [start, end) of the 16 kHz mono audio
+        (absolute seconds); reads only that window. Raises `UnsupportedMedia`."""
+
+
+class CaptionWriter(Protocol):
+    def write(self, cues: Sequence[Cue], fmt: str) -> str:
+        """Caption cues as a subtitle file's text; `fmt` is "srt", "vtt" or "ass"."""
 
 
 class ClipRenderer(Protocol):

@@ -7,7 +7,8 @@ import subprocess
 import tempfile
 import wave
 from array import array
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # (sentence, espeak-ng amplitude 0-200): loud, normal and quiet passages.
@@ -32,6 +33,35 @@ ESPEAK_RATE = 22050
 TRIM_LEVEL = 330
 
 
+# Lines spoken at least this loud (espeak-ng amplitude) are the planted emphatic moments.
+EMPHATIC_AMPLITUDE = 100
+# Silence after the last line of a script.
+TRAIL = 1.5
+
+
+@dataclass(frozen=True)
+class Line:
+    """One sentence of a script, with its espeak-ng amplitude (0-200) and words per minute."""
+
+    text: str
+    amplitude: int = 70
+    speed: int = 165
+
+    @property
+    def emphatic(self) -> bool:
+        return self.amplitude >= EMPHATIC_AMPLITUDE
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """A line as placed in the generated file (seconds)."""
+
+    text: str
+    start: float
+    end: float
+    emphatic: bool
+
+
 @dataclass(frozen=True)
 class Sample:
     """The generated file and the ground truth a test can check analysis against."""
@@ -42,6 +72,30 @@ class Sample:
     pauses: list[tuple[float, float]]
     cuts: list[float]
     has_video: bool
+    sentences: list[Spoken] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def emphatic(self) -> list[tuple[float, float]]:
+        """The planted moments: runs of consecutive emphatic sentences, (start, end)."""
+        runs: list[tuple[float, float]] = []
+        previous = False
+        for sentence in self.sentences:
+            if sentence.emphatic and previous:
+                runs[-1] = (runs[-1][0], sentence.end)
+            elif sentence.emphatic:
+                runs.append((sentence.start, sentence.end))
+            previous = sentence.emphatic
+        return runs
+
+    @property
+    def gaps(self) -> list[tuple[float, float]]:
+        """Every stretch without speech: lead-in, pauses between lines, and the tail."""
+        edges = [0.0, *(t for span in self.speech for t in span), self.duration]
+        return [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b >= a]
 
 
 def _require(tool: str, package: str) -> str:
@@ -51,10 +105,11 @@ def _require(tool: str, package: str) -> str:
     return found
 
 
-def _speak(espeak: str, text: str, amplitude: int, path: Path) -> array[int]:
+def _speak(espeak: str, line: Line, path: Path) -> array[int]:
     """16-bit mono samples of one sentence with espeak's leading and trailing quiet removed."""
+    speed, amplitude = str(line.speed), str(line.amplitude)
     subprocess.run(
-        [espeak, "-v", "en-us", "-s", "165", "-a", str(amplitude), "-w", str(path), text],
+        [espeak, "-v", "en-us", "-s", speed, "-a", amplitude, "-w", str(path), line.text],
         check=True,
         capture_output=True,
     )
@@ -65,37 +120,53 @@ def _speak(espeak: str, text: str, amplitude: int, path: Path) -> array[int]:
     return samples[first : last + 1]
 
 
-def _speech_track(
-    seconds: float, tmp: Path
-) -> tuple[Path, list[tuple[float, float]], list[tuple[float, float]]]:
-    """Sentences separated by known pauses, as one wav of exactly `seconds` seconds."""
-    espeak = _require("espeak-ng", "espeak-ng")
-    total = round(seconds * ESPEAK_RATE)
-    track = array("h", bytes(2 * round(LEAD_IN * ESPEAK_RATE)))
-    speech: list[tuple[float, float]] = []
-    pauses: list[tuple[float, float]] = []
+@dataclass
+class _Track:
+    samples: array[int]
+    sentences: list[Spoken]
+    pauses: list[tuple[float, float]]
+
+
+def _place(espeak: str, lines: Sequence[Line], total: int | None, tmp: Path) -> _Track:
+    """Lines with known pauses between them: cycled until `total` samples would overflow, or
+    each spoken once when `total` is None."""
+    track = _Track(array("h", bytes(2 * round(LEAD_IN * ESPEAK_RATE))), [], [])
     voices: dict[int, array[int]] = {}
-    for i in range(10_000):
-        n = i % len(SENTENCES)
+    count = len(lines) if total is None else 10_000
+    for i in range(count):
+        n = i % len(lines)
         if n not in voices:
-            voices[n] = _speak(espeak, *SENTENCES[n], tmp / f"s{n}.wav")
-        voice = voices[n]
+            voices[n] = _speak(espeak, lines[n], tmp / f"s{n}.wav")
         pause = round(PAUSES[i % len(PAUSES)] * ESPEAK_RATE)
-        if len(track) + len(voice) + pause > total:
+        if total is not None and len(track.samples) + len(voices[n]) + pause > total:
             break
-        start = len(track)
-        track.extend(voice)
-        speech.append((start / ESPEAK_RATE, len(track) / ESPEAK_RATE))
-        track.extend(array("h", bytes(2 * pause)))
-        pauses.append((speech[-1][1], len(track) / ESPEAK_RATE))
-    track.extend(array("h", bytes(2 * max(0, total - len(track)))))
+        start = len(track.samples) / ESPEAK_RATE
+        track.samples.extend(voices[n])
+        end = len(track.samples) / ESPEAK_RATE
+        track.sentences.append(Spoken(lines[n].text, start, end, lines[n].emphatic))
+        if total is not None or i < count - 1:
+            track.samples.extend(array("h", bytes(2 * pause)))
+            track.pauses.append((end, len(track.samples) / ESPEAK_RATE))
+    return track
+
+
+def _speech_track(
+    lines: Sequence[Line], seconds: float | None, tmp: Path
+) -> tuple[Path, _Track, float]:
+    """The lines as one wav of exactly `seconds` (or as long as the script and a short tail)."""
+    espeak = _require("espeak-ng", "espeak-ng")
+    total = None if seconds is None else round(seconds * ESPEAK_RATE)
+    track = _place(espeak, lines, total, tmp)
+    if total is None:
+        total = len(track.samples) + round(TRAIL * ESPEAK_RATE)
+    track.samples.extend(array("h", bytes(2 * max(0, total - len(track.samples)))))
     path = tmp / "speech.wav"
     with wave.open(str(path), "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(ESPEAK_RATE)
-        wav.writeframes(track.tobytes())
-    return path, speech, pauses
+        wav.writeframes(track.samples.tobytes())
+    return path, track, total / ESPEAK_RATE
 
 
 def _shots(seconds: float) -> list[float]:
@@ -150,6 +221,23 @@ def _mux_command(
     ]  # fmt: skip
 
 
+def _make(
+    path: Path, lines: Sequence[Line], seconds: float | None, frame: tuple[int, int, int] | None
+) -> Sample:
+    ffmpeg = _require("ffmpeg", "ffmpeg")
+    with tempfile.TemporaryDirectory(prefix="klair-sample-") as tmp:
+        speech_wav, track, duration = _speech_track(lines, seconds, Path(tmp))
+        durations = _shots(duration)
+        cuts = [sum(durations[:i]) for i in range(1, len(durations))] if frame else []
+        video_graph = _video_graph(durations, *frame) if frame else None
+        command = _mux_command(ffmpeg, speech_wav, path, duration, video_graph)
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg could not make the sample: {done.stderr.strip()[-2000:]}")
+    speech = [(s.start, s.end) for s in track.sentences]
+    return Sample(path, duration, speech, track.pauses, cuts, frame is not None, track.sentences)
+
+
 def make_sample_video(
     path: Path,
     seconds: float = 90.0,
@@ -166,14 +254,21 @@ def make_sample_video(
     same bytes (with the same ffmpeg and espeak-ng). Raises RuntimeError naming the missing
     tool when ffmpeg or espeak-ng is not installed.
     """
-    ffmpeg = _require("ffmpeg", "ffmpeg")
-    durations = _shots(seconds)
-    cuts = [sum(durations[:i]) for i in range(1, len(durations))] if video else []
-    video_graph = _video_graph(durations, width, height, fps) if video else None
-    with tempfile.TemporaryDirectory(prefix="klair-sample-") as tmp:
-        speech_wav, speech, pauses = _speech_track(seconds, Path(tmp))
-        command = _mux_command(ffmpeg, speech_wav, path, seconds, video_graph)
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"ffmpeg could not make the sample: {done.stderr.strip()[-2000:]}")
-    return Sample(path, seconds, speech, pauses, cuts, video)
+    lines = [Line(text, amplitude) for text, amplitude in SENTENCES]
+    return _make(path, lines, seconds, (width, height, fps) if video else None)
+
+
+def make_talk_video(
+    path: Path,
+    lines: Sequence[Line],
+    *,
+    width: int = 640,
+    height: int = 360,
+    fps: int = 25,
+    video: bool = True,
+) -> Sample:
+    """Like `make_sample_video`, but speaking `lines` once each, in order (then a short tail
+    of silence): a script with known sentence boundaries and planted emphatic lines."""
+    if not lines:
+        raise ValueError("a talk needs at least one line")
+    return _make(path, lines, None, (width, height, fps) if video else None)

@@ -75,11 +75,16 @@ def _clear_caches() -> None:
 
 
 @pytest.fixture(scope="module")
-def api_app(emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiApp]:
+def api_app(
+    emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ApiApp]:
     workdir: Path = tmp_path_factory.mktemp("api-app")
     bucket = load_topology().bucket
     emu.reset_firestore(emulator_stack.firestore, emulator_stack.project)
-    pubsub_setup.create_topic(emulator_stack.project, "gcs-events", emulator_host=emulator_stack.pubsub)
+    for topic in ("gcs-events", "job-finished"):
+        pubsub_setup.create_topic(
+            emulator_stack.project, topic, emulator_host=emulator_stack.pubsub
+        )
     create_bucket(emulator_stack.gcs, emulator_stack.project, bucket)
     signer = write_signing_key(workdir / "signer.json", emulator_stack.project)
     dispatcher = Dispatcher()

@@ -46,7 +46,9 @@ def test_submit_replay_list_cancel_and_delete_on_firestore(api_app: ApiApp) -> N
 
     page = client.get("/api/klair/jobs?limit=1", headers=alice).get_json()
     assert [j["job_id"] for j in page["jobs"]] == [audio["job_id"]] and page["has_more"]
-    rest = client.get("/api/klair/jobs", query_string={"cursor": page["next_cursor"]}, headers=alice)
+    rest = client.get(
+        "/api/klair/jobs", query_string={"cursor": page["next_cursor"]}, headers=alice
+    )
     assert job_id in [j["job_id"] for j in rest.get_json()["jobs"]]
     kinds = client.get("/api/klair/jobs?kind=audio&status=queued", headers=alice).get_json()
     assert [j["job_id"] for j in kinds["jobs"]] == [audio["job_id"]]
@@ -119,3 +121,17 @@ def test_cors_on_the_deployed_shape(api_app: ApiApp) -> None:
     assert preflight.headers["Access-Control-Allow-Origin"] == ORIGIN
     response = api_app.client.get("/api/klair/jobs", headers=api_app.headers(Origin=ORIGIN))
     assert response.headers["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_klair_token_with_a_tier_sets_the_users_tier(api_app: ApiApp) -> None:
+    from typer.testing import CliRunner
+
+    from klair.cli import app
+
+    result = CliRunner().invoke(app, ["token", "--user", "user_pro", "--tier", "pro"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().count(".") == 2  # a JWT
+    usage = api_app.client.get("/api/klair/user/usage", headers=api_app.headers("user_pro"))
+    assert usage.get_json()["tier"] == "pro"
+    unknown = CliRunner().invoke(app, ["token", "--user", "user_pro", "--tier", "platinum"])
+    assert unknown.exit_code == 2

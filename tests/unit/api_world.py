@@ -123,7 +123,9 @@ def make_world(verifier: Verifier | None = None, cors: tuple[str, ...] = ()) -> 
         renderer=renderer,
         users=MemoryUserStore(clock),
     )
-    router = build_api(lambda: deps, verifier or HeaderVerifier(), "demo-klair", CorsPolicy.of(cors))
+    router = build_api(
+        lambda: deps, verifier or HeaderVerifier(), "demo-klair", CorsPolicy.of(cors)
+    )
 
     def app(environ: Any, start_response: Any) -> Any:
         return router.dispatch(Request(environ))(environ, start_response)

@@ -33,7 +33,9 @@ def _hs256_with_public_key(issuer: DevIssuer) -> str:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     header = {"alg": "HS256", "typ": "JWT", "kid": public_jwk(issuer.key)["kid"]}
-    signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims(issuer)).encode())}"
+    signing_input = (
+        f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims(issuer)).encode())}"
+    )
     signature = hmac.new(pem, signing_input.encode(), hashlib.sha256).digest()
     return f"{signing_input}.{_b64(signature)}"
 

@@ -3,6 +3,7 @@ listing with cursors and filters."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -65,7 +66,9 @@ def test_queue_position_counts_older_jobs_of_equal_or_higher_priority(world: Wor
         {"url": URL, "kind": "podcast"},
     ],
 )
-def test_invalid_submissions_are_400_with_field_errors(world: World, body: dict[str, object]) -> None:
+def test_invalid_submissions_are_400_with_field_errors(
+    world: World, body: dict[str, object]
+) -> None:
     response = world.call("POST", "/api/klair/analyze", json=body)
     assert response.status_code == 400
     error = response.get_json()["error"]
@@ -136,9 +139,7 @@ def test_an_upload_id_sets_options_until_the_upload_lands(world: World) -> None:
     assert world.job(str(ticket["job_id"])).options.clip_count == 2
     assert world.tasks.tasks == {}  # the finished upload, not this call, queues it
     world.move(str(ticket["job_id"]), S.QUEUED, S.DOWNLOADING)
-    busy = world.call(
-        "POST", "/api/klair/analyze", json={**body, "options": {"clip_count": 4}}
-    )
+    busy = world.call("POST", "/api/klair/analyze", json={**body, "options": {"clip_count": 4}})
     assert busy.get_json()["error"]["code"] == "upload_in_progress"
 
 
@@ -267,3 +268,17 @@ def test_listing_refuses_bad_queries(world: World, query: str) -> None:
     response = world.call("GET", f"/api/klair/jobs?{query}")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] in ("invalid_input", "invalid_cursor")
+
+
+def test_results_carry_the_analyzers_insights_and_transcripts(world: World) -> None:
+    job_id = world.submit()
+    _finish(world, job_id, exported=1, total=1, status=S.COMPLETED)
+    analysis = {
+        "language": "en", "duration": 600.0, "word_count": 1200, "speech_seconds": 500.0,
+        "words_per_minute": 144.0, "keywords": [], "chapters": [], "quotes": [],
+    }  # fmt: skip
+    world.deps.blobs.put_bytes(f"work/{job_id}/insights.json", json.dumps(analysis).encode())
+    world.deps.blobs.put_bytes(f"work/{job_id}/transcript.srt", b"1\n00:00:00,000 --> ...")
+    body = world.call("GET", f"/api/klair/results/{job_id}").get_json()
+    assert body["insights"]["analysis"]["word_count"] == 1200
+    assert set(body["transcript_urls"]) == {"srt"}

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from klair.domain.events import AnalysisCompleted, ChunkReady, ClipSelected, JobFinished, StartIngest
+from klair.domain.events import (
+    AnalysisCompleted,
+    ChunkReady,
+    ClipSelected,
+    JobFinished,
+    StartIngest,
+)
 from klair.domain.ids import ClipId, JobId
 from klair.domain.job import MediaInfo
 from klair.domain.progress import period_of
@@ -59,7 +65,9 @@ def test_later_stages_see_the_cancel_and_do_nothing(world: World) -> None:
     chunk = ChunkReady(job_id=job_id, index=0, start=0, end=60, total=1)
     assert analyze_chunk(deps, chunk) is False
     assert select_clips(deps, AnalysisCompleted(job_id=job_id, chunks=1)) is False
-    assert export_clip(deps, ClipSelected(job_id=job_id, clip_id=ClipId("clip_01"), total=1)) is False
+    assert (
+        export_clip(deps, ClipSelected(job_id=job_id, clip_id=ClipId("clip_01"), total=1)) is False
+    )
     assert world.job(job_id).status is S.CANCELLED
     assert deps.blobs.list("") == []
 

@@ -16,6 +16,7 @@ from klair.adapters.gemini.options import GeminiOptions
 from klair.adapters.gemini.prompt import Line
 from klair.adapters.gemini.request import ChunkRequest
 from klair.domain.cost import GEMINI_PRICES
+from klair.domain.selection import select_clips
 from tests.unit.gemini_fixtures.stub import VertexStub, field, fixture
 
 JOB = "job_0a1b2c3d4e5f"
@@ -70,7 +71,7 @@ def test_the_request_names_the_proxy_by_uri_clipped_to_the_chunk(good: VertexStu
     assert field(field(video, "fileData"), "mimeType") == "video/mp4"
     meta = field(video, "videoMetadata")
     assert (field(meta, "startOffset"), field(meta, "endOffset")) == ("570s", "1170s")
-    assert meta["fps"] == 0.5
+    assert meta["fps"] == 0.25  # a frame every 4 s: the default (see GeminiOptions.fps)
     # The transcript goes in relative to the excerpt, so the model need not transcribe.
     assert "[01:05-01:10] Every extra second of cold start" in text["text"]
     assert "00:00 in the excerpt is 09:30 in the source" in text["text"]
@@ -223,3 +224,30 @@ def test_no_repair_when_the_deadline_is_too_close() -> None:
         outcome = run(stub, deadline_seconds=60.0, timeout_seconds=120.0)
     assert (outcome.fallback, outcome.calls) == ("deadline", 1)
     assert len(stub.generate_calls()) == 1
+
+
+def test_the_same_moment_seen_from_both_sides_of_a_seam_becomes_one_clip() -> None:
+    # Chunks [00:00, 10:00] and [09:30, 19:30] both see the pager punchline at ~09:35.
+    first = ChunkRequest(media_uri=PROXY, start=0, end=600, min_seconds=15, max_seconds=60)
+    second = ChunkRequest(media_uri=PROXY, start=570, end=1170, min_seconds=15, max_seconds=60)
+    with VertexStub(fixture("seam_first"), fixture("seam_second")).running() as stub:
+        found = [run(stub, first).validated, run(stub, second).validated]
+    proposals = [p for v in found if v is not None for p in v.proposals]
+    spans = sorted((p.candidate.start, p.candidate.end) for p in proposals)
+    assert spans == [(120, 165), (575, 600), (575, 605), (870, 910)]
+    clips = select_clips([p.candidate for p in proposals], count=5, order="time")
+    assert [(c.start, c.end) for c in clips] == [(120, 165), (575, 600), (870, 910)]
+    pager = clips[1]
+    assert pager.scores["hook"] == 93  # the better-scored sighting, from the first chunk
+
+
+def test_no_endpoint_at_all_falls_back_as_unavailable() -> None:
+    stub = VertexStub(fixture("good"))
+    with stub.running():
+        url = stub.url
+    # The stub is stopped: its port now refuses connections, which the client retries.
+    options = GeminiOptions(project="demo-klair", base_url=url, retry_initial_delay=0.01)
+    client = LazyClient(options, credentials=Credentials(token="test"))  # type: ignore[no-untyped-call]
+    outcome = ExcerptAgent(client, options).analyze(CHUNK, options.model)
+    assert (outcome.fallback, outcome.calls) == ("unavailable", 1)
+    assert outcome.problems == ["transport: ConnectError"]

@@ -25,9 +25,7 @@ TEN_MINUTES = ChunkRequest(
 
 
 def usage(name: str) -> types.GenerateContentResponseUsageMetadata:
-    return types.GenerateContentResponseUsageMetadata.model_validate(
-        fixture(name)["usageMetadata"]
-    )
+    return types.GenerateContentResponseUsageMetadata.model_validate(fixture(name)["usageMetadata"])
 
 
 def test_audio_can_be_priced_apart_from_text_and_video() -> None:
@@ -65,7 +63,7 @@ def test_an_unknown_model_is_priced_as_the_default_rather_than_free() -> None:
 
 def test_the_plan_uses_the_documented_rates() -> None:
     planned = plan(TEN_MINUTES, OPTIONS, OPTIONS.model)
-    assert planned.video_tokens == 600 * 0.5 * 70  # low resolution, half a frame a second
+    assert planned.video_tokens == 600 * 0.25 * 70  # low resolution, a frame every 4 s
     assert planned.audio_tokens == 600 * 32
     assert 2_500 < planned.text_tokens < 4_500  # brief, schema and a 10-minute transcript
     price = GEMINI_PRICES[OPTIONS.model]

@@ -19,17 +19,23 @@ CHUNK = ChunkRequest(
 )
 
 
-def moment(start: str, end: str, hook: int = 70, visual: int = 50, **kw: object) -> Moment:
+def moment(
+    start: str,
+    end: str,
+    hook: int = 70,
+    visual: int = 50,
+    evidence: list[EvidenceNote] | None = None,
+) -> Moment:
     scores = Scores(hook=hook, energy=60, clarity=70, completeness=80, visual=visual)
-    fields: dict[str, object] = {
-        "title": "t",
-        "hook": "h",
-        "scores": scores,
-        "reason": "r",
-        "evidence": [],
-    }
-    fields.update(kw)
-    return Moment(start=start, end=end, **fields)  # type: ignore[arg-type]
+    return Moment(
+        start=start,
+        end=end,
+        title="t",
+        hook="h",
+        scores=scores,
+        reason="r",
+        evidence=evidence or [],
+    )
 
 
 def answer(*moments: Moment) -> ChunkAnalysis:

@@ -3,6 +3,7 @@ the Cloud Functions runtime and whose content hash changes only when its sources
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -24,13 +25,16 @@ from klair.packaging import (
     ZIP_TIME,
     Installed,
     PackagingError,
+    archive_entries,
     build,
     installed,
     requirements_text,
     resolve,
     target_environment,
+    unpinned_imports,
 )
 from klair.topology import load_topology
+from tests.unit.terraform_config import KLAIR, config
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = next(
@@ -190,6 +194,38 @@ def test_a_deployed_archive_imports_from_itself_without_the_topology(
     assert run.stdout.strip() == "export"
 
 
+def test_every_third_party_import_of_the_deployed_code_is_pinned() -> None:
+    """A module the archive imports but pyproject does not declare would crash the function at
+    its cold start: `klair package` refuses it, and this names the culprits in the tree."""
+    requirements = requirements_text(ROOT, RUNTIME)
+    entries = {
+        name: data
+        for function in load_topology().functions
+        for name, data in archive_entries(ROOT, function, requirements)
+    }
+    assert unpinned_imports(entries.items(), requirements) == []
+
+
+def test_an_undeclared_import_is_refused(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    module = repo / "shared" / "klair" / "adapters" / "uses_a_dev_tool.py"
+    module.write_text('"""Imports a dev dependency."""\n\nimport hypothesis\n')
+    typing_only = repo / "shared" / "klair" / "adapters" / "typing_only.py"
+    typing_only.write_text(
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import mypy\n"
+    )
+    with pytest.raises(PackagingError, match=r"adapters/uses_a_dev_tool\.py imports hypothesis"):
+        build(repo, tmp_path / "dist", only=["api"])
+    module.unlink()
+    build(repo, tmp_path / "dist", only=["api"])  # imports for type checkers only are fine
+
+
+def test_the_local_stack_is_not_deployed(repo: Path, tmp_path: Path) -> None:
+    (archive,) = build(repo, tmp_path, only=["api"])
+    with zipfile.ZipFile(archive.path) as zipped:
+        assert not [n for n in zipped.namelist() if n.startswith("klair/devstack/")]
+
+
 def test_mistakes_are_refused_before_anything_is_written(repo: Path, tmp_path: Path) -> None:
     with pytest.raises(PackagingError, match="not functions of the topology: nope"):
         build(repo, tmp_path, only=["nope"])
@@ -217,3 +253,12 @@ def test_klair_package_writes_archives_manifest_and_tfvars(tmp_path: Path) -> No
     assert (tmp_path / "dist" / "api.zip").is_file()
     bad = CliRunner().invoke(app, ["package", "--out", str(tmp_path / "x"), "--only", "nope"])
     assert bad.exit_code == 2
+
+
+def test_packaging_and_terraform_agree_on_the_runtime() -> None:
+    runtime = config(KLAIR)["variable"]["runtime"]
+    default = inspect.signature(build).parameters["runtime"].default
+    assert runtime["default"] == default
+    (validation,) = runtime["validation"]
+    allowed = set(re.findall(r'"(python\d+)"', validation["condition"]))
+    assert allowed == set(RUNTIMES)

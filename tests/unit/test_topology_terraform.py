@@ -54,6 +54,8 @@ def test_environments_are_thin_calls_of_the_klair_module(env: Path) -> None:
         assert expr(call[variable]) == f"var.{variable}", variable
     backend = plain(hcl2.loads((env / "versions.tf").read_text()))["terraform"][0]["backend"]
     assert backend[0]["gcs"]["prefix"] == f"klair/{env.name}"
+    example = plain(hcl2.loads((env / "terraform.tfvars.example").read_text()))
+    assert set(example) <= set(cfg["variable"]), "the example sets only declared variables"
 
 
 def test_dev_and_prod_differ_only_in_values() -> None:

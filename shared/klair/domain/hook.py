@@ -41,19 +41,19 @@ def _cues(text: str) -> list[tuple[float, str]]:
     ending = text.rstrip().rstrip("\"')")
     cues: list[tuple[float, str]] = []
     if ending.endswith("?"):
-        cues.append((QUESTION, "asks a question"))
+        cues.append((QUESTION, "a question"))
     if ending.endswith("!"):
-        cues.append((EXCLAMATION, "exclaims"))
+        cues.append((EXCLAMATION, "an exclamation"))
     numbers = [w for w in words if is_number(w)]
     if numbers:
-        cues.append((NUMBER, f"cites a number ({numbers[0]})"))
+        cues.append((NUMBER, f"a number ({numbers[0]})"))
     claims = sorted({w for w in words if w in CLAIM_WORDS})[:2]
     if claims:
-        cues.append((CLAIM * len(claims), "makes a claim (" + ", ".join(claims) + ")"))
+        cues.append((CLAIM * len(claims), "a claim (" + ", ".join(claims) + ")"))
     if any(w in ADDRESS_WORDS for w in words):
-        cues.append((ADDRESS, "speaks to the viewer"))
+        cues.append((ADDRESS, "words to the viewer"))
     if opens_with_connector(text):
-        cues.append((CONNECTIVE, f"opens on “{words[0]}”"))
+        cues.append((CONNECTIVE, f"a connective (“{words[0]}”)"))
     if len(words) > LONG_OPENING_WORDS:
         cues.append((LONG_OPENING, "a long first sentence"))
     return cues
@@ -65,10 +65,10 @@ def hook(signals: Signals, file_loudness: float, first: Sentence) -> Criterion:
     relative = signals.mean_loudness(first.start, first.end) - file_loudness
     if relative >= EMPHASIS_MIN_LU:
         points = min(MAX_EMPHASIS, POINTS_PER_LU * relative)
-        cues.append((points, f"opens emphatically ({relative:+.1f} LU vs file)"))
+        cues.append((points, f"an emphatic delivery ({relative:+.1f} LU vs file)"))
     score = clamp(BASE + sum(points for points, _ in cues))
     lifts = [text for points, text in cues if points > 0]
     described = "; ".join(text for _, text in cues) or "a plain opening"
     evidence = [Evidence(at=first.start, text=f"“{shorten(first.text, 70)}”: {described}")]
-    phrase = "opening " + (" and ".join(lifts[:2]) if lifts else "without a hook")
+    phrase = "opens with " + " and ".join(lifts[:2]) if lifts else "a plain opening"
     return Criterion(score, evidence, phrase)

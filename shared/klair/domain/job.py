@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
@@ -32,6 +32,9 @@ class JobOptions(Frozen):
     captions: bool = False
     language: str | None = None
     analyzer: str = "offline"
+    # How results list the clips: best first ("score") or in source order ("time"); ranks
+    # and clip ids always follow the score.
+    order: Literal["score", "time"] = "score"
 
     @model_validator(mode="after")
     def _lengths_ordered(self) -> Self:

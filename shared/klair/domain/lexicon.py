@@ -34,11 +34,12 @@ STOPWORDS = _words(
 QUESTION_OPENERS = _words(
     "why how what who when where which do does did is are can could should would will have"
 )
+# Strong words only: "every", "real" or "only" are too common in plain talk to signal a claim.
 CLAIM_WORDS = _words(
     """
-    best worst most least never always every everyone everything nobody nothing secret secrets
+    best worst most least never always everyone everything nobody nothing secret secrets
     truth mistake mistakes biggest huge important surprising incredible amazing crazy shocking
-    only ultimate proven real wrong fastest easiest hardest simple key reveal
+    ultimate proven wrong fastest easiest hardest reveal
     """
 )
 NUMBER_WORDS = _words(

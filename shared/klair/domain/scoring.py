@@ -23,6 +23,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "completeness": 0.20,
     "visual": 0.15,
 }
+# What an ordinary stretch of talk scores: a reason names what lifts a moment above these.
+TYPICAL = {"hook": 40.0, "energy": 50.0, "clarity": 85.0, "visual": 50.0}
 POINTS_PER_LU = 5.0
 FULL_SPREAD = 12.0  # LU of loudness standard deviation that counts as fully dynamic
 DEAD_AIR = 1.5  # seconds of pause inside a clip before it costs clarity
@@ -189,8 +191,12 @@ def reason(found: Mapping[str, Criterion], weights: Mapping[str, float], in_paus
     """One line from the strongest evidence: what lifts the score the most, then how the
     moment is cut (whole sentences or not, in pauses or not)."""
     telling = [k for k in found if k != "completeness"]
-    lift = sorted(telling, key=lambda k: -(found[k].score - 50.0) * weights.get(k, 0.0))
-    strong = [k for k in lift if found[k].score >= 55.0][:2] or lift[:1]
+
+    def lift(k: str) -> float:
+        return (found[k].score - TYPICAL.get(k, 50.0)) * weights.get(k, 0.0)
+
+    ranked = sorted(telling, key=lambda k: -lift(k))
+    strong = [k for k in ranked if lift(k) > 0][:2] or ranked[:1]
     text = ", ".join(found[k].phrase for k in strong)
     cut = [found["completeness"].phrase] if "completeness" in found else []
     if in_pauses:

@@ -1,5 +1,6 @@
-"""Analyze one chunk (Pub/Sub fan-out); the delivery that counts the last chunk announces
-that analysis is complete."""
+"""Analyze one chunk (Pub/Sub fan-out): transcribe its window of the audio (stored, so a
+redelivery and the later stages reuse it), propose candidate moments; the delivery that
+counts the last chunk announces that analysis is complete."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import structlog
 
 from klair.domain import naming
 from klair.domain.events import AnalysisCompleted, ChunkReady
+from klair.domain.job import Job
 from klair.domain.status import JobStatus
+from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps
 from klair.handlers.transcode_source import WORK_FILES, load_signals
+from klair.handlers.transcripts import load_chunk, save_chunk
 
 log = structlog.get_logger(__name__)
 
@@ -25,6 +29,7 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
     with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
         audio = Path(tmp) / WORK_FILES["audio"]
         deps.blobs.download(naming.work(job.id, WORK_FILES["audio"]), audio)
+        transcript = chunk_transcript(deps, job, event, audio)
         candidates = deps.analyzer.analyze(
             audio,
             load_signals(deps, job),
@@ -32,6 +37,7 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
             event.end,
             opts.min_clip_seconds,
             opts.max_clip_seconds,
+            transcript=transcript,
         )
     counted = deps.store.record_chunk(job.id, event.index, candidates)
     if counted is None:
@@ -44,9 +50,22 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
         job_id=job.id,
         chunk=event.index,
         candidates=len(candidates),
+        words=len(transcript.words) if transcript else None,
         done=done,
         total=total,
     )
     if done >= total:
         deps.bus.publish(AnalysisCompleted(job_id=job.id, chunks=total))
     return True
+
+
+def chunk_transcript(deps: Deps, job: Job, event: ChunkReady, audio: Path) -> Transcript | None:
+    """The chunk's transcript: the stored one on a redelivery, else a fresh one, stored."""
+    if deps.transcriber is None:
+        return None
+    stored = load_chunk(deps, job.id, event.index)
+    if stored is not None:
+        return stored
+    transcript = deps.transcriber.transcribe(audio, event.start, event.end, job.options.language)
+    save_chunk(deps, job.id, event.index, transcript)
+    return transcript

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import structlog
 
-from klair.domain.errors import Conflict
+from klair.domain.errors import Conflict, KlairError
 from klair.domain.events import JobFinished
 from klair.domain.ids import UserId
 from klair.domain.job import Job
@@ -25,6 +25,14 @@ def refund(deps: Deps, job: Job) -> float:
     return fresh.minutes_reserved if deps.usage.refund(job.owner, job.id) else 0.0
 
 
+def _announce(deps: Deps, job: Job) -> None:
+    """Best effort: the cancel itself succeeded, and an API retry would not announce again."""
+    try:
+        deps.bus.publish(JobFinished(job_id=job.id, status=JobStatus.CANCELLED.value))
+    except KlairError as error:
+        log.warning("cancel not announced", job_id=job.id, code=error.code)
+
+
 def cancel(deps: Deps, job: Job) -> tuple[Job, float]:
     """(the cancelled job, minutes this call refunded). Cancelling a cancelled job changes
     nothing; a completed or failed one is a 409 `job_already_finished`."""
@@ -39,7 +47,7 @@ def cancel(deps: Deps, job: Job) -> tuple[Job, float]:
         if moved is None:  # a stage moved it first: look again
             job = deps.store.get(job.id)
             continue
-        deps.bus.publish(JobFinished(job_id=job.id, status=JobStatus.CANCELLED.value))
+        _announce(deps, job)
         log.info("job cancelled", job_id=job.id, from_status=job.status.value)
         job = moved
     # Also on a repeated cancel: a crash after the status move must not keep the minutes.

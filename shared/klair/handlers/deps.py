@@ -9,6 +9,7 @@ from klair.ports import (
     Analyzer,
     Blobs,
     Bus,
+    CaptionWriter,
     ClipRenderer,
     Clock,
     Downloader,
@@ -16,6 +17,7 @@ from klair.ports import (
     MediaProbe,
     TaskQueue,
     Transcoder,
+    Transcriber,
     UsageLedger,
     UserStore,
 )
@@ -36,3 +38,6 @@ class Deps:
     analyzer: Analyzer
     renderer: ClipRenderer
     users: UserStore
+    # Speech: None runs analysis without transcripts (the unit tests' fakes, `transcriber=none`).
+    transcriber: Transcriber | None = None
+    captions: CaptionWriter | None = None

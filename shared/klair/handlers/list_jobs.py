@@ -35,7 +35,9 @@ class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(default=None, min_length=1, max_length=512)
+    cursor: str | None = Field(
+        default=None, min_length=1, max_length=512, pattern=r"^[A-Za-z0-9_-]+$"
+    )
     status: list[JobStatus] = []
     kind: JobKind | None = None
     created_after: AwareDatetime | None = None

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from statistics import fmean
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from klair.domain import naming
 from klair.domain.clip import Clip, Evidence
+from klair.domain.cost import Cost
 from klair.domain.errors import Conflict
 from klair.domain.ids import ClipId, JobId, UserId
-from klair.domain.cost import Cost
+from klair.domain.insights import Insights as Analysis
 from klair.domain.job import Job, JobError, JobKind, MediaInfo
 from klair.domain.progress import progress
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.ownership import owned_job
 from klair.handlers.queue_eta import Estimate, estimate
+from klair.handlers.transcripts import insights_name, transcript_files
 from klair.handlers.views import Timestamp
 
 __all__ = ["owned_job"]
-
-INSIGHTS_FILE = "insights.json"  # what an analyzer may leave in work/{job}/ for the results
 
 
 class StatusView(Estimate):
@@ -71,7 +68,7 @@ class Insights(BaseModel):
     coverage: float | None
     mean_scores: dict[str, float]
     strongest_criterion: str | None
-    analysis: dict[str, Any] | None
+    analysis: Analysis | None  # keywords, chapters, quotes: when the transcriber ran
 
 
 class ResultsView(BaseModel):
@@ -82,6 +79,7 @@ class ResultsView(BaseModel):
     clips_total: int
     clips: list[ClipView]
     insights: Insights
+    transcript_urls: dict[str, str]
     cost: Cost
     error: JobError | None
     urls_expire_at: Timestamp
@@ -140,6 +138,7 @@ def job_results(deps: Deps, owner: UserId, job_id: str, partial: bool = False) -
         clips_total=job.clips_total,
         clips=views,
         insights=_insights(deps, job, clips),
+        transcript_urls=_transcripts(deps, job, minutes),
         cost=job.cost,
         error=job.error,
         urls_expire_at=deps.clock.now() + timedelta(minutes=minutes),
@@ -167,13 +166,21 @@ def _insights(deps: Deps, job: Job, clips: list[Clip]) -> Insights:
     )
 
 
-def _analysis(deps: Deps, job: Job) -> dict[str, Any] | None:
-    """The analyzer's own insights (keywords, chapters, …) when it stored them."""
-    name = naming.work(job.id, INSIGHTS_FILE)
+def _analysis(deps: Deps, job: Job) -> Analysis | None:
+    """The analyzer's insights (keywords, chapters, quotes), when it stored them."""
+    name = insights_name(job.id)
     if not deps.blobs.exists(name):
         return None
     try:
-        found = json.loads(deps.blobs.read_bytes(name))
-    except ValueError:
+        return Analysis.model_validate_json(deps.blobs.read_bytes(name))
+    except ValueError:  # written by an older or newer analyzer: leave it out
         return None
-    return found if isinstance(found, dict) else None
+
+
+def _transcripts(deps: Deps, job: Job, minutes: int) -> dict[str, str]:
+    """Signed URLs of the transcript files that exist (json with word timings, srt, vtt)."""
+    return {
+        fmt: deps.blobs.signed_url(name, "GET", minutes)
+        for fmt, name in transcript_files(job.id).items()
+        if deps.blobs.exists(name)
+    }

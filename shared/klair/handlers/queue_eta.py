@@ -81,8 +81,9 @@ def current_pace(deps: Deps) -> Pace:
     if cached is not None and now - cached[0] < CACHE_SECONDS:
         return cached[1]
     pace = pace_of(deps.store.recently_completed(HISTORY))
-    with _cache_lock:
-        _cache[deps.store] = (now, pace)
+    if pace.samples:  # the priors are not worth caching: the first finished job replaces them
+        with _cache_lock:
+            _cache[deps.store] = (now, pace)
     return pace
 
 

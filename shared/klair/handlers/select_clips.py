@@ -1,4 +1,5 @@
-"""All chunks are analyzed: merge, dedupe and rank the candidates, then fan out exports."""
+"""All chunks are analyzed: merge, dedupe and rank the candidates, build the job's transcript
+and insights, then fan out exports."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import structlog
 from klair.domain.events import AnalysisCompleted, ClipSelected
 from klair.domain.selection import select_clips as choose
 from klair.domain.status import JobStatus
+from klair.handlers.build_insights import build_insights
 from klair.handlers.deps import Deps
 from klair.handlers.stages import advance, complete_job
 
@@ -24,8 +26,10 @@ def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
         job = moved
     elif job.status is not JobStatus.SELECTING:
         return False
-    clips = choose(deps.store.chunk_candidates(job.id), job.options.clip_count)
+    opts = job.options
+    clips = choose(deps.store.chunk_candidates(job.id), opts.clip_count, opts.order)
     deps.store.put_clips(job.id, clips)
+    build_insights(deps, job)
     exporting = advance(deps, job, JobStatus.EXPORTING, clips_total=len(clips), clips_exported=0)
     if exporting is None:
         return False

@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
 
 from klair.domain import naming
 from klair.domain.errors import Conflict, InvalidInput
@@ -25,14 +35,23 @@ from klair.handlers.views import Timestamp, status_url
 __all__ = ["status_url"]
 
 
+# The schema says what validation enforces: an http(s) URL, and exactly one source.
+SourceUrl = Annotated[
+    HttpUrl,
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 2083}),
+]
+UploadId = Annotated[str, StringConstraints(pattern=JOB_ID_PATTERN)]
+ONE_SOURCE: JsonDict = {"oneOf": [{"required": ["url"]}, {"required": ["upload_id"]}]}
+
+
 class AudioSubmitRequest(BaseModel):
     """Exactly one of `url` or `upload_id` (the id `POST /api/upload-url` returned)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=ONE_SOURCE)
 
-    url: HttpUrl | None = None
-    upload_id: str | None = Field(default=None, pattern=JOB_ID_PATTERN)
-    options: JobOptions | None = None
+    url: SourceUrl | SkipJsonSchema[None] = None
+    upload_id: UploadId | SkipJsonSchema[None] = None
+    options: JobOptions | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:

@@ -27,6 +27,22 @@ log = structlog.get_logger(__name__)
 Problem = Literal["malformed", "blocked"]
 Fallback = Literal["malformed", "blocked", "unavailable", "rejected", "deadline"]
 
+
+def _transport_errors() -> tuple[type[Exception], ...]:
+    """Connection failures and timeouts, from httpx2 (google-genai 3's default HTTP client)
+    or httpx (older releases, or an injected httpx client)."""
+    found: list[type[Exception]] = [httpx.HTTPError]
+    try:
+        import httpx2
+
+        found.append(httpx2.HTTPError)
+    except ImportError:  # pragma: no cover - google-genai < 3
+        pass
+    return tuple(found)
+
+
+TRANSPORT_ERRORS = _transport_errors()
+
 _BLOCKED = {
     types.FinishReason.SAFETY,
     types.FinishReason.RECITATION,
@@ -112,7 +128,7 @@ class ExcerptAgent:
             except errors.APIError as exc:
                 problems.append(f"{exc.code} {exc.status}: {exc.message}")
                 return self._outcome(model, cost, attempt + 1, problems, _api_fallback(exc))
-            except httpx.HTTPError as exc:
+            except TRANSPORT_ERRORS as exc:
                 problems.append(f"transport: {type(exc).__name__}")
                 return self._outcome(model, cost, attempt + 1, problems, "unavailable")
             cost = cost + measured(response.usage_metadata, price)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from google.genai import types
@@ -16,6 +17,9 @@ from klair.domain.cost import Cost, ModelPrice
 # Tokens the response schema adds to the prompt (measured with count_tokens on the schema's
 # JSON: about 1,300 characters).
 SCHEMA_TOKENS = 350
+# An answer is about 200 tokens of summary and topics plus 150 per moment.
+ANSWER_TOKENS = 200
+MOMENT_TOKENS = 150
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ def plan(request: ChunkRequest, options: GeminiOptions, model: str) -> Plan:
     audio = round(seconds * options.audio_tokens_per_second)
     chars = len(SYSTEM_INSTRUCTION) + len(build.prompt_text(request, options))
     text = round(chars / options.chars_per_token) + SCHEMA_TOKENS
-    output = options.planned_output_tokens
+    moments = min(options.max_moments, max(1, math.ceil(seconds / request.max_seconds)))
+    output = ANSWER_TOKENS + MOMENT_TOKENS * moments + options.planned_thinking_tokens
     if request.transcribe:
         output += round(seconds * 4)  # speech runs at about 4 tokens a second
     price = options.price(model)

@@ -37,7 +37,9 @@ class GeminiOptions(BaseModel):
     base_url: str | None = None
 
     media_resolution: Resolution = "low"
-    fps: float = Field(default=0.5, gt=0, le=24)
+    # A frame every 4 s: the transcript and the audio carry the words and the delivery, so
+    # frames only need to show what is on screen; bench/gemini_cost.py prices the choice.
+    fps: float = Field(default=0.25, gt=0, le=24)
     # None leaves the model default: Google recommends 1.0 for Gemini 3, where lower values
     # can make the model loop, which structured output turns into truncated JSON.
     temperature: float | None = Field(default=None, ge=0, le=2)
@@ -60,8 +62,8 @@ class GeminiOptions(BaseModel):
     )
     audio_tokens_per_second: float = AUDIO_TOKENS_PER_SECOND
     chars_per_token: float = 4.0
-    # Expected answer plus thinking tokens per call, for the planned-cost estimate only.
-    planned_output_tokens: int = Field(default=1500, ge=0)
+    # Thinking tokens expected per call (billed as output), for the planned cost only.
+    planned_thinking_tokens: int = Field(default=600, ge=0)
     job_ceiling_usd: float = Field(default=5.0, ge=0)
 
     # Two-stage: Gemini sees only the offline analyzer's best windows of each chunk.

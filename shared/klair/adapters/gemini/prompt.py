@@ -7,6 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from klair.adapters.gemini.timecode import format_mmss
+from klair.domain.sentences import split_sentences
+from klair.domain.transcript import Transcript
+
+# Transcript lines handed to the model are sentences, cut at clauses past this length.
+LINE_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -16,6 +21,13 @@ class Line:
     start: float
     end: float
     text: str
+
+
+def lines_from(transcript: Transcript, start: float, end: float) -> tuple[Line, ...]:
+    """The transcript's sentences that fall in [start, end), one line each."""
+    words = transcript.words_between(start, end)
+    sentences = split_sentences(words, LINE_SECONDS, opens_first=True, window_end=end)
+    return tuple(Line(s.start, s.end, s.text) for s in sentences)
 
 
 SYSTEM_INSTRUCTION = """\

@@ -1,0 +1,144 @@
+"""GeminiAnalyzer on one chunk of a job, the real client against the local Vertex stub: the
+proxy it names, the fallback to the offline candidates, the budget, two-stage windows and
+languages the offline transcriber cannot serve."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from google.oauth2.credentials import Credentials
+
+from klair.adapters.gemini.analyzer import GeminiAnalyzer, GeminiChunk, needs_transcription
+from klair.adapters.gemini.client import LazyClient
+from klair.adapters.gemini.cost import plan
+from klair.adapters.gemini.options import GeminiOptions
+from klair.domain.clip import Candidate
+from klair.domain.cost import Cost
+from klair.domain.ids import JobId, UserId
+from klair.domain.job import Job, JobOptions, JobSource, MediaInfo
+from klair.domain.transcript import Transcript, Word
+from tests.unit.gemini_fixtures.stub import VertexStub, field, fixture
+
+JOB = JobId("job_0a1b2c3d4e5f")
+WHEN = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+VIDEO = MediaInfo(duration=1500.0, container="mp4", video_codec="h264", audio_codec="aac")
+OFFLINE = [
+    Candidate(start=634.0, end=671.0, score=61.0, reason="offline best"),
+    Candidate(start=900.0, end=940.0, score=40.0, reason="offline second"),
+]
+SPEECH = Transcript(
+    start=570,
+    end=1170,
+    words=[Word(start=635.2 + i * 0.4, end=635.5 + i * 0.4, text="word") for i in range(20)],
+)
+
+
+def job(**update: Any) -> Job:
+    base = Job(
+        id=JOB,
+        owner=UserId("user_1"),
+        tier="creator",
+        source=JobSource(url="https://example.com/talk.mp4"),  # type: ignore[arg-type]
+        media=VIDEO,
+        chunks_total=3,
+        created_at=WHEN,
+        updated_at=WHEN,
+    )
+    return base.model_copy(update=update)
+
+
+def analyze(stub: VertexStub, the_job: Job, transcript: Transcript | None = SPEECH,
+            **overrides: Any) -> GeminiChunk:  # fmt: skip
+    options = GeminiOptions(
+        project="demo-klair", base_url=stub.url, retry_initial_delay=0.01, **overrides
+    )
+    client = LazyClient(options, credentials=Credentials(token="test"))  # type: ignore[no-untyped-call]
+    analyzer = GeminiAnalyzer(options, lambda name: f"gs://klair-media/{name}", client)
+    return analyzer.analyze_chunk(the_job, 570.0, 1170.0, transcript, OFFLINE, "gemini-3-flash")
+
+
+def test_the_tier_model_class_is_called_on_the_jobs_proxy() -> None:
+    with VertexStub(fixture("good")).running() as stub:
+        result = analyze(stub, job())
+    [sent] = stub.generate_calls()
+    assert sent.path.endswith("/models/gemini-3.8-flash:generateContent")
+    video = sent.body["contents"][0]["parts"][0]
+    assert field(field(video, "fileData"), "fileUri") == f"gs://klair-media/work/{JOB}/proxy.mp4"
+    assert result.fallback is None and result.model == "gemini-3.8-flash"
+    assert [c.start for c in result.candidates] == [820.0, 635.0, 1020.0]  # best first
+    assert result.cost.input_tokens == 42631
+    assert result.topics == ["cold starts", "latency", "serverless costs"]
+
+
+def test_an_unusable_answer_keeps_the_offline_candidates_and_says_why() -> None:
+    with VertexStub(fixture("malformed")).running() as stub:
+        result = analyze(stub, job())
+    assert (result.fallback, result.candidates) == ("malformed", OFFLINE)
+    assert result.cost.input_tokens == 2 * 42631  # the failed answers were still billed
+
+
+def test_over_the_job_ceiling_gemini_is_not_called() -> None:
+    with VertexStub(fixture("good")).running() as stub:
+        spent = job(cost=Cost(input_tokens=10**6, output_tokens=10**4, usd=0.99))
+        result = analyze(stub, spent, job_ceiling_usd=1.0)
+    assert stub.generate_calls() == []
+    assert (result.fallback, result.candidates, result.cost.usd) == ("over_budget", OFFLINE, 0)
+
+
+def test_two_stage_watches_only_the_shortlisted_windows() -> None:
+    with VertexStub(fixture("shortlisted")).running() as stub:
+        result = analyze(stub, job(), two_stage=True)
+    offsets = [
+        (field(m, "startOffset"), field(m, "endOffset"))
+        for m in (
+            field(r.body["contents"][0]["parts"][0], "videoMetadata") for r in stub.generate_calls()
+        )
+    ]
+    # Each offline candidate widened to the 60 s maximum (and by at least 5 s a side).
+    assert offsets == [("622.5s", "682.5s"), ("890s", "950s")]
+    assert [(c.start, c.end) for c in result.candidates] == [(626.5, 663.5), (894.0, 931.0)]
+    assert result.cost.input_tokens == 2 * (1104 + 1260 + 2240)
+
+
+def test_two_stage_plans_less_than_the_full_chunk() -> None:
+    options = GeminiOptions(project="demo-klair")
+    analyzer = GeminiAnalyzer(options, lambda name: f"gs://b/{name}")
+    full = analyzer._requests(job(), 570, 1170, SPEECH, OFFLINE)
+    staged = GeminiAnalyzer(options.model_copy(update={"two_stage": True}), str)._requests(
+        job(), 570, 1170, SPEECH, OFFLINE
+    )
+    cost = [sum(plan(r, options, options.model).cost.usd for r in rs) for rs in (full, staged)]
+    assert cost[1] < 0.5 * cost[0]
+
+
+def test_a_spanish_talk_is_transcribed_by_gemini() -> None:
+    spanish = job(options=JobOptions(language="es"))
+    with VertexStub(fixture("transcribed")).running() as stub:
+        result = analyze(stub, spanish)
+    text = stub.generate_calls()[0].body["contents"][0]["parts"][1]["text"]
+    assert "The speech is in 'es'" in text and "Transcript" not in text
+    assert result.transcript is not None and result.transcript.language == "es"
+    assert result.transcript.text.startswith("Borramos una línea y la latencia")
+    assert result.transcript.words[0].start == 610.0  # 00:40 into the chunk at 09:30
+
+
+def test_audio_jobs_send_the_audio_proxy_without_a_frame_rate() -> None:
+    audio = job(media=MediaInfo(duration=1500.0, container="mp3", audio_codec="mp3"))
+    with VertexStub(fixture("good")).running() as stub:
+        analyze(stub, audio)
+    part = stub.generate_calls()[0].body["contents"][0]["parts"][0]
+    assert field(field(part, "fileData"), "fileUri").endswith(f"/work/{JOB}/proxy.m4a")
+    assert field(field(part, "fileData"), "mimeType") == "audio/mp4"
+    assert "fps" not in field(part, "videoMetadata")
+
+
+def test_when_the_offline_transcript_is_not_to_be_trusted() -> None:
+    sure = [Word(start=i, end=i + 0.3, text="w", probability=0.9) for i in range(10)]
+    unsure = [w.model_copy(update={"probability": 0.2}) for w in sure]
+    assert not needs_transcription(None, Transcript(end=10, words=sure))
+    assert not needs_transcription("en-GB", Transcript(end=10, words=sure))
+    assert not needs_transcription(None, Transcript(end=10))  # silence: nothing to transcribe
+    assert needs_transcription(None, Transcript(end=10, words=unsure))
+    assert needs_transcription("fr", Transcript(end=10, words=sure))
+    assert needs_transcription(None, None)
