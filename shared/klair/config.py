@@ -74,7 +74,14 @@ class Settings(BaseSettings):
     # cannot have, like `visual` for audio, are left out and the rest renormalised).
     score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     max_download_bytes: int = 4 * 1024**3
+    # SSRF guard: hosts (names, IP literals or networks like 10.1.0.0/16) whose private
+    # addresses and any port may be fetched (tests and the local stack only), and extra
+    # ports allowed on public hosts besides 80/443.
     ssrf_allowed_hosts: tuple[str, ...] = Field(default=())
+    ssrf_allowed_ports: tuple[int, ...] = Field(default=())
+    download_socket_timeout: float = 30.0
+    # Analysis proxy frame rate: models sample a few frames per second at most.
+    proxy_fps: float = 10.0
 
     tiers: dict[str, Tier] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
     default_tier: str = "free"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -15,6 +15,7 @@ from klair.domain.events import Message
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job, MediaInfo
 from klair.domain.listing import JobCursor, JobFilter
+from klair.domain.source_checks import SourceLimits
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
 
@@ -150,9 +151,31 @@ class TaskQueue(Protocol):
         """Create a named HTTP task; False when a task of that name exists (dedup)."""
 
 
+class DownloadProgress(BaseModel):
+    downloaded_bytes: int
+    total_bytes: int | None = None  # None while the size is unknown
+
+    @property
+    def fraction(self) -> float | None:
+        if not self.total_bytes:
+            return None
+        return min(1.0, self.downloaded_bytes / self.total_bytes)
+
+
 class Downloader(Protocol):
-    def download(self, url: str, dest_dir: Path, max_bytes: int) -> Path:
-        """Fetch a video URL to a local file. Raises `SourceUnavailable` or `Transient`."""
+    def download(
+        self,
+        url: str,
+        dest_dir: Path,
+        limits: SourceLimits,
+        on_progress: Callable[[DownloadProgress], None] | None = None,
+    ) -> Path:
+        """Fetch one video (never a playlist) to a local file, within `limits`.
+
+        Raises `UnsafeUrl` (SSRF guard), `SourceUnavailable` or `InvalidInput` with a
+        specific code, or `Transient`. An exception raised by `on_progress` stops the
+        download and propagates unchanged.
+        """
 
 
 class MediaProbe(Protocol):
@@ -167,8 +190,15 @@ class Transcoded(BaseModel):
 
 
 class Transcoder(Protocol):
-    def transcode(self, source: Path, workdir: Path, media: MediaInfo) -> Transcoded:
-        """One decode pass: proxy video, 16 kHz mono audio and signals.json."""
+    def transcode(
+        self,
+        source: Path,
+        workdir: Path,
+        media: MediaInfo,
+        on_progress: Callable[[float], None] | None = None,
+    ) -> Transcoded:
+        """One decode pass: proxy video, 16 kHz mono audio and signals.json. `on_progress`
+        receives the fraction of the source done; its exceptions stop the transcode."""
 
 
 class Analyzer(Protocol):

@@ -87,6 +87,5 @@ def test_ttl_policies_cover_every_expiring_collection() -> None:
     }
 
 
-@pytest.mark.xfail(reason="terraform's firestore module still lacks the API's new indexes")
 def test_terraform_deploys_the_declared_indexes() -> None:
     assert terraform_indexes() == declared()

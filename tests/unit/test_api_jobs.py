@@ -136,6 +136,7 @@ def test_an_upload_id_sets_options_until_the_upload_lands(world: World) -> None:
     body = {"upload_id": ticket["upload_id"], "options": {"clip_count": 2}}
     response = world.call("POST", "/api/klair/analyze", json=body)
     assert response.status_code == 200 and response.get_json()["job_id"] == ticket["job_id"]
+    assert "Idempotent-Replayed" not in response.headers
     assert world.job(str(ticket["job_id"])).options.clip_count == 2
     assert world.tasks.tasks == {}  # the finished upload, not this call, queues it
     world.move(str(ticket["job_id"]), S.QUEUED, S.DOWNLOADING)

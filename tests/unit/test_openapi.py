@@ -154,3 +154,25 @@ def test_the_document_is_served_by_its_own_route() -> None:
     assert response.status_code == 200
     assert response.get_json()["info"]["title"] == "Klair"
     assert "/api/klair/analyze" in response.get_json()["paths"]
+
+
+def test_declared_statuses_and_headers_are_documented() -> None:
+    router = Router(AnyVerifier())
+    router.add(
+        "POST",
+        "/api/klair/analyze",
+        submit,
+        body=SubmitRequest,
+        response=JobView,
+        status=202,
+        responses={200: "A replay.", 409: "Key reused."},
+        headers={"Idempotency-Key": "Makes retries safe."},
+    )
+    operation = openapi_document(router)["paths"]["/api/klair/analyze"]["post"]
+    responses = operation["responses"]
+    assert responses["200"]["content"] == responses["202"]["content"]
+    assert responses["409"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "ErrorResponse"
+    )
+    [header] = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert (header["name"], header["required"]) == ("Idempotency-Key", False)

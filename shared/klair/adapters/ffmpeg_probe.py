@@ -32,6 +32,11 @@ class _Stream(_Model):
     avg_frame_rate: str | None = None
     r_frame_rate: str | None = None
     duration: float | None = None
+    bit_rate: int | None = None
+    pix_fmt: str | None = None
+    color_transfer: str | None = None
+    channels: int | None = None
+    sample_rate: int | None = None
     tags: dict[str, str] = {}
     side_data_list: list[_SideData] = []
     disposition: _Disposition = _Disposition()
@@ -46,6 +51,7 @@ class _Format(_Model):
     format_name: str = ""
     duration: float | None = None
     size: int | None = None
+    bit_rate: int | None = None
 
 
 class _Probe(_Model):

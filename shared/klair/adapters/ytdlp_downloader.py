@@ -1,44 +1,43 @@
-"""Downloader over yt-dlp's Python API, with its failures sorted into permanent and retryable."""
+"""Downloader over yt-dlp's Python API: one video (never a playlist), judged from its metadata
+before a byte of media is fetched, downloaded behind the SSRF guard with progress reported."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yt_dlp
-from yt_dlp.networking.exceptions import CertificateVerifyError, HTTPError, TransportError
-from yt_dlp.utils import DownloadError, ExtractorError, UnsupportedError
+from yt_dlp.utils import YoutubeDLError
 
-from klair.domain.errors import KlairError, SourceUnavailable, Transient
+from klair.adapters.ssrf import Guard
+from klair.adapters.ytdlp_errors import TooLarge, classify, refusal
+from klair.adapters.ytdlp_guard import guarded_handler
+from klair.domain.errors import KlairError, SourceUnavailable
+from klair.domain.source_checks import SourceLimits, check_duration, check_size
+from klair.domain.url_policy import UrlPolicy
+from klair.ports import DownloadProgress
 
-FORMAT = "bv*[height<=1080]+ba/b[height<=1080]/b"
-_log = logging.getLogger(__name__)
-
-# Lower-cased message fragments, checked in order, for errors yt-dlp reports only as text.
-_PERMANENT_MESSAGES = (
-    ("unsupported url", "unsupported_site"),
-    ("private", "source_private"),
-    ("sign in", "source_private"),
-    ("login required", "source_private"),
-    ("members-only", "source_private"),
-    ("requested format is not available", "no_suitable_format"),
-    ("404", "source_not_found"),
-    ("410", "source_not_found"),
-    ("not found", "source_not_found"),
-    ("unavailable", "source_not_found"),
-    ("has been removed", "source_not_found"),
-    ("does not exist", "source_not_found"),
+# Only transports whose every request goes through the guarded handler.
+_PROTOCOLS = "[protocol~='^(https?|m3u8(_native)?|http_dash_segments)$']"
+VIDEO_FORMAT = "/".join(
+    (
+        f"bv*[height<=1080]{_PROTOCOLS}+ba{_PROTOCOLS}",
+        f"b[height<=1080]{_PROTOCOLS}",
+        f"wv*{_PROTOCOLS}+ba{_PROTOCOLS}",
+        f"w{_PROTOCOLS}",
+    )
 )
+AUDIO_FORMAT = f"ba{_PROTOCOLS}/b{_PROTOCOLS}"
+# Highest resolution up to 1080p first; then H.264/AAC, the cheapest to decode and cut.
+FORMAT_SORT = ["res:1080", "vcodec:h264", "acodec:aac"]
+_log = logging.getLogger(__name__)
 
 
 class _Logger:
-    """yt-dlp writes to stderr unless given a logger; route it to ours, quietly.
-
-    It also notices the one refusal yt-dlp only reports as a message: a file over
-    `max_filesize` is skipped without an error.
-    """
+    """yt-dlp writes to stderr unless given a logger; route it to ours, quietly. It also
+    notices the refusal yt-dlp reports only as a message: a file over `max_filesize`."""
 
     def __init__(self) -> None:
         self.too_large = False
@@ -57,129 +56,164 @@ class _Logger:
         _log.info("yt-dlp: %s", message)
 
 
-class _TooLargeError(Exception):
-    """Raised from the progress hook when a download without a known size outgrows the limit."""
+class _GuardedYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]  # yt-dlp is untyped
+    """A YoutubeDL whose only request handler is the guarded one."""
+
+    def __init__(self, params: dict[str, Any], guard: Guard, extractors: Sequence[Any]) -> None:
+        self._klair_guard = guard
+        super().__init__(params, auto_init=False)
+        for extractor in extractors:  # ahead of yt-dlp's own, which end with the generic one
+            self.add_info_extractor(extractor)
+        self.add_default_info_extractors()
+
+    def build_request_director(self, handlers: Any, preferences: Any = None) -> Any:
+        return super().build_request_director([guarded_handler(self._klair_guard)], preferences)
 
 
-def _causes(error: BaseException) -> Iterator[BaseException]:
-    """The error and what it wraps: yt-dlp keeps the original in `exc_info` and `cause`."""
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [error]
-    while pending:
-        current = pending.pop(0)
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        exc_info = getattr(current, "exc_info", None)
-        inner = exc_info[1] if isinstance(exc_info, tuple) and len(exc_info) > 1 else None
-        pending += [inner, getattr(current, "cause", None), current.__cause__]
+class _Progress:
+    """yt-dlp's progress hook: bytes over every file of the download (video, then audio),
+    the size limit, and the caller's callback (whose exceptions stop the download)."""
+
+    def __init__(self, max_bytes: int, report: Callable[[DownloadProgress], None] | None):
+        self.max_bytes = max_bytes
+        self.report = report
+        self.expected: int | None = None
+        self.files: dict[str, tuple[int, int | None]] = {}
+
+    def __call__(self, status: dict[str, Any]) -> None:
+        if status.get("status") not in ("downloading", "finished"):
+            return
+        name = str(status.get("filename") or status.get("tmpfilename") or "")
+        total = status.get("total_bytes") or status.get("total_bytes_estimate")
+        self.files[name] = (int(status.get("downloaded_bytes") or 0), total and int(total))
+        done = sum(d for d, _ in self.files.values())
+        if done > self.max_bytes:
+            raise TooLarge(f"the source is larger than {self.max_bytes / 1e6:.0f} MB")
+        if self.report is not None:
+            seen = sum(t or d for d, t in self.files.values())
+            self.report(DownloadProgress(downloaded_bytes=done, total_bytes=self.expected or seen))
 
 
-def _by_type(error: BaseException, message: str) -> KlairError | None:
-    if isinstance(error, _TooLargeError):
-        return SourceUnavailable(message, code="source_too_large")
-    if isinstance(error, UnsupportedError):
-        return SourceUnavailable(message, code="unsupported_site")
-    if isinstance(error, HTTPError):
-        if error.status in (404, 410):
-            return SourceUnavailable(message, code="source_not_found")
-        if error.status in (401, 403):
-            return SourceUnavailable(message, code="source_forbidden")
-        return Transient(message)  # 429 and 5xx: the site may answer later
-    if isinstance(error, CertificateVerifyError):
-        return SourceUnavailable(message, code="source_tls_error")
-    if isinstance(error, TransportError | TimeoutError | ConnectionError):
-        return Transient(message)
-    return None
+def _expected_bytes(info: dict[str, Any]) -> int | None:
+    formats = info.get("requested_formats") or [info]
+    sizes = [f.get("filesize") or f.get("filesize_approx") for f in formats]
+    return int(sum(sizes)) if sizes and all(sizes) else None
 
 
-def classify(error: DownloadError) -> KlairError:
-    """Map a yt-dlp failure to `SourceUnavailable` (permanent, specific code) or `Transient`."""
-    message = str(error).removeprefix("ERROR: ").strip() or "download failed"
-    for cause in _causes(error):
-        mapped = _by_type(cause, message)
-        if mapped is not None:
-            return mapped
-    lowered = message.lower()
-    if "timed out" in lowered or "connection" in lowered or "temporar" in lowered:
-        return Transient(message)
-    for fragment, code in _PERMANENT_MESSAGES:
-        if fragment in lowered:
-            return SourceUnavailable(message, code=code)
-    expected = any(isinstance(c, ExtractorError) and c.expected for c in _causes(error))
-    return SourceUnavailable(message) if expected else Transient(message)
+def _judge(info: dict[str, Any] | None, limits: SourceLimits) -> dict[str, Any]:
+    """Refuse what must not be downloaded, from the metadata alone."""
+    if not info:
+        raise refusal("source_unavailable")
+    if info.get("_type") in ("playlist", "multi_video"):
+        raise SourceUnavailable(
+            "the URL is a playlist or a page with several videos; send the URL of one video",
+            code="playlist_not_supported",
+        )
+    live = info.get("live_status")
+    if live == "is_live" or info.get("is_live"):
+        raise refusal("source_is_live")
+    if live == "is_upcoming":
+        raise refusal("source_not_available_yet")
+    if info.get("duration"):
+        check_duration(float(info["duration"]), limits)
+    expected = _expected_bytes(info)
+    if expected is not None:
+        check_size(expected, limits)
+    return info
 
 
 class YtDlpDownloader:
-    """Fetches one video (never a playlist) of at most 1080p into `dest_dir` as `source.<ext>`."""
+    """Fetches one video of at most 1080p (with audio) into `dest_dir` as `source.<ext>`.
 
-    def __init__(self, socket_timeout: float = 30.0, retries: int = 3) -> None:
+    yt-dlp first extracts the metadata only; playlists, live streams, and sources over the
+    duration or size limit are refused there. The download then reuses that extraction.
+    `extractors` are tried before yt-dlp's own (tests use them to play a site).
+    """
+
+    def __init__(
+        self,
+        policy: UrlPolicy | Guard | None = None,
+        socket_timeout: float = 30.0,
+        retries: int = 3,
+        extractors: Sequence[Any] = (),
+    ) -> None:
+        self._guard = policy if isinstance(policy, Guard) else Guard(policy or UrlPolicy())
         self._socket_timeout = socket_timeout
         self._retries = retries
+        self._extractors = tuple(extractors)
 
-    def _options(self, dest_dir: Path, max_bytes: int, logger: _Logger) -> dict[str, Any]:
-        def limit(progress: dict[str, Any]) -> None:
-            if (progress.get("downloaded_bytes") or 0) > max_bytes:
-                raise _TooLargeError(f"the source is larger than {max_bytes} bytes")
-
+    def _params(self, dest: Path, limits: SourceLimits, hook: _Progress) -> dict[str, Any]:
         return {
-            "format": FORMAT,
+            "format": AUDIO_FORMAT if limits.audio_only else VIDEO_FORMAT,
+            "format_sort": FORMAT_SORT,
+            "merge_output_format": "mp4/mkv",
             "noplaylist": True,
-            "playlist_items": "1",
-            "max_filesize": max_bytes,
-            "outtmpl": str(dest_dir / "source.%(ext)s"),
+            "extract_flat": "in_playlist",
+            "max_filesize": limits.max_bytes,
+            "outtmpl": {"default": "source.%(ext)s"},
+            "paths": {"home": str(dest), "temp": str(dest)},
             "quiet": True,
             "noprogress": True,
             "color": "no_color",
             "socket_timeout": self._socket_timeout,
             "retries": self._retries,
+            "fragment_retries": self._retries,
+            "extractor_retries": 1,
             "cachedir": False,
             "overwrites": True,
-            "logger": logger,
-            "progress_hooks": [limit],
+            "ignoreerrors": False,
+            "proxy": "",
+            # No external program may fetch anything: they would bypass the guard.
+            "external_downloader": {"default": "native"},
+            "external_downloader_args": {"ffmpeg_i": ["-protocol_whitelist", "file,crypto"]},
+            "progress_hooks": [hook],
         }
 
-    def download(self, url: str, dest_dir: Path, max_bytes: int) -> Path:
+    def download(
+        self,
+        url: str,
+        dest_dir: Path,
+        limits: SourceLimits,
+        on_progress: Callable[[DownloadProgress], None] | None = None,
+    ) -> Path:
+        self._guard.check_url(url)  # before any request, even the extractor's first
         dest_dir.mkdir(parents=True, exist_ok=True)
-        logger = _Logger()
-        with yt_dlp.YoutubeDL(self._options(dest_dir, max_bytes, logger)) as ydl:
+        logger, hook = _Logger(), _Progress(limits.max_bytes, on_progress)
+        params = {**self._params(dest_dir, limits, hook), "logger": logger}
+        with _GuardedYoutubeDL(params, self._guard, self._extractors) as ydl:
             try:
-                info = ydl.extract_info(url, download=True)
-            except DownloadError as exc:
-                _discard_partial(dest_dir)
+                info = _judge(ydl.extract_info(url, download=False), limits)
+                hook.expected = _expected_bytes(info)
+                info = ydl.process_ie_result(info, download=True)
+            except (YoutubeDLError, TooLarge, KlairError) as exc:
+                _discard(dest_dir)
                 raise classify(exc) from exc
-            except _TooLargeError as exc:  # the progress hook's, which yt-dlp lets through
-                _discard_partial(dest_dir)
-                raise SourceUnavailable(str(exc), code="source_too_large") from exc
         found = _downloaded(info, dest_dir)
         if found is None or logger.too_large:
-            raise _missing(info, max_bytes, logger.too_large)
+            _discard(dest_dir)
+            raise _missing(info, limits, logger.too_large)
         return found
 
 
-def _discard_partial(dest_dir: Path) -> None:
-    for partial in dest_dir.glob("source.*.part"):
-        partial.unlink(missing_ok=True)
+def _discard(dest_dir: Path) -> None:
+    for leftover in dest_dir.glob("source.*"):
+        leftover.unlink(missing_ok=True)
 
 
-def _missing(info: dict[str, Any] | None, max_bytes: int, too_large: bool) -> SourceUnavailable:
-    size = (info or {}).get("filesize") or (info or {}).get("filesize_approx") or 0
-    if too_large or size > max_bytes:
-        message = f"the source is larger than {max_bytes} bytes"
-        return SourceUnavailable(message, code="source_too_large")
-    return SourceUnavailable("nothing was downloaded from the URL")
+def _missing(info: dict[str, Any] | None, limits: SourceLimits, too_large: bool) -> KlairError:
+    if too_large:
+        return SourceUnavailable(
+            f"the source is larger than {limits.max_bytes / 1e6:.0f} MB", code="source_too_large"
+        )
+    return refusal("source_unavailable", "nothing was downloaded from the URL")
 
 
 def _downloaded(info: dict[str, Any] | None, dest_dir: Path) -> Path | None:
     """The file yt-dlp wrote, if it wrote one."""
-    entries = (info or {}).get("entries")
-    if entries:
-        info = next(iter(entries), None)
     requested = (info or {}).get("requested_downloads") or []
     paths = [Path(d["filepath"]) for d in requested if d.get("filepath")]
     found = next((p for p in paths if p.exists()), None)
     if found is None:
         candidates = sorted(dest_dir.glob("source.*"))
-        found = next((p for p in candidates if not p.name.endswith(".part")), None)
+        found = next((p for p in candidates if not p.name.endswith((".part", ".ytdl"))), None)
     return found

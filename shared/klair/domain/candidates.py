@@ -92,7 +92,7 @@ def windows(
 
 def _within(evidence: Evidence, w: Window) -> Evidence:
     """Evidence timestamps inside the moment (word timings may spill into the pauses)."""
-    return evidence.model_copy(update={"at": round(min(max(evidence.at, w.start), w.end), 3)})
+    return evidence.model_copy(update={"at": min(max(evidence.at, w.start), w.end)})
 
 
 def _candidate(ctx: Context, w: Window, in_pauses: bool = True) -> Candidate:
@@ -100,8 +100,8 @@ def _candidate(ctx: Context, w: Window, in_pauses: bool = True) -> Candidate:
     scores = {k: c.score for k, c in found.items()}
     words = ctx.transcript.words[ctx.sentences[w.first].first : ctx.sentences[w.last].last + 1]
     return Candidate(
-        start=round(w.start, 3),
-        end=round(w.end, 3),
+        start=w.start,
+        end=w.end,
         score=overall(scores, ctx.weights),
         scores=scores,
         evidence={k: [_within(e, w) for e in c.evidence] for k, c in found.items()},
@@ -136,13 +136,23 @@ def from_transcript(
     limit: int = MAX_CANDIDATES,
 ) -> list[Candidate]:
     """Scored, non-overlapping, sentence-aligned moments of the request's span, best first."""
+    return best_disjoint(scored_windows(signals, transcript, request, weights), limit)
+
+
+def scored_windows(
+    signals: Signals,
+    transcript: Transcript,
+    request: Request,
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+) -> list[Candidate]:
+    """Every sentence-aligned window of the request's span, scored (overlapping each other)."""
     ctx = context(signals, transcript, request, weights)
     start, end = max(request.start, 0.0), min(request.end, signals.duration)
     if signals.duration < request.min_seconds:
         return _whole_source(ctx) if start <= 0 else []
     bounds = boundaries(ctx, start, end)
     spans = windows(ctx.sentences, bounds, request.min_seconds, request.max_seconds)
-    return best_disjoint([_candidate(ctx, w) for w in spans], limit)
+    return [_candidate(ctx, w) for w in spans]
 
 
 def propose(

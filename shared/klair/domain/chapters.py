@@ -104,8 +104,8 @@ def chapters(sentences: list[Sentence], signals: Signals) -> list[Chapter]:
     duration = signals.duration
     count = max(1, min(MAX_CHAPTERS, round(duration / TARGET_SECONDS)))
     chosen = _chosen(_cuts(sentences, signals), duration, count - 1) if sentences else []
-    starts = [0.0, *(c.at for c in chosen)]
-    ends = [*(c.at for c in chosen), duration]
+    cuts = [round(c.at, 3) for c in chosen]
+    starts, ends = [0.0, *cuts], [*cuts, duration]
     firsts = [0, *(c.sentence for c in chosen)]
     lasts = [*(c.sentence for c in chosen), len(sentences)]
     groups = [sentences[a:b] for a, b in zip(firsts, lasts, strict=True)]
@@ -115,8 +115,8 @@ def chapters(sentences: list[Sentence], signals: Signals) -> list[Chapter]:
         opening = shorten(group[0].text, 100) if group else ""
         found.append(
             Chapter(
-                start=round(start, 3),
-                end=round(end, 3),
+                start=start,
+                end=end,
                 title=title,
                 keywords=words,
                 opening=opening,

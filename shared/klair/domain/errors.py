@@ -93,6 +93,13 @@ class SourceUnavailable(KlairError):
     code = "source_unavailable"
 
 
+class UnsafeUrl(InvalidInput):
+    """A URL Klair will not fetch (the SSRF guard): a scheme, port, credentials, host form or
+    resolved address outside the policy. Permanent; the `code` names the rule that refused it."""
+
+    code = "url_not_allowed"
+
+
 class Transient(KlairError):
     """Worth retrying: the platform redelivers the message or task."""
 

@@ -59,13 +59,14 @@ def _cues(text: str) -> list[tuple[float, str]]:
     return cues
 
 
-def hook(signals: Signals, file_loudness: float, first: Sentence) -> Criterion:
-    """Score the opening sentence of a moment."""
+def hook(signals: Signals, speech_loudness: float, first: Sentence) -> Criterion:
+    """Score the opening sentence of a moment; `speech_loudness` is how loud the source's
+    speech usually is."""
     cues = _cues(first.text)
-    relative = signals.mean_loudness(first.start, first.end) - file_loudness
+    relative = signals.mean_loudness(first.start, first.end) - speech_loudness
     if relative >= EMPHASIS_MIN_LU:
         points = min(MAX_EMPHASIS, POINTS_PER_LU * relative)
-        cues.append((points, f"an emphatic delivery ({relative:+.1f} LU vs file)"))
+        cues.append((points, f"an emphatic delivery ({relative:+.1f} LU vs usual speech)"))
     score = clamp(BASE + sum(points for points, _ in cues))
     lifts = [text for points, text in cues if points > 0]
     described = "; ".join(text for _, text in cues) or "a plain opening"

@@ -69,6 +69,12 @@ class MediaInfo(Frozen):
     fps: float | None = None
     rotation: int = 0
     size_bytes: int | None = None
+    vfr: bool = False  # variable frame rate (phones, screen recordings)
+    bit_rate: int | None = None
+    pixel_format: str | None = None
+    hdr: bool = False  # PQ or HLG transfer: colours need tone mapping for SDR output
+    audio_channels: int | None = None
+    audio_sample_rate: int | None = None
 
     @property
     def has_video(self) -> bool:

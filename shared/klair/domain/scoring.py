@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from statistics import median
 
 from klair.domain.clip import Evidence
 from klair.domain.criterion import Criterion, clamp
@@ -24,8 +25,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "visual": 0.15,
 }
 # What an ordinary stretch of talk scores: a reason names what lifts a moment above these.
-TYPICAL = {"hook": 40.0, "energy": 50.0, "clarity": 85.0, "visual": 50.0}
+TYPICAL = {"hook": 30.0, "energy": 50.0, "clarity": 85.0, "visual": 50.0}
 POINTS_PER_LU = 5.0
+# Loudness samples above this (LUFS) count as speech when measuring how loud speech is.
+SPEECH_GATE = -50.0
 FULL_SPREAD = 12.0  # LU of loudness standard deviation that counts as fully dynamic
 DEAD_AIR = 1.5  # seconds of pause inside a clip before it costs clarity
 DEAD_AIR_POINTS = 12.0  # per second beyond that
@@ -62,6 +65,13 @@ class Context:
     @cached_property
     def file_loudness(self) -> float:
         return self.signals.mean_loudness()
+
+    @cached_property
+    def speech_loudness(self) -> float:
+        """Median loudness of the file's speech (samples above a gate): how loud talk usually
+        is here, untouched by pauses and by the few loudest passages."""
+        values = [v for _, v in self.signals.loudness if v > SPEECH_GATE]
+        return median(values) if values else self.file_loudness
 
     @cached_property
     def speech_rate(self) -> float:
@@ -169,7 +179,7 @@ def _tail(text: str, limit: int = 40) -> str:
 
 def criteria(ctx: Context, w: Window) -> dict[str, Criterion]:
     found = {
-        "hook": hook(ctx.signals, ctx.file_loudness, ctx.sentences[w.first]),
+        "hook": hook(ctx.signals, ctx.speech_loudness, ctx.sentences[w.first]),
         "energy": energy(ctx, w),
         "clarity": clarity(ctx, w),
         "completeness": completeness(ctx, w),

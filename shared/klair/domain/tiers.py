@@ -19,6 +19,9 @@ class Tier(BaseModel):
     queue_max_concurrency: int
     export_variants: tuple[str, ...]
     analyzer_model: str
+    # Largest source file (download or upload); the ingest function must hold it in memory
+    # (Cloud Functions' /tmp is RAM), so `KLAIR_MAX_DOWNLOAD_BYTES` caps every tier.
+    max_source_bytes: int = 2 * 1024**3
 
     @property
     def queue(self) -> str:
@@ -30,6 +33,7 @@ DEFAULT_TIERS: dict[str, Tier] = {
     for t in (
         Tier(
             name="free",
+            max_source_bytes=1 * 1024**3,
             monthly_minutes=60,
             max_source_minutes=30,
             max_concurrent_jobs=1,
@@ -43,6 +47,7 @@ DEFAULT_TIERS: dict[str, Tier] = {
         ),
         Tier(
             name="creator",
+            max_source_bytes=2 * 1024**3,
             monthly_minutes=600,
             max_source_minutes=120,
             max_concurrent_jobs=3,
@@ -56,6 +61,7 @@ DEFAULT_TIERS: dict[str, Tier] = {
         ),
         Tier(
             name="pro",
+            max_source_bytes=4 * 1024**3,
             monthly_minutes=3000,
             max_source_minutes=240,
             max_concurrent_jobs=10,
@@ -69,6 +75,7 @@ DEFAULT_TIERS: dict[str, Tier] = {
         ),
         Tier(
             name="enterprise",
+            max_source_bytes=8 * 1024**3,
             monthly_minutes=30000,
             max_source_minutes=600,
             max_concurrent_jobs=50,

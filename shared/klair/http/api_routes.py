@@ -61,14 +61,15 @@ class ApiHandlers:
         return self._submit(call, SubmitRequest(kind="audio", **dict(body)))
 
     def _submit(self, call: Call, request: SubmitRequest) -> Reply:
-        job, created = submit(self.deps(), call.principal, request, self._key(call))
-        return _created(job, created, 202)
+        key = self._key(call)
+        job, created = submit(self.deps(), call.principal, request, key)
+        return _created(job, created, 202, replayed=key is not None)
 
     def upload_url(self, call: Call) -> Reply:
         """A signed PUT URL for one upload; the finished upload queues the job."""
         body = call.json(UploadRequest)
         ticket, created = create_upload(self.deps(), call.principal, body, self._key(call))
-        return _created(ticket, created, 201)
+        return _created(ticket, created, 201, replayed=True)
 
     def status(self, call: Call) -> StatusView:
         """Status, stage, progress, queue position, ETA, per-stage timings, error, clips."""
@@ -104,10 +105,11 @@ class ApiHandlers:
         return user_stats(self.deps(), call.principal, call.query(StatsQuery))
 
 
-def _created(body: Accepted, created: bool, status: int) -> Reply:
+def _created(body: Accepted, created: bool, status: int, replayed: bool) -> Reply:
+    """`status` for a new job; 200 for an existing one (an idempotent replay is marked)."""
     if created:
         return Reply(status, body)
-    return Reply(200, body, {idempotency.REPLAYED_HEADER: "true"})
+    return Reply(200, body, {idempotency.REPLAYED_HEADER: "true"} if replayed else {})
 
 
 def _jobs(router: Router, api: ApiHandlers) -> None:

@@ -34,28 +34,60 @@ variable "composite_indexes" {
       order = string
     }))
   }))
-  description = "Name => composite index; the job listings filter by owner (and status) newest first."
+  description = "Name => composite index; must match emulator-config/firestore.indexes.json (tested)."
   default = {
-    jobs_by_owner = {
+    jobs_by_owner_created_at_desc = {
       collection = "jobs"
       fields = [
         { field = "owner", order = "ASCENDING" },
         { field = "created_at", order = "DESCENDING" },
       ]
     }
-    jobs_idle = {
+    jobs_by_owner_status_created_at_desc = {
+      collection = "jobs"
+      fields = [
+        { field = "owner", order = "ASCENDING" },
+        { field = "status", order = "ASCENDING" },
+        { field = "created_at", order = "DESCENDING" },
+      ]
+    }
+    jobs_by_owner_kind_created_at_desc = {
+      collection = "jobs"
+      fields = [
+        { field = "owner", order = "ASCENDING" },
+        { field = "kind", order = "ASCENDING" },
+        { field = "created_at", order = "DESCENDING" },
+      ]
+    }
+    jobs_by_owner_status_kind_created_at_desc = {
+      collection = "jobs"
+      fields = [
+        { field = "owner", order = "ASCENDING" },
+        { field = "status", order = "ASCENDING" },
+        { field = "kind", order = "ASCENDING" },
+        { field = "created_at", order = "DESCENDING" },
+      ]
+    }
+    jobs_by_status_updated_at = {
       collection = "jobs"
       fields = [
         { field = "status", order = "ASCENDING" },
         { field = "updated_at", order = "ASCENDING" },
       ]
     }
-    jobs_by_owner_status = {
+    jobs_by_status_updated_at_desc = {
       collection = "jobs"
       fields = [
-        { field = "owner", order = "ASCENDING" },
         { field = "status", order = "ASCENDING" },
-        { field = "created_at", order = "DESCENDING" },
+        { field = "updated_at", order = "DESCENDING" },
+      ]
+    }
+    jobs_by_status_tier_created_at = {
+      collection = "jobs"
+      fields = [
+        { field = "status", order = "ASCENDING" },
+        { field = "tier", order = "ASCENDING" },
+        { field = "created_at", order = "ASCENDING" },
       ]
     }
   }
@@ -75,5 +107,6 @@ variable "ttl_fields" {
   default = {
     claims           = { collection = "claims", field = "expires_at" }
     webhook_messages = { collection = "webhook_messages", field = "expires_at" }
+    idempotency      = { collection = "idempotency", field = "expires_at" }
   }
 }
