@@ -12,6 +12,8 @@ from klair.ports import (
     ClipRenderer,
     Downloader,
     MediaProbe,
+    ModelAnalyzer,
+    TaskQueue,
     Transcoder,
     Transcriber,
 )
@@ -28,11 +30,13 @@ def media_adapters(settings: Settings) -> MediaAdapters:
     from klair.adapters.ffmpeg_render import FfmpegClipRenderer
     from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
     from klair.adapters.ytdlp_downloader import YtDlpDownloader
+    from klair.domain.url_policy import UrlPolicy
 
+    policy = UrlPolicy.from_settings(settings.ssrf_allowed_hosts, settings.ssrf_allowed_ports)
     return (
         FfprobeMediaProbe(),
-        YtDlpDownloader(),
-        FfmpegTranscoder(proxy_height=settings.proxy_height),
+        YtDlpDownloader(policy, socket_timeout=settings.download_socket_timeout),
+        FfmpegTranscoder(proxy_height=settings.proxy_height, proxy_fps=settings.proxy_fps),
         analyzer_for(settings),
         FfmpegClipRenderer(),
     )
@@ -67,6 +71,22 @@ def speech_adapters(settings: Settings) -> tuple[Transcriber | None, CaptionWrit
     return transcriber, Pysubs2CaptionWriter()
 
 
+def model_analyzer_for(settings: Settings) -> ModelAnalyzer | None:
+    """Gemini on Vertex AI when `settings.model_analyzer` is "gemini" (its client is made on
+    the first chunk it analyses), else None: offline analysis only."""
+    if settings.model_analyzer == "none":
+        return None
+    if settings.model_analyzer != "gemini":
+        raise ValueError(
+            f"unknown model analyzer {settings.model_analyzer!r} (KLAIR_MODEL_ANALYZER)"
+        )
+    from klair.adapters.gemini.analyzer import GeminiAnalyzer
+    from klair.adapters.gemini.options import GeminiOptions
+
+    bucket = settings.bucket
+    return GeminiAnalyzer(GeminiOptions.from_settings(settings), lambda n: f"gs://{bucket}/{n}")
+
+
 def bootstrap(settings: Settings) -> Deps:
     """Deps for a deployed function (cloud) or one started by `klair dev` (emulator).
 
@@ -77,23 +97,15 @@ def bootstrap(settings: Settings) -> Deps:
     from google.cloud import firestore, pubsub_v1
 
     from klair.adapters.clock import SystemClock
-    from klair.adapters.cloud_tasks import CloudTasksQueue
+    from klair.adapters.firestore_rate_limit import FirestoreRateLimiter
     from klair.adapters.firestore_store import FirestoreJobStore
     from klair.adapters.firestore_usage import FirestoreUsageLedger
     from klair.adapters.firestore_users import FirestoreUserStore
     from klair.adapters.gcs_blobs import GcsBlobs, signer_for
-    from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
     from klair.adapters.pubsub_bus import PubSubBus
-    from klair.ports import TaskQueue
 
     db = firestore.Client(project=settings.project, database=settings.firestore_database)
-    tasks: TaskQueue
-    if settings.mode is Mode.EMULATOR:
-        tasks = DispatcherTaskQueue(settings.dispatcher_url)
-    elif settings.tasks_service_account:
-        tasks = CloudTasksQueue(settings.project, settings.region, settings.tasks_service_account)
-    else:
-        raise ValueError("KLAIR_TASKS_SERVICE_ACCOUNT is required in cloud mode (OIDC tokens)")
+    tasks = _task_queue(settings)
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     transcriber, captions = speech_adapters(settings)
     return Deps(
@@ -114,7 +126,21 @@ def bootstrap(settings: Settings) -> Deps:
         users=FirestoreUserStore(db),
         transcriber=transcriber,
         captions=captions,
+        model_analyzer=model_analyzer_for(settings),
+        rate_limiter=FirestoreRateLimiter(db),
     )
+
+
+def _task_queue(settings: Settings) -> TaskQueue:
+    """Cloud Tasks in the cloud; the local dispatcher on the emulator stack."""
+    from klair.adapters.cloud_tasks import CloudTasksQueue
+    from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
+
+    if settings.mode is Mode.EMULATOR:
+        return DispatcherTaskQueue(settings.dispatcher_url)
+    if settings.tasks_service_account:
+        return CloudTasksQueue(settings.project, settings.region, settings.tasks_service_account)
+    raise ValueError("KLAIR_TASKS_SERVICE_ACCOUNT is required in cloud mode (OIDC tokens)")
 
 
 def _storage_client(settings: Settings) -> storage.Client:

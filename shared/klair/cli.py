@@ -62,7 +62,13 @@ def run(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("klair-out"),
     clips: Annotated[int, typer.Option(min=1, max=30, help="How many clips.")] = 5,
     length: Annotated[str, typer.Option(help="Clip length range in seconds.")] = "15-60",
-    audio: Annotated[bool, typer.Option(help="Audio job (no video needed).")] = False,
+    audio: Annotated[
+        bool,
+        typer.Option(
+            help="Audio job (no video needed): transcript, chapters and quotable moments; "
+            "with --sample, an audio-only sample."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print results JSON only.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step.")] = False,
 ) -> None:
@@ -83,7 +89,7 @@ def run(
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT) from error
     if sample:
-        source = str(_make_sample(out))
+        source = str(_make_sample(out, audio))
     assert source is not None
     kind = JobKind.AUDIO if audio else JobKind.VIDEO
     columns = (
@@ -126,16 +132,18 @@ def _quiet_logs(verbose: bool) -> None:
     logging.basicConfig(level=level, stream=sys.stderr)
 
 
-def _make_sample(out: Path) -> Path:
+def _make_sample(out: Path, audio: bool = False) -> Path:
+    """The generated sample: a talking video, or with `--audio` the same talk as audio only."""
     from klair.sample import make_sample_video
 
     out.mkdir(parents=True, exist_ok=True)
-    path = out / "sample.mp4"
+    name = "sample.m4a" if audio else "sample.mp4"
+    path = out / name
     if not path.exists():
-        console.print("generating a sample video…")
+        console.print(f"generating {name}…")
         with tempfile.TemporaryDirectory() as tmp:
-            made = Path(tmp) / "sample.mp4"
-            make_sample_video(made)
+            made = Path(tmp) / name
+            make_sample_video(made, video=not audio)
             made.replace(path)
     return path
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from klair.domain.cost import GEMINI_MODELS, GEMINI_PRICES, ModelPrice
 from klair.domain.scoring import DEFAULT_WEIGHTS
 from klair.domain.tiers import DEFAULT_TIERS, Tier
 
@@ -73,6 +75,18 @@ class Settings(BaseSettings):
     # Weights of the per-criterion scores in a moment's overall score (criteria a source
     # cannot have, like `visual` for audio, are left out and the rest renormalised).
     score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    # A model on top of the offline analyzer: "gemini" (Vertex AI; a tier's `analyzer_model`
+    # names the model class) or "none". See adapters/gemini and bench/gemini_cost.py.
+    model_analyzer: str = "none"
+    gemini_location: str = "global"
+    gemini_base_url: str | None = None  # a local stub instead of Vertex (tests, dev stack)
+    gemini_models: dict[str, str] = Field(default_factory=lambda: dict(GEMINI_MODELS))
+    gemini_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(GEMINI_PRICES))
+    gemini_media_resolution: Literal["unspecified", "low", "medium", "high"] = "low"
+    gemini_fps: float = Field(default=0.25, gt=0, le=24)
+    gemini_job_ceiling_usd: float = Field(default=5.0, ge=0)
+    # Two-stage: Gemini watches only windows around the offline analyzer's best candidates.
+    gemini_two_stage: bool = False
     max_download_bytes: int = 4 * 1024**3
     # SSRF guard: hosts (names, IP literals or networks like 10.1.0.0/16) whose private
     # addresses and any port may be fetched (tests and the local stack only), and extra
@@ -85,6 +99,16 @@ class Settings(BaseSettings):
 
     tiers: dict[str, Tier] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
     default_tier: str = "free"
+
+    # API request limits: per user at their tier's rate (`Tier.requests_per_minute`, `burst`),
+    # and per client IP on the routes that need no token (health, the spec). Buckets live in
+    # Firestore, shared by every instance. False turns both off (local load tests only).
+    rate_limits: bool = True
+    ip_requests_per_minute: int = Field(default=60, gt=0)
+    ip_burst: int = Field(default=20, ge=1)
+    # Proxies between the platform's front end and the function that append themselves to
+    # X-Forwarded-For (an external load balancer adds 1); the client is the entry before them.
+    forwarded_hops: int = Field(default=0, ge=0)
 
     log_level: str = "INFO"
 

@@ -134,13 +134,14 @@ def api_router() -> Any:
     from klair.http.api_routes import build_api
     from klair.http.auth import ClerkVerifier
     from klair.http.cors import CorsPolicy
+    from klair.http.rate_limit import RequestLimits
     from klair.logs import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level)
     verifier = ActiveUserVerifier(ClerkVerifier.from_settings(settings), lambda: deps().users)
     cors = CorsPolicy.of(settings.cors_origins, settings.cors_max_age_seconds)
-    return build_api(deps, verifier, settings.project, cors)
+    return build_api(deps, verifier, settings.project, cors, RequestLimits(deps))
 
 
 def handle_api(request: Any) -> Any:

@@ -11,10 +11,14 @@ from pydantic import BaseModel
 
 from klair.domain.captions import Cue
 from klair.domain.clip import Candidate, Clip
+from klair.domain.cost import Cost
 from klair.domain.events import Message
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job, MediaInfo
 from klair.domain.listing import JobCursor, JobFilter
+from klair.domain.quota import Quota
+from klair.domain.quota import Usage as Usage
+from klair.domain.rate_limit import RateDecision, RateRule
 from klair.domain.source_checks import SourceLimits
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
@@ -54,6 +58,13 @@ class JobStore(Protocol):
 
     def chunk_candidates(self, job_id: JobId) -> list[Candidate]: ...
 
+    def add_analysis_cost(
+        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None
+    ) -> bool:
+        """Add one chunk's model cost to the job's `cost` (and record in
+        `analysis_fallbacks` why it kept the offline candidates, if it did), once per chunk;
+        True only for the call that added it."""
+
     def put_clips(self, job_id: JobId, clips: list[Clip]) -> None:
         """Store the selection (idempotent: same ids overwrite)."""
 
@@ -90,20 +101,28 @@ class JobStore(Protocol):
         """The latest completed jobs, the most recently updated first."""
 
 
-class Usage(BaseModel):
-    period: str
-    minutes_reserved: float = 0.0
-    minutes_used: float = 0.0
-    jobs: int = 0
-
-
 class UsageLedger(Protocol):
-    """Monthly minutes per user: reserve on admission, then commit or refund exactly once."""
+    """Monthly minutes and jobs in flight per user: a job is admitted (a concurrency slot and
+    the minutes known so far), its hold set to its source's minutes, then committed or
+    refunded exactly once; settling frees the slot. Each change is one atomic step."""
+
+    def admit(self, owner: UserId, job_id: JobId, minutes: float, quota: Quota) -> Usage:
+        """Hold a slot and `minutes` (0 when unknown) for a new job in `quota.period`.
+
+        Raises `QuotaExceeded` when `quota.max_concurrent_jobs` jobs hold slots, when
+        used + reserved + minutes > limit, or, for 0 minutes, when none are left.
+        Idempotent per job: a job already admitted (or settled) changes nothing."""
 
     def reserve(
         self, owner: UserId, job_id: JobId, minutes: float, limit: float, period: str
     ) -> Usage:
-        """Raises `QuotaExceeded` when used + reserved + minutes > limit. Idempotent per job."""
+        """Make the job's hold exactly `minutes` (in the period it was admitted in, else
+        `period`), growing or shrinking it; raises `QuotaExceeded` when growing it would make
+        used + reserved > limit. The same call again changes nothing; a settled job's hold is
+        never revived. A job never admitted is admitted here without the slot check."""
+
+    def active_jobs(self, owner: UserId) -> int:
+        """How many of the owner's jobs hold a slot (admitted, not yet settled)."""
 
     def commit(self, owner: UserId, job_id: JobId, minutes: float) -> bool:
         """Turn the job's reservation into used minutes; True only the first time."""
@@ -112,6 +131,14 @@ class UsageLedger(Protocol):
         """Release the job's reservation; True only the first time (never after commit)."""
 
     def usage(self, owner: UserId, period: str) -> Usage: ...
+
+
+class RateLimiter(Protocol):
+    """Request buckets shared by every instance of the API (one per user, one per IP)."""
+
+    def hit(self, key: str, rule: RateRule, now: datetime) -> RateDecision:
+        """Count one request against `key`'s bucket at `now`, atomically; a refused request
+        is not counted."""
 
 
 class Blobs(Protocol):
@@ -163,6 +190,11 @@ class DownloadProgress(BaseModel):
 
 
 class Downloader(Protocol):
+    def inspect(self, url: str, limits: SourceLimits) -> float | None:
+        """The source's duration in seconds from its metadata, before any media is fetched;
+        None when the site does not give it. Refuses what `download` would refuse from the
+        metadata (playlist, live, over `limits`), with the same errors."""
+
     def download(
         self,
         url: str,
@@ -217,6 +249,36 @@ class Analyzer(Protocol):
 
         `transcript` is the chunk's transcript when a `Transcriber` made one; an analyzer
         that does not use it ignores it."""
+
+
+class ModelAnalysis(BaseModel):
+    """What a model analyzer made of one chunk."""
+
+    model: str
+    candidates: list[Candidate]  # best first; the offline ones when it fell back
+    cost: Cost = Cost()
+    fallback: str | None = None  # why the offline candidates were kept
+    dropped: dict[str, int] = {}  # moments refused, by reason (outside_window, too_long, ...)
+    summary: str = ""
+    topics: list[str] = []
+    transcript: Transcript | None = None  # when the model transcribed the chunk itself
+
+
+class ModelAnalyzer(Protocol):
+    def analyze_chunk(
+        self,
+        job: Job,
+        start: float,
+        end: float,
+        transcript: Transcript | None,
+        offline: Sequence[Candidate],
+        model: str,
+    ) -> ModelAnalysis:
+        """Moments of [start, end) of the job's source from a multimodal model watching its
+        proxy. `offline` are the offline analyzer's candidates for the same window: the
+        shortlist in two-stage mode, and what comes back (with `fallback` set) when the model
+        gives nothing usable or the job's cost ceiling would be passed. `model` is the tier's
+        `analyzer_model`."""
 
 
 class Transcriber(Protocol):

@@ -62,9 +62,7 @@ def test_planted_moments_are_found(quality_set: list[Analyzed]) -> None:
     for talk in quality_set:
         for start, end in talk.sample.emphatic:
             planted += 1
-            held = max(
-                (min(end, c.end) - max(start, c.start) for c in talk.clips), default=0.0
-            )
+            held = max((min(end, c.end) - max(start, c.start) for c in talk.clips), default=0.0)
             found += held >= FOUND_SHARE * (end - start)
     assert planted >= 6
     assert found / planted >= RECALL, f"found {found} of {planted} planted moments"

@@ -1,14 +1,16 @@
-"""Chunk planning: chunks cover the source, overlap as configured, and never end in a sliver."""
+"""Chunk planning: windows cover the source, overlap as set, none longer than the limit, and a
+clip of any allowed length always fits wholly inside one window."""
 
 from __future__ import annotations
 
+import math
 from itertools import pairwise
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from klair.domain.chunking import MIN_TAIL_FRACTION, plan_chunks
+from klair.domain.chunking import plan_chunks, plan_for_clips
 
 
 @st.composite
@@ -20,7 +22,7 @@ def plans(draw: st.DrawFn) -> tuple[float, float, float]:
 
 
 @given(plans())
-def test_chunks_cover_the_source_with_the_configured_overlap(
+def test_windows_cover_the_source_overlap_as_set_and_none_is_longer_than_the_limit(
     plan: tuple[float, float, float],
 ) -> None:
     duration, chunk, overlap = plan
@@ -32,41 +34,64 @@ def test_chunks_cover_the_source_with_the_configured_overlap(
     for before, after in pairwise(chunks):
         assert after.start <= before.end  # no gap anywhere
         assert before.end - after.start == pytest.approx(overlap, abs=1e-6 * duration)
-    for c in chunks[:-1]:
-        assert c.duration == pytest.approx(chunk)
+    for c in chunks:
+        assert c.duration <= chunk * (1 + 1e-9)
 
 
 @given(plans())
-def test_the_last_chunk_is_neither_a_sliver_nor_much_longer_than_a_chunk(
+def test_windows_are_equal_and_as_few_as_the_limit_allows(
     plan: tuple[float, float, float],
 ) -> None:
     duration, chunk, overlap = plan
     chunks = plan_chunks(duration, chunk, overlap)
-    last = chunks[-1]
 
-    if len(chunks) == 1:
-        assert last.duration == duration
-    else:
-        assert MIN_TAIL_FRACTION * chunk <= last.duration + 1e-6
-        assert last.duration <= (1 + MIN_TAIL_FRACTION) * chunk
+    lengths = [c.duration for c in chunks]
+    assert max(lengths) - min(lengths) <= 1e-6 * duration
+    fewer = len(chunks) - 1
+    if fewer:  # one window less could not reach the end even at the longest length
+        assert fewer * chunk - (fewer - 1) * overlap < duration * (1 + 1e-9)
 
 
-def test_a_short_source_is_one_chunk() -> None:
+@given(plans(), st.floats(3, 600), st.floats(0, 1), st.floats(0, 1))
+def test_every_clip_of_allowed_length_lies_inside_one_window(
+    plan: tuple[float, float, float], longest: float, where: float, share: float
+) -> None:
+    duration, chunk, overlap = plan
+    chunks = plan_for_clips(duration, chunk, overlap, longest)
+    length = min(duration, longest) * share
+    start = (duration - length) * where
+
+    assert any(c.start <= start and start + length <= c.end + 1e-9 for c in chunks)
+    assert all(c.duration <= max(chunk, 2 * max(overlap, longest)) * (1 + 1e-9) for c in chunks)
+
+
+def test_a_four_hour_source_is_26_windows_of_at_most_ten_minutes() -> None:
+    chunks = plan_chunks(4 * 3600, 600, 30)
+
+    assert len(chunks) == math.ceil((4 * 3600 - 30) / 570) == 26
+    assert max(c.duration for c in chunks) <= 600
+
+
+def test_a_short_source_is_one_window() -> None:
     chunks = plan_chunks(95.0, 600.0, 30.0)
 
     assert [(c.start, c.end) for c in chunks] == [(0.0, 95.0)]
 
 
-def test_a_short_tail_is_merged_into_the_previous_chunk() -> None:
+def test_a_source_just_over_the_limit_is_split_evenly() -> None:
     chunks = plan_chunks(1200.0, 600.0, 30.0)
 
-    assert [(c.start, c.end) for c in chunks] == [(0.0, 600.0), (570.0, 1200.0)]
+    assert [(round(c.start, 6), round(c.end, 6)) for c in chunks] == [
+        (0.0, 420.0),
+        (390.0, 810.0),
+        (780.0, 1200.0),
+    ]
 
 
-def test_a_long_enough_tail_is_a_chunk_of_its_own() -> None:
-    chunks = plan_chunks(1400.0, 600.0, 30.0)
+def test_the_overlap_widens_to_the_longest_clip() -> None:
+    chunks = plan_for_clips(1800.0, 600.0, 30.0, longest_clip=90.0)
 
-    assert [(c.start, c.end) for c in chunks] == [(0.0, 600.0), (570.0, 1170.0), (1140.0, 1400.0)]
+    assert all(a.end - b.start == pytest.approx(90.0) for a, b in pairwise(chunks))
 
 
 @pytest.mark.parametrize(

@@ -106,16 +106,16 @@ def test_a_good_answer_becomes_candidates_in_source_seconds(good: VertexStub) ->
     outcome = run(good)
     assert outcome.fallback is None and outcome.calls == 1
     assert outcome.validated is not None
-    found = {(p.candidate.start, p.candidate.end): p for p in outcome.validated.proposals}
+    found = {(c.start, c.end): c for c in outcome.validated.candidates}
     assert sorted(found) == [(635.0, 672.0), (820.0, 868.0), (1020.0, 1055.0)]
     fix = found[(820.0, 868.0)]
     assert fix.title == "The one-line fix"
-    assert fix.hook == "We deleted one import and the p99 halved."
-    assert fix.candidate.scores == {
+    assert fix.hook_line == "We deleted one import and the p99 halved."
+    assert fix.scores == {
         "hook": 91, "energy": 68, "clarity": 85, "completeness": 84, "visual": 72,
     }  # fmt: skip
-    assert [e.at for e in fix.candidate.evidence["visual"]] == [841.0]
-    opener = found[(635.0, 672.0)].candidate
+    assert [e.at for e in fix.evidence["visual"]] == [841.0]
+    opener = found[(635.0, 672.0)]
     assert opener.transcript.startswith("Every extra second of cold start")
     assert outcome.validated.topics == ["cold starts", "latency", "serverless costs"]
     assert outcome.validated.dropped == {}
@@ -133,8 +133,8 @@ def test_moments_outside_the_chunk_or_of_the_wrong_length_are_dropped_and_counte
     with VertexStub(fixture("out_of_window")).running() as stub:
         outcome = run(stub)
     assert outcome.validated is not None and outcome.calls == 1
-    [kept] = outcome.validated.proposals
-    assert (kept.candidate.start, kept.candidate.end) == (690.0, 730.0)
+    [kept] = outcome.validated.candidates
+    assert (kept.start, kept.end) == (690.0, 730.0)
     assert outcome.validated.dropped == {
         "outside_window": 2, "too_short": 1, "too_long": 1, "bad_timecode": 1,
     }  # fmt: skip
@@ -144,7 +144,7 @@ def test_a_malformed_answer_is_repaired_once(good: VertexStub) -> None:
     with VertexStub(fixture("malformed"), fixture("good")).running() as stub:
         outcome = run(stub)
     assert outcome.fallback is None and outcome.calls == 2
-    assert outcome.validated is not None and len(outcome.validated.proposals) == 3
+    assert outcome.validated is not None and len(outcome.validated.candidates) == 3
     first, repair = stub.generate_calls()
     assert len(first.body["contents"][0]["parts"]) == 2
     note = repair.body["contents"][0]["parts"][-1]["text"]
@@ -206,8 +206,8 @@ def test_without_a_transcript_the_model_transcribes_and_names_the_language() -> 
     assert outcome.validated is not None
     assert outcome.validated.language == "es"
     assert [line.start for line in outcome.validated.transcript] == [40.0, 44.0, 70.0]
-    [clip] = outcome.validated.proposals
-    assert clip.candidate.transcript.startswith("Borramos una línea y la latencia")
+    [clip] = outcome.validated.candidates
+    assert clip.transcript.startswith("Borramos una línea y la latencia")
 
 
 def test_answers_in_source_time_get_one_repair_then_fall_back() -> None:
@@ -232,10 +232,10 @@ def test_the_same_moment_seen_from_both_sides_of_a_seam_becomes_one_clip() -> No
     second = ChunkRequest(media_uri=PROXY, start=570, end=1170, min_seconds=15, max_seconds=60)
     with VertexStub(fixture("seam_first"), fixture("seam_second")).running() as stub:
         found = [run(stub, first).validated, run(stub, second).validated]
-    proposals = [p for v in found if v is not None for p in v.proposals]
-    spans = sorted((p.candidate.start, p.candidate.end) for p in proposals)
+    candidates = [c for v in found if v is not None for c in v.candidates]
+    spans = sorted((c.start, c.end) for c in candidates)
     assert spans == [(120, 165), (575, 600), (575, 605), (870, 910)]
-    clips = select_clips([p.candidate for p in proposals], count=5, order="time")
+    clips = select_clips(candidates, count=5, order="time")
     assert [(c.start, c.end) for c in clips] == [(120, 165), (575, 600), (870, 910)]
     pager = clips[1]
     assert pager.scores["hook"] == 93  # the better-scored sighting, from the first chunk

@@ -9,7 +9,7 @@ from typing import Any
 
 from google.oauth2.credentials import Credentials
 
-from klair.adapters.gemini.analyzer import GeminiAnalyzer, GeminiChunk, needs_transcription
+from klair.adapters.gemini.analyzer import GeminiAnalyzer, needs_transcription
 from klair.adapters.gemini.client import LazyClient
 from klair.adapters.gemini.cost import plan
 from klair.adapters.gemini.options import GeminiOptions
@@ -18,6 +18,7 @@ from klair.domain.cost import Cost
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobOptions, JobSource, MediaInfo
 from klair.domain.transcript import Transcript, Word
+from klair.ports import ModelAnalysis
 from tests.unit.gemini_fixtures.stub import VertexStub, field, fixture
 
 JOB = JobId("job_0a1b2c3d4e5f")
@@ -49,7 +50,7 @@ def job(**update: Any) -> Job:
 
 
 def analyze(stub: VertexStub, the_job: Job, transcript: Transcript | None = SPEECH,
-            **overrides: Any) -> GeminiChunk:  # fmt: skip
+            **overrides: Any) -> ModelAnalysis:  # fmt: skip
     options = GeminiOptions(
         project="demo-klair", base_url=stub.url, retry_initial_delay=0.01, **overrides
     )

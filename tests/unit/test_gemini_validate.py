@@ -79,7 +79,7 @@ def test_offsets_are_protobuf_durations() -> None:
 def test_rounding_at_the_edges_is_clamped_not_dropped() -> None:
     # 10:01 ends one second past a 10:00 excerpt; 00:00-00:14 is 14 s for a 15 s minimum.
     result = validate(answer(moment("09:20", "10:01"), moment("00:00", "00:14")), CHUNK)
-    assert sorted((p.candidate.start, p.candidate.end) for p in result.proposals) == [
+    assert sorted((c.start, c.end) for c in result.candidates) == [
         (570.0, 584.0),
         (1130.0, 1170.0),
     ]
@@ -93,15 +93,15 @@ def test_end_before_start_is_a_bad_timecode() -> None:
 def test_overlapping_moments_keep_the_better_one() -> None:
     weaker, better = moment("01:00", "01:40", hook=40), moment("01:20", "02:00", hook=95)
     result = validate(answer(weaker, better, moment("03:00", "03:30")), CHUNK)
-    assert [p.candidate.start for p in result.proposals] == [650.0, 750.0]
+    assert [c.start for c in result.candidates] == [650.0, 750.0]
     assert result.dropped == {"overlap": 1}
     assert result.summary == "s" and result.topics == ["a", "b"]
 
 
 def test_the_overall_score_weighs_the_hook_and_completeness_most() -> None:
-    [p] = validate(answer(moment("01:00", "01:30", hook=100, visual=0)), CHUNK).proposals
-    # 0.30*100 + 0.25*80 + 0.15*60 + 0.15*70 + 0.15*0
-    assert p.candidate.score == 69.5
+    [c] = validate(answer(moment("01:00", "01:30", hook=100, visual=0)), CHUNK).candidates
+    # The offline analyzer's weights: 0.25*100 + 0.25*60 + 0.15*70 + 0.20*80 + 0.15*0
+    assert c.score == 66.5
 
 
 def test_audio_jobs_are_not_scored_on_visuals() -> None:
@@ -113,9 +113,9 @@ def test_audio_jobs_are_not_scored_on_visuals() -> None:
         min_seconds=15,
         max_seconds=60,
     )
-    [p] = validate(answer(moment("01:00", "01:30", hook=100, visual=100)), audio).proposals
-    assert "visual" not in p.candidate.scores
-    assert p.candidate.score == pytest.approx((30 + 20 + 9 + 10.5) / 0.85, abs=0.05)
+    [c] = validate(answer(moment("01:00", "01:30", hook=100, visual=100)), audio).candidates
+    assert "visual" not in c.scores
+    assert c.score == round((25 + 15 + 10.5 + 16) / 0.85, 1)
 
 
 def test_evidence_outside_the_excerpt_is_ignored_not_fatal() -> None:
@@ -124,8 +124,8 @@ def test_evidence_outside_the_excerpt_is_ignored_not_fatal() -> None:
         EvidenceNote(at="99:00", criterion="hook", note="stray"),
         EvidenceNote(at="soon", criterion="hook", note="unparseable"),
     ]
-    [p] = validate(answer(moment("01:00", "01:30", evidence=notes)), CHUNK).proposals
-    assert {k: [e.at for e in v] for k, v in p.candidate.evidence.items()} == {"energy": [640.0]}
+    [c] = validate(answer(moment("01:00", "01:30", evidence=notes)), CHUNK).candidates
+    assert {k: [e.at for e in v] for k, v in c.evidence.items()} == {"energy": [640.0]}
 
 
 def test_scores_out_of_range_are_clamped() -> None:

@@ -61,7 +61,7 @@ def test_edges_sit_in_pauses_around_whole_sentences(data: st.DataObject) -> None
             assert in_a_gap(edge, talk) and not cuts_a_word(edge, talk.words), edge
         for a, b in talk.sentences:
             if b - a < 0.75 * request.max_seconds:
-                assert b <= c.start + 1e-9 or a >= c.end - 1e-9 or c.start <= a and b <= c.end
+                assert b <= c.start + 1e-9 or a >= c.end - 1e-9 or (c.start <= a and b <= c.end)
         if talk.signals.duration >= request.min_seconds:
             assert request.start - 1e-9 <= c.start < c.end <= request.end + 1e-9
             assert request.min_seconds - 1e-6 <= c.duration <= request.max_seconds + 1e-6

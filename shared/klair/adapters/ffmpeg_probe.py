@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -87,7 +88,31 @@ def _container(format_name: str, path: Path) -> str:
     return suffix if suffix in names else names[0]
 
 
-def _media_info(probe: _Probe, path: Path) -> MediaInfo:
+HDR_TRANSFERS = {"smpte2084", "arib-std-b67"}  # PQ (HDR10, Dolby Vision) and HLG
+# Frame intervals this far from the typical one count as irregular; this share of
+# irregular intervals in the sampled packets makes the stream variable-frame-rate.
+VFR_TOLERANCE = 0.25
+VFR_SHARE = 0.05
+VFR_SAMPLE_PACKETS = 600
+
+
+def irregular_timing(pts: list[float]) -> bool:
+    """Whether presentation times (any order) step irregularly, as variable frame rate does."""
+    times = sorted(pts)
+    steps = sorted(b - a for a, b in pairwise(times) if b > a)
+    if len(steps) < 10:
+        return False
+    typical = steps[len(steps) // 2]
+    odd = sum(1 for step in steps if abs(step - typical) > VFR_TOLERANCE * typical)
+    return odd > VFR_SHARE * len(steps)
+
+
+def _rates_differ(video: _Stream) -> bool:
+    real, average = _rate(video.r_frame_rate), _rate(video.avg_frame_rate)
+    return bool(real and average and abs(real - average) > 0.02 * real)
+
+
+def _media_info(probe: _Probe, path: Path, pts: list[float]) -> MediaInfo:
     video = next((s for s in probe.streams if s.codec_type == "video" and not s.is_picture), None)
     audio = next((s for s in probe.streams if s.codec_type == "audio"), None)
     if video is None and audio is None:
@@ -110,21 +135,28 @@ def _media_info(probe: _Probe, path: Path) -> MediaInfo:
         fps=(_rate(video.avg_frame_rate) or _rate(video.r_frame_rate)) if video else None,
         rotation=rotation,
         size_bytes=probe.format.size or path.stat().st_size,
+        vfr=video is not None and (irregular_timing(pts) or _rates_differ(video)),
+        bit_rate=probe.format.bit_rate,
+        pixel_format=video.pix_fmt if video else None,
+        hdr=video is not None and video.color_transfer in HDR_TRANSFERS,
+        audio_channels=audio.channels if audio else None,
+        audio_sample_rate=audio.sample_rate if audio else None,
     )
 
 
 class FfprobeMediaProbe:
-    """Width and height are as displayed (rotation applied), like ffmpeg's autorotated output."""
+    """Width and height are as displayed (rotation applied), like ffmpeg's autorotated output.
+
+    A second, short ffprobe reads the first video packets' timestamps to tell variable frame
+    rate, which the stream headers do not state reliably.
+    """
 
     def __init__(self, ffprobe: str = "ffprobe", timeout: float = 120.0) -> None:
         self._ffprobe = ffprobe
         self._timeout = timeout
 
-    def probe(self, path: Path) -> MediaInfo:
-        command = [
-            self._ffprobe, "-v", "error", "-print_format", "json",
-            "-show_format", "-show_streams", str(path),
-        ]  # fmt: skip
+    def _run(self, path: Path, *args: str) -> str:
+        command = [self._ffprobe, "-v", "error", *args, str(path)]
         try:
             done = subprocess.run(
                 command, capture_output=True, text=True, timeout=self._timeout, check=False
@@ -134,8 +166,26 @@ class FfprobeMediaProbe:
         if done.returncode != 0:
             reason = done.stderr.strip().splitlines()[-1:] or ["ffprobe failed"]
             raise UnsupportedMedia(f"{path.name} is not readable media: {reason[0]}")
+        return done.stdout
+
+    def _packet_times(self, path: Path) -> list[float]:
+        out = self._run(
+            path, "-select_streams", "V:0", "-show_entries", "packet=pts_time",
+            "-read_intervals", f"%+#{VFR_SAMPLE_PACKETS}", "-of", "csv=p=0",
+        )  # fmt: skip
+        times: list[float] = []
+        for line in out.split():
+            try:
+                times.append(float(line.strip(",")))
+            except ValueError:
+                continue  # packets without a timestamp
+        return times
+
+    def probe(self, path: Path) -> MediaInfo:
+        out = self._run(path, "-print_format", "json", "-show_format", "-show_streams")
         try:
-            probe = _Probe.model_validate_json(done.stdout)
+            probe = _Probe.model_validate_json(out)
         except ValidationError as exc:
             raise UnsupportedMedia(f"{path.name}: unexpected ffprobe output") from exc
-        return _media_info(probe, path)
+        has_video = any(s.codec_type == "video" and not s.is_picture for s in probe.streams)
+        return _media_info(probe, path, self._packet_times(path) if has_video else [])

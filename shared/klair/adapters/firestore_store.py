@@ -21,6 +21,7 @@ from klair.adapters import firestore_job_queries as queries
 from klair.adapters.clock import SystemClock
 from klair.adapters.memory.store import apply_fields, key_reused, missing
 from klair.domain.clip import Candidate, Clip
+from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, NotFound, Transient
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job
@@ -163,6 +164,14 @@ class FirestoreJobStore:
         return retry_conflicts(
             lambda: self._count_once(ref, job_id, marker, payload, "chunks_done", "chunks_total")
         )
+
+    def add_analysis_cost(
+        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None
+    ) -> bool:
+        from klair.adapters.firestore_costs import add_once
+
+        ref = self._job_ref(job_id)
+        return add_once(self._client, ref, job_id, index, cost, fallback, self._clock)
 
     def chunk_candidates(self, job_id: JobId) -> list[Candidate]:
         chunks = [d.to_dict() or {} for d in self._job_ref(job_id).collection("chunks").stream()]

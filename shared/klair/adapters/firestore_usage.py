@@ -1,9 +1,12 @@
-"""UsageLedger on Firestore: `users/{uid}/usage/{period}` totals, `usage_reservations/{job}`."""
+"""UsageLedger on Firestore: `users/{uid}/usage/{period}` totals, `usage_reservations/{job}`
+(one per job: reserved → committed | refunded) and `usage_active/{uid}` (the ids of the
+user's jobs in flight, which hold its concurrency slots)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from google.cloud import firestore
 from google.cloud.firestore_v1.batch import WriteBatch
 from google.cloud.firestore_v1.document import DocumentReference
 
@@ -13,14 +16,19 @@ from klair.adapters.firestore_store import (
     Snapshot,
     retry_conflicts,
 )
-from klair.adapters.memory.usage import (
-    ReservationState,
+from klair.adapters.memory.usage import ReservationState
+from klair.domain.ids import JobId, UserId
+from klair.domain.quota import (
+    Quota,
+    Usage,
+    with_adjustment,
+    with_admission,
     with_commit,
     with_refund,
     with_reservation,
 )
-from klair.domain.ids import JobId, UserId
-from klair.ports import Usage
+
+RESERVED = ReservationState.RESERVED.value
 
 
 def _usage_from(snap: Snapshot, period: str) -> Usage:
@@ -28,12 +36,19 @@ def _usage_from(snap: Snapshot, period: str) -> Usage:
     return Usage.model_validate({**(data or {}), "period": period})
 
 
+def _active_ids(snap: Snapshot) -> list[str]:
+    data = snap.to_dict() if snap.exists else None
+    return [str(job) for job in (data or {}).get("jobs", [])]
+
+
 class FirestoreUsageLedger:
     """The UsageLedger port on Firestore (native mode).
 
-    Each change reads the reservation and the period's totals, then commits one batch with
-    preconditions (reservation absent or unchanged, totals unchanged), retried on conflict,
-    so concurrent reserves at the quota edge cannot together go over the limit.
+    Each change reads what it decides on (in one round trip), then commits one batch with
+    preconditions (the reservation absent or unchanged, the totals unchanged, and for an
+    admission the set of jobs in flight unchanged), retried on conflict. So concurrent
+    admissions at the quota edge cannot together pass the minutes or the concurrency limit.
+    Freeing a slot is a server-side array removal: it needs no read and never conflicts.
     """
 
     def __init__(self, client: ClientSource) -> None:
@@ -47,15 +62,46 @@ class FirestoreUsageLedger:
     def _reservation_ref(self, job_id: JobId) -> DocumentReference:
         return self._client().collection("usage_reservations").document(job_id)
 
-    def _write_usage(
-        self, batch: WriteBatch, ref: DocumentReference, snap: Snapshot, usage: Usage
+    def _active_ref(self, owner: UserId | str) -> DocumentReference:
+        return self._client().collection("usage_active").document(owner)
+
+    def _read(self, *refs: DocumentReference) -> list[Snapshot]:
+        """The documents in one round trip, in the order asked."""
+        found = {snap.reference.path: snap for snap in self._client().get_all(list(refs))}
+        return [found[ref.path] for ref in refs]
+
+    def _write(
+        self, batch: WriteBatch, ref: DocumentReference, snap: Snapshot, data: dict[str, Any]
     ) -> None:
-        """Create the totals, or update them only if unchanged since `snap`."""
-        data = usage.model_dump()
+        """Create the document, or update it only if unchanged since `snap`."""
         if snap.exists:
             batch.update(ref, data, option=self._client.unchanged_since(snap))
         else:
             batch.create(ref, data)
+
+    def _write_usage(
+        self, batch: WriteBatch, ref: DocumentReference, snap: Snapshot, usage: Usage
+    ) -> None:
+        self._write(batch, ref, snap, usage.model_dump())
+
+    def admit(self, owner: UserId, job_id: JobId, minutes: float, quota: Quota) -> Usage:
+        res_ref, ref = self._reservation_ref(job_id), self._usage_ref(owner, quota.period)
+        act_ref = self._active_ref(owner)
+
+        def attempt() -> Usage:
+            held, snap, act = self._read(res_ref, ref, act_ref)
+            if held.exists:
+                return self.usage(held.get("owner"), held.get("period"))
+            active = _active_ids(act)
+            usage = with_admission(_usage_from(snap, quota.period), len(active), minutes, quota)
+            batch = self._client().batch()
+            batch.create(res_ref, self._reservation(owner, quota.period, minutes))
+            self._write_usage(batch, ref, snap, usage)
+            self._write(batch, act_ref, act, {"jobs": [*active, job_id]})
+            batch.commit()
+            return usage
+
+        return retry_conflicts(attempt)
 
     def reserve(
         self, owner: UserId, job_id: JobId, minutes: float, limit: float, period: str
@@ -65,22 +111,43 @@ class FirestoreUsageLedger:
         def attempt() -> Usage:
             held = res_ref.get()
             if held.exists:
-                return self.usage(held.get("owner"), held.get("period"))
+                return self._adjust(owner, held, minutes, limit)
             ref = self._usage_ref(owner, period)
             snap = ref.get()
             usage = with_reservation(_usage_from(snap, period), minutes, limit)
             batch = self._client().batch()
             batch.create(res_ref, self._reservation(owner, period, minutes))
             self._write_usage(batch, ref, snap, usage)
+            self._mark_active(batch, owner, job_id, True)
             batch.commit()
             return usage
 
         return retry_conflicts(attempt)
 
+    def _adjust(self, owner: UserId, held: Snapshot, minutes: float, limit: float) -> Usage:
+        """Grow or shrink a held reservation; a settled or foreign one is left alone."""
+        data = held.to_dict() or {}
+        period = str(data.get("period"))
+        if data.get("owner") != owner or data.get("state") != RESERVED:
+            return self.usage(UserId(str(data.get("owner"))), period)
+        ref, snap, usage = self._totals(owner, held)
+        before = float(data.get("minutes", 0.0))
+        if minutes == before:
+            return usage
+        usage = with_adjustment(usage, before, minutes, limit)
+        batch = self._client().batch()
+        batch.update(held.reference, {"minutes": minutes}, option=self._client.unchanged_since(held))
+        self._write_usage(batch, ref, snap, usage)
+        batch.commit()
+        return usage
+
     @staticmethod
     def _reservation(owner: UserId, period: str, minutes: float) -> dict[str, Any]:
-        state = ReservationState.RESERVED.value
-        return {"owner": owner, "period": period, "minutes": minutes, "state": state}
+        return {"owner": owner, "period": period, "minutes": minutes, "state": RESERVED}
+
+    def _mark_active(self, batch: WriteBatch, owner: UserId, job_id: JobId, on: bool) -> None:
+        change = firestore.ArrayUnion([job_id]) if on else firestore.ArrayRemove([job_id])
+        batch.set(self._active_ref(owner), {"jobs": change}, merge=True)
 
     def commit(self, owner: UserId, job_id: JobId, minutes: float) -> bool:
         def attempt() -> bool:
@@ -109,13 +176,16 @@ class FirestoreUsageLedger:
     def usage(self, owner: UserId, period: str) -> Usage:
         return _usage_from(self._usage_ref(owner, period).get(), period)
 
+    def active_jobs(self, owner: UserId) -> int:
+        return len(_active_ids(self._active_ref(owner).get()))
+
     def _held(self, owner: UserId, job_id: JobId) -> Snapshot | None:
         """The job's reservation if it is still held by `owner`."""
         snap = self._reservation_ref(job_id).get()
         data = snap.to_dict() if snap.exists else None
         if data is None or data.get("owner") != owner:
             return None
-        return snap if data.get("state") == ReservationState.RESERVED.value else None
+        return snap if data.get("state") == RESERVED else None
 
     def _totals(self, owner: UserId, held: Snapshot) -> tuple[DocumentReference, Snapshot, Usage]:
         period = str(held.get("period"))
@@ -132,11 +202,14 @@ class FirestoreUsageLedger:
         usage: Usage,
         used: float | None = None,
     ) -> None:
-        """Move the reservation to its final state and write the totals, atomically."""
+        """Move the reservation to its final state, write the totals and free the slot,
+        atomically."""
         change: dict[str, Any] = {"state": state.value}
         if used is not None:
             change["minutes_used"] = used
         batch = self._client().batch()
         batch.update(held.reference, change, option=self._client.unchanged_since(held))
         self._write_usage(batch, ref, snap, usage)
+        owner = UserId(str(held.get("owner")))
+        self._mark_active(batch, owner, JobId(held.reference.id), False)
         batch.commit()

@@ -63,7 +63,7 @@ class _GuardedYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]  # yt-dlp is un
         self._klair_guard = guard
         super().__init__(params, auto_init=False)
         for extractor in extractors:  # ahead of yt-dlp's own, which end with the generic one
-            self.add_info_extractor(extractor)
+            self.add_info_extractor(extractor() if isinstance(extractor, type) else extractor)
         self.add_default_info_extractors()
 
     def build_request_director(self, handlers: Any, preferences: Any = None) -> Any:
@@ -168,6 +168,21 @@ class YtDlpDownloader:
             "external_downloader_args": {"ffmpeg_i": ["-protocol_whitelist", "file,crypto"]},
             "progress_hooks": [hook],
         }
+
+    def inspect(self, url: str, limits: SourceLimits) -> float | None:
+        """The source's length in seconds from its metadata alone (no media fetched), refused
+        as `download` would refuse it; None when the site does not say. Ingest reserves the
+        minutes from it before downloading."""
+        self._guard.check_url(url)
+        hook = _Progress(limits.max_bytes, None)
+        params = {**self._params(Path.cwd(), limits, hook), "logger": _Logger()}
+        with _GuardedYoutubeDL(params, self._guard, self._extractors) as ydl:
+            try:
+                info = _judge(ydl.extract_info(url, download=False), limits)
+            except (YoutubeDLError, TooLarge, KlairError) as exc:
+                raise classify(exc) from exc
+        duration = info.get("duration")
+        return float(duration) if duration else None
 
     def download(
         self,

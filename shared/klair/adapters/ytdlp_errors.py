@@ -100,7 +100,13 @@ def refusal(code: str, site_message: str = "") -> SourceUnavailable:
 def _site_words(message: str) -> str:
     """yt-dlp's message without its prefix, extractor tag and command-line advice."""
     text = re.sub(r"^(ERROR: )?(\[[^\]]+\] )?([\w-]+: )?", "", message.strip())
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if "--" not in s and "http" not in s]
+    text = re.sub(r"\s*\(caused by .*\)$", "", text, flags=re.DOTALL)
+    text = re.split(r"[;.] please report this issue", text, flags=re.IGNORECASE)[0]
+    sentences = [
+        s
+        for s in re.split(r"(?<=[.!?])\s+", text)
+        if not any(tool_talk in s for tool_talk in ("--", "http", "yt-dlp"))
+    ]
     return " ".join(sentences)[:240].strip()
 
 
@@ -121,8 +127,6 @@ def _by_type(error: BaseException, message: str) -> KlairError | None:
         return refusal("source_tls_error")
     if isinstance(error, socket.gaierror) and error.errno == socket.EAI_NONAME:
         return refusal("source_host_not_found")
-    if isinstance(error, TransportError | TimeoutError | ConnectionError):
-        return Transient(f"network error while downloading: {message}")
     return None
 
 
@@ -139,15 +143,18 @@ def _http(status: int, message: str) -> KlairError:
 def classify(error: BaseException) -> KlairError:
     """Map a yt-dlp failure (usually a `DownloadError`) to a `KlairError`."""
     message = str(error).removeprefix("ERROR: ").strip() or "download failed"
-    for cause in causes(error):
+    found = list(causes(error))
+    for cause in found:  # the most specific cause wins over the network error wrapping it
         mapped = _by_type(cause, message)
         if mapped is not None:
             return mapped
+    if any(isinstance(c, TransportError | TimeoutError | ConnectionError) for c in found):
+        return Transient(f"network error while downloading: {_site_words(message)}")
     lowered = message.lower()
     for fragment, code in _MESSAGES:
         if fragment in lowered:
             return refusal(code, message)
     if any(word in lowered for word in _NETWORK):
-        return Transient(f"network error while downloading: {message}")
-    expected = any(isinstance(c, ExtractorError) and c.expected for c in causes(error))
+        return Transient(f"network error while downloading: {_site_words(message)}")
+    expected = any(isinstance(c, ExtractorError) and c.expected for c in found)
     return refusal("source_unavailable" if expected else "source_extraction_failed", message)

@@ -1,7 +1,8 @@
 """yt-dlp networking behind the SSRF guard: the only request handler a Klair `YoutubeDL` has.
 
 It is yt-dlp's `requests` handler with two changes. Every hop, the first request and each
-redirect, passes `Guard.check_url` before it is sent (scheme, credentials, port, host form);
+redirect, passes `Guard.check_url` before it is sent (scheme, credentials, port, host form;
+a redirect is judged as soon as its `Location` is read);
 every new connection resolves its host through `Guard.resolve` and connects only to the
 addresses judged there. Proxies are never used, since a proxy would hide the real address.
 A refusal surfaces as `BlockedRequest`, which carries the `UnsafeUrl` for the job.
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 import socket
 from typing import Any
+from urllib.parse import urljoin
 
 import urllib3
 from requests import PreparedRequest, Response
+from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util import connection
-from yt_dlp.networking._requests import RequestsHTTPAdapter, RequestsRH
+from yt_dlp.networking._requests import RequestsHTTPAdapter, RequestsRH, RequestsSession
 from yt_dlp.networking.exceptions import RequestError
 
 from klair.adapters.ssrf import Guard
@@ -97,6 +100,17 @@ def guarded_handler(guard: Guard) -> type[Any]:
             response: Response = super().send(request, *args, **kwargs)
             return response
 
+    class GuardedSession(RequestsSession):  # type: ignore[misc]
+        def get_redirect_target(self, response: Response) -> str | None:
+            """Judge where a redirect leads before requests even picks a transport for it."""
+            location: str | None = super().get_redirect_target(response)
+            if location is not None:
+                try:
+                    guard.check_url(urljoin(str(response.url), location))
+                except UnsafeUrl as refusal:
+                    raise BlockedRequest(refusal) from None
+            return location
+
     class KlairGuardedRH(RequestsRH):  # type: ignore[misc]
         RH_NAME = "klair-guarded"
 
@@ -104,14 +118,19 @@ def guarded_handler(guard: Guard) -> type[Any]:
             return {}
 
         def _create_instance(self, cookiejar: Any, legacy_ssl_support: Any = None) -> Any:
-            session = super()._create_instance(cookiejar, legacy_ssl_support)
+            """yt-dlp's session, with the guarded session class and transport."""
+            session = GuardedSession()
             adapter = GuardedAdapter(
                 ssl_context=self._make_sslcontext(legacy_ssl_support=legacy_ssl_support),
                 source_address=self.source_address,
                 max_retries=urllib3.util.retry.Retry(False),
             )
+            session.adapters.clear()
+            session.headers = CaseInsensitiveDict()
             session.mount("https://", adapter)
             session.mount("http://", adapter)
+            session.cookies = cookiejar
+            session.trust_env = False  # proxies from the environment would hide the address
             session.max_redirects = MAX_REDIRECTS
             return session
 

@@ -1,11 +1,10 @@
-"""Split a source into overlapping chunks small enough for one analysis call each."""
+"""Split a source into overlapping windows small enough for one analysis call each."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import math
 
-# A final chunk shorter than this fraction of `chunk_seconds` is merged into the one before.
-MIN_TAIL_FRACTION = 0.25
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ChunkSpan(BaseModel):
@@ -23,24 +22,36 @@ class ChunkSpan(BaseModel):
 
 
 def plan_chunks(duration: float, chunk_seconds: float, overlap: float) -> list[ChunkSpan]:
-    """Chunks covering [0, duration], each starting `overlap` seconds before the previous end.
+    """The fewest windows covering [0, duration], none longer than `chunk_seconds`, each
+    starting exactly `overlap` seconds before the previous one ends.
 
-    Every chunk but the last is exactly `chunk_seconds` long; a short tail (under a quarter
-    of a chunk) is folded into the previous chunk instead of becoming a chunk of its own.
+    All windows have the same length, so none is a sliver and none runs over the limit that
+    keeps one analysis call short (a 4-hour source at 10 min is 25 calls of 10 min at most).
     """
     if duration <= 0:
         raise ValueError("duration must be positive")
     if chunk_seconds <= 0 or not 0 <= overlap < chunk_seconds:
         raise ValueError("need chunk_seconds > 0 and 0 <= overlap < chunk_seconds")
-    step = chunk_seconds - overlap
-    starts = [0.0]
-    while starts[-1] + chunk_seconds < duration:
-        starts.append(len(starts) * step)
-    if len(starts) > 1 and duration - starts[-1] < MIN_TAIL_FRACTION * chunk_seconds:
-        starts.pop()
+    if duration <= chunk_seconds:
+        return [ChunkSpan(index=0, start=0.0, end=duration)]
+    count = math.ceil((duration - overlap) / (chunk_seconds - overlap))
+    length = min(chunk_seconds, (duration + (count - 1) * overlap) / count)
+    starts = [i * (length - overlap) for i in range(count)]
     # Each end is derived from the next start, so float rounding can never open a gap.
     ends = [following + overlap for following in starts[1:]] + [duration]
     return [
         ChunkSpan(index=i, start=start, end=end)
         for i, (start, end) in enumerate(zip(starts, ends, strict=True))
     ]
+
+
+def plan_for_clips(
+    duration: float, chunk_seconds: float, overlap: float, longest_clip: float
+) -> list[ChunkSpan]:
+    """Windows that overlap by at least the longest clip asked for, so a moment of any
+    allowed length lies wholly inside one window and is never cut by a window's edge.
+
+    The window grows only when it must stay longer than twice the overlap.
+    """
+    overlap = max(overlap, longest_clip)
+    return plan_chunks(duration, max(chunk_seconds, 2 * overlap), overlap)

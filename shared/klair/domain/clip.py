@@ -26,6 +26,9 @@ class Candidate(BaseModel):
     evidence: dict[str, list[Evidence]] = {}
     reason: str = ""
     transcript: str = ""
+    # What a model analyzer (Gemini) adds: a title for the clip and its opening hook line.
+    title: str = ""
+    hook_line: str = ""
 
     @property
     def duration(self) -> float:

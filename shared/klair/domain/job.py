@@ -31,7 +31,8 @@ class JobOptions(Frozen):
     aspect_ratios: tuple[str, ...] = ("source",)
     captions: bool = False
     language: str | None = None
-    analyzer: str = "offline"
+    # "auto": the tier's analyzer model (Gemini on paid tiers); "offline": never a model.
+    analyzer: str = "auto"
     # How results list the clips: best first ("score") or in source order ("time"); ranks
     # and clip ids always follow the score.
     order: Literal["score", "time"] = "score"
@@ -115,6 +116,9 @@ class Job(BaseModel):
     clips_exported: int = 0
     minutes_reserved: float = 0.0
     cost: Cost = Cost()  # model tokens and dollars spent analysing it (zero offline)
+    # Chunks (index as a string) whose model analysis fell back to the offline candidates,
+    # with the reason: malformed, blocked, unavailable, rejected, deadline, over_budget.
+    analysis_fallbacks: dict[str, str] = {}
     idempotency_key: str | None = None
     stalled: bool = False
     stage_started_at: datetime | None = None

@@ -23,11 +23,27 @@ def _fraction(done: int, total: int) -> float:
     return min(done / total, 1.0) if total > 0 else 0.0
 
 
+# Stages that report their own progress (bytes downloaded, seconds transcoded) in `progress`,
+# within their band: from their start to the next stage's.
+_REPORTING = {
+    JobStatus.DOWNLOADING: JobStatus.TRANSCODING,
+    JobStatus.TRANSCODING: JobStatus.ANALYZING,
+}
+
+
+def stage_progress(status: JobStatus, fraction: float) -> float:
+    """The job's percent when a reporting stage is `fraction` (0–1) done."""
+    start, end = _START[status], _START[_REPORTING.get(status, status)]
+    return round(start + (end - start) * min(max(fraction, 0.0), 1.0), 1)
+
+
 def progress(job: Job) -> float:
     """Percent complete, 0–100; terminal failures keep the progress they reached."""
     if job.status in (JobStatus.FAILED, JobStatus.CANCELLED):
         return job.progress
     base = _START[job.status]
+    if job.status in _REPORTING:
+        return min(max(job.progress, base), _START[_REPORTING[job.status]])
     if job.status is JobStatus.ANALYZING:
         return round(base + 40.0 * _fraction(job.chunks_done, job.chunks_total), 1)
     if job.status is JobStatus.EXPORTING:

@@ -24,8 +24,12 @@ def lufs(mean_power: float) -> float:
 class Signals(BaseModel):
     """What `signals.json` holds: absolute seconds from the start of the source.
 
-    `loudness` is (time, momentary LUFS) at a regular step (0.1-0.5 s), floored at -70;
-    `silences` are (start, end) pauses sorted by time; `scenes` are hard-cut times.
+    `loudness` is (time, momentary LUFS) at a regular step (0.1 s, longer for sources over
+    four hours), floored at -70; `silences` are (start, end) pauses sorted by time; `scenes`
+    are hard-cut times. Added later (absent from older files, so defaulted):
+    `integrated_loudness` is the whole source's EBU R128 integrated loudness (LUFS), and
+    `activity` is (time, mean scene-change score 0–1) per second of video: how much the
+    picture changes, a cue for visual energy.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -36,6 +40,8 @@ class Signals(BaseModel):
     loudness: list[tuple[float, float]] = []
     silences: list[tuple[float, float]] = []
     scenes: list[float] = []
+    integrated_loudness: float | None = None
+    activity: list[tuple[float, float]] = []
 
     @field_validator("loudness")
     @classmethod
@@ -154,6 +160,11 @@ class Signals(BaseModel):
 
     def scenes_between(self, a: float, b: float) -> list[float]:
         return self.scenes[bisect_left(self.scenes, a) : bisect_left(self.scenes, b)]
+
+    def activity_between(self, a: float, b: float) -> float:
+        """Mean scene-change score (0–1) of the seconds in [a, b); 0 without video."""
+        values = [v for t, v in self.activity if a <= t < b]
+        return sum(values) / len(values) if values else 0.0
 
     def scene_rate(self) -> float:
         """Cuts per minute over the whole source."""

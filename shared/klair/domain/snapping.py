@@ -32,12 +32,17 @@ class Boundary:
     @property
     def start_edge(self) -> float:
         """Where a clip that begins after this pause starts."""
-        return max(self.start, self.end - LEAD_IN)
+        return self._millisecond(max(self.start, self.end - LEAD_IN))
 
     @property
     def end_edge(self) -> float:
         """Where a clip that ends before this pause ends."""
-        return min(self.end, self.start + TAIL)
+        return self._millisecond(min(self.end, self.start + TAIL))
+
+    def _millisecond(self, t: float) -> float:
+        """`t` rounded to the millisecond when that stays inside the pause."""
+        rounded = round(t, 3)
+        return rounded if self.start <= rounded <= self.end else t
 
 
 def quiet_spans(*sources: Iterable[Span]) -> list[Span]:

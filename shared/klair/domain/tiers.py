@@ -1,24 +1,31 @@
-"""Tiers are data: what a plan allows and how its queue dispatches."""
+"""Tiers are data: what a plan allows and how its queue dispatches.
+
+`emulator-config/topology.yaml` declares one Cloud Tasks queue per tier with the tier's
+`queue_rate_per_second` and `queue_max_concurrency` (terraform creates them from there);
+`tests/unit/test_tiers.py` keeps the two equal.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from klair.domain.rate_limit import RateRule
 
 
 class Tier(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    name: str
-    monthly_minutes: float
-    max_source_minutes: float
-    max_concurrent_jobs: int
-    requests_per_minute: int
-    burst: int
-    priority: int
-    queue_rate_per_second: float
-    queue_max_concurrency: int
-    export_variants: tuple[str, ...]
-    analyzer_model: str
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")  # queue names are `klair-{name}`
+    monthly_minutes: float = Field(ge=0)  # source minutes per UTC calendar month
+    max_source_minutes: float = Field(gt=0)  # longest source one job may bring
+    max_concurrent_jobs: int = Field(ge=1)  # jobs in flight at once, awaiting uploads included
+    requests_per_minute: int = Field(gt=0)  # API requests per user, on average
+    burst: int = Field(ge=1)  # API requests per user at once
+    priority: int  # a queued job's position counts the older ones of equal or higher priority
+    queue_rate_per_second: float = Field(gt=0)  # the tier queue's dispatch rate
+    queue_max_concurrency: int = Field(ge=1)  # the tier queue's concurrent dispatches
+    export_variants: tuple[str, ...]  # aspect ratios a job may ask for ("source" always)
+    analyzer_model: str  # model class of the analysis (see klair.domain.cost)
     # Largest source file (download or upload); the ingest function must hold it in memory
     # (Cloud Functions' /tmp is RAM), so `KLAIR_MAX_DOWNLOAD_BYTES` caps every tier.
     max_source_bytes: int = 2 * 1024**3
@@ -26,6 +33,10 @@ class Tier(BaseModel):
     @property
     def queue(self) -> str:
         return f"klair-{self.name}"
+
+    @property
+    def request_rule(self) -> RateRule:
+        return RateRule(per_minute=self.requests_per_minute, burst=self.burst)
 
 
 DEFAULT_TIERS: dict[str, Tier] = {
@@ -37,8 +48,9 @@ DEFAULT_TIERS: dict[str, Tier] = {
             monthly_minutes=60,
             max_source_minutes=30,
             max_concurrent_jobs=1,
-            requests_per_minute=30,
-            burst=10,
+            # A status poll a second stays within the sustained rate.
+            requests_per_minute=60,
+            burst=20,
             priority=0,
             queue_rate_per_second=0.5,
             queue_max_concurrency=2,

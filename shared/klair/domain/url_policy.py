@@ -211,11 +211,11 @@ class UrlPolicy:
             return
         reason = address_refusal(address)
         if reason is not None:
-            # The resolved address is not echoed: it would map internal names for a caller.
-            shown = str(address) if target.address is not None else "an address"
+            # A resolved address is not echoed: it would map internal names for the caller.
+            where = "is" if target.address is not None else "resolves to an address"
             raise UnsafeUrl(
-                f"{target.host} points to {shown} in a {reason} network; Klair only fetches "
-                "from public internet addresses",
+                f"{target.host} {where} in a {reason} network; Klair only fetches from public "
+                "internet addresses",
                 code="url_address_not_allowed",
                 reason=reason,
             )

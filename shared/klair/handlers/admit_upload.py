@@ -7,6 +7,8 @@ import structlog
 from klair.domain import naming
 from klair.domain.errors import NotFound
 from klair.domain.events import ObjectFinalized
+from klair.domain.job import Job
+from klair.domain.source_checks import SourceLimits, check_size
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.stages import advance
@@ -31,8 +33,20 @@ def admit_upload(deps: Deps, event: ObjectFinalized) -> bool:
         return False
     if not deps.store.claim(f"admit:{event.key}"):
         return False  # redelivered finalize of the same generation
+    if job.status is not JobStatus.AWAITING_UPLOAD:
+        log.info("upload replaced after admission ignored", job_id=job_id, object=event.key)
+        return False
+    _check_object(deps, job, event)
     queued = advance(deps, job, JobStatus.QUEUED)
     if queued is None:
         return False
     enqueue_ingest(deps, queued)
     return True
+
+
+def _check_object(deps: Deps, job: Job, event: ObjectFinalized) -> None:
+    """A file over the plan's size fails the job now, not after a queue wait and a download."""
+    limits = SourceLimits.for_job(
+        deps.settings.tier(job.tier), deps.settings.max_download_bytes, job.kind
+    )
+    check_size(event.size, limits)

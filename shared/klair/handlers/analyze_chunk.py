@@ -10,6 +10,7 @@ from pathlib import Path
 import structlog
 
 from klair.domain import naming
+from klair.domain.clip import Candidate
 from klair.domain.events import AnalysisCompleted, ChunkReady
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
@@ -39,6 +40,7 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
             opts.max_clip_seconds,
             transcript=transcript,
         )
+    candidates = with_model(deps, job, event, transcript, candidates)
     counted = deps.store.record_chunk(job.id, event.index, candidates)
     if counted is None:
         # Redelivery: the chunk was counted before, but the announcement may have been lost.
@@ -57,6 +59,32 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
     if done >= total:
         deps.bus.publish(AnalysisCompleted(job_id=job.id, chunks=total))
     return True
+
+
+def with_model(
+    deps: Deps, job: Job, event: ChunkReady, transcript: Transcript | None, offline: list[Candidate]
+) -> list[Candidate]:
+    """The tier's model (Gemini) proposes the chunk's moments when the job may use one; its
+    cost, and any fallback to the offline candidates, is added to the job once per chunk."""
+    model = deps.settings.tier(job.tier).analyzer_model
+    if deps.model_analyzer is None or model == "offline" or job.options.analyzer == "offline":
+        return offline
+    found = deps.model_analyzer.analyze_chunk(
+        job, event.start, event.end, transcript, offline, model
+    )
+    if found.transcript is not None:  # it heard a language the transcriber could not serve
+        save_chunk(deps, job.id, event.index, found.transcript)
+    deps.store.add_analysis_cost(job.id, event.index, found.cost, found.fallback)
+    log.info(
+        "chunk analyzed by model",
+        job_id=job.id,
+        chunk=event.index,
+        model=found.model,
+        fallback=found.fallback,
+        dropped=found.dropped,
+        usd=round(found.cost.usd, 6),
+    )
+    return found.candidates
 
 
 def chunk_transcript(deps: Deps, job: Job, event: ChunkReady, audio: Path) -> Transcript | None:

@@ -15,6 +15,8 @@ from klair.ports import (
     Downloader,
     JobStore,
     MediaProbe,
+    ModelAnalyzer,
+    RateLimiter,
     TaskQueue,
     Transcoder,
     Transcriber,
@@ -41,3 +43,7 @@ class Deps:
     # Speech: None runs analysis without transcripts (the unit tests' fakes, `transcriber=none`).
     transcriber: Transcriber | None = None
     captions: CaptionWriter | None = None
+    # A model (Gemini) on top of the offline analyzer; None analyses offline only.
+    model_analyzer: ModelAnalyzer | None = None
+    # The API's request limits (klair.http.rate_limit); None: no limits (embedded, fakes).
+    rate_limiter: RateLimiter | None = None

@@ -9,68 +9,79 @@ from pathlib import Path
 import structlog
 
 from klair.domain import naming
-from klair.domain.errors import InvalidInput, UnsupportedMedia
+from klair.domain.errors import InvalidInput
 from klair.domain.events import StartIngest
-from klair.domain.job import Job, JobKind, MediaInfo
-from klair.domain.progress import period_of
+from klair.domain.ids import JobId
+from klair.domain.job import Job
+from klair.domain.progress import stage_progress
+from klair.domain.source_checks import SourceLimits, check_media
 from klair.domain.status import JobStatus
+from klair.handlers.admission import reserve_from_metadata, reserve_minutes
 from klair.handlers.deps import Deps
+from klair.handlers.stage_progress import StageProgress
 from klair.handlers.stages import advance
+from klair.ports import DownloadProgress
 
 log = structlog.get_logger(__name__)
 
 
 def ingest_source(deps: Deps, command: StartIngest) -> bool:
-    job = deps.store.get(command.job_id)
-    if job.status is JobStatus.QUEUED:
-        moved = advance(deps, job, JobStatus.DOWNLOADING)
-        if moved is None:
-            return False
-        job = moved
-    elif job.status is not JobStatus.DOWNLOADING:
-        return False  # already past this stage (redelivered task) or cancelled
+    job = _start(deps, command.job_id)
+    if job is None:
+        return False
+    if job.source_object is not None and deps.blobs.exists(job.source_object):
+        return False  # a retried task after the source was stored: its finalize moves on
+    limits = SourceLimits.for_job(
+        deps.settings.tier(job.tier), deps.settings.max_download_bytes, job.kind
+    )
+    if not reserve_from_metadata(deps, job, limits):  # minutes held before any media is fetched
+        return False
     with tempfile.TemporaryDirectory(prefix="klair-ingest-") as tmp:
-        local = _fetch(deps, job, Path(tmp))
+        local = _fetch(deps, job, Path(tmp), limits)
         media = deps.probe.probe(local)
-        _check_media(deps, job, media)
-        _reserve(deps, job, media)
-        deps.store.update(job.id, media=media.model_dump())
+        check_media(job.kind, job.options, media, limits)
+        if not reserve_minutes(deps, job, media.duration):  # exact, from ffprobe
+            return False  # cancelled meanwhile: what it held is released
         name = naming.source(job.id, local.suffix)
-        deps.store.update(job.id, source_object=name)
-        deps.blobs.put_file(name, local)
+        deps.store.update(
+            job.id,
+            media=media.model_dump(),
+            source_object=name,
+            progress=stage_progress(JobStatus.DOWNLOADING, 1.0),
+        )
+        _store(deps, job, local, name)
     log.info("source stored", job_id=job.id, object=name, duration=media.duration)
     return True
 
 
-def _fetch(deps: Deps, job: Job, tmp: Path) -> Path:
+def _start(deps: Deps, job_id: JobId) -> Job | None:
+    """queued → downloading; a redelivery while downloading carries on; anything else is done."""
+    job = deps.store.get(job_id)
+    if job.status is JobStatus.QUEUED:
+        return advance(deps, job, JobStatus.DOWNLOADING)
+    return job if job.status is JobStatus.DOWNLOADING else None
+
+
+def _fetch(deps: Deps, job: Job, tmp: Path, limits: SourceLimits) -> Path:
     if job.source.url is not None:
-        return deps.downloader.download(str(job.source.url), tmp, deps.settings.max_download_bytes)
+        stage = StageProgress(deps, job.id, JobStatus.DOWNLOADING)
+
+        def report(done: DownloadProgress) -> None:
+            if done.fraction is not None:
+                stage(done.fraction)
+
+        return deps.downloader.download(str(job.source.url), tmp, limits, report)
     assert job.source.upload_object is not None
     local = tmp / ("upload" + Path(job.source.upload_object).suffix)
     deps.blobs.download(job.source.upload_object, local)
+    if local.stat().st_size == 0:
+        raise InvalidInput("the uploaded file is empty", code="upload_empty")
     return local
 
 
-def _check_media(deps: Deps, job: Job, media: MediaInfo) -> None:
-    if job.kind is JobKind.VIDEO and not media.has_video:
-        raise UnsupportedMedia("the source has no video stream", code="no_video_stream")
-    if job.kind is JobKind.AUDIO and not media.has_audio:
-        raise UnsupportedMedia("the source has no audio stream", code="no_audio_stream")
-    tier = deps.settings.tier(job.tier)
-    if media.duration > tier.max_source_minutes * 60:
-        raise InvalidInput(
-            f"the source lasts {media.duration / 60:.1f} min; the {tier.name} tier allows "
-            f"{tier.max_source_minutes:g} min",
-            code="source_too_long",
-            max_minutes=tier.max_source_minutes,
-        )
-
-
-def _reserve(deps: Deps, job: Job, media: MediaInfo) -> None:
-    now = deps.clock.now()
-    tier = deps.settings.tier(job.tier)
-    minutes = round(media.duration / 60.0, 3)
-    deps.usage.reserve(
-        job.owner, job.id, minutes, tier.monthly_minutes, period_of(now.year, now.month)
-    )
-    deps.store.update(job.id, minutes_reserved=minutes)
+def _store(deps: Deps, job: Job, local: Path, name: str) -> None:
+    """An upload is copied inside the bucket (no second transfer); a download is uploaded."""
+    if job.source.upload_object is not None:
+        deps.blobs.copy(job.source.upload_object, name)
+    else:
+        deps.blobs.put_file(name, local)

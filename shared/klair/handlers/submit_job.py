@@ -26,6 +26,7 @@ from klair.domain.ids import JobId, UserId, new_job_id
 from klair.domain.job import Job, JobKind, JobOptions, JobSource
 from klair.domain.status import JobStatus
 from klair.handlers import idempotency
+from klair.handlers.admission import admit_job, check_options
 from klair.handlers.deps import Deps
 from klair.handlers.ownership import JOB_ID_PATTERN, owned_job
 from klair.handlers.queue_eta import Estimate, estimate
@@ -96,6 +97,8 @@ def _new_job(
     status: JobStatus, job_id: JobId | None = None,
 ) -> Job:  # fmt: skip
     now = deps.clock.now()
+    tier = tier_of(deps, owner)
+    check_options(tier, options)
     return Job(
         id=job_id or new_job_id(),
         owner=owner,
@@ -107,16 +110,20 @@ def _new_job(
         created_at=now,
         updated_at=now,
         stage_started_at=now,
-        tier=tier_of(deps, owner).name,
+        tier=tier.name,
     )
 
 
 def _store(deps: Deps, job: Job, key: str | None, fingerprint: str) -> tuple[Job, bool]:
-    """Create the job (under the idempotency key, if any): (stored job, created now)."""
+    """Create the job (under the idempotency key, if any) and admit it on the owner's plan
+    (a refusal deletes it and raises the 402): (stored job, created now)."""
     if key is None:
         deps.store.create(job)
+        admit_job(deps, job)
         return job, True
     stored = deps.store.create_idempotent(job, key, fingerprint, idempotency.TTL)
+    if stored.id == job.id:
+        admit_job(deps, stored)
     return stored, stored.id == job.id
 
 
@@ -171,6 +178,7 @@ def _from_upload(
     wanted = request.options or upload.options
     if upload.status is JobStatus.AWAITING_UPLOAD:
         if (wanted, request.kind) != (upload.options, upload.kind):
+            check_options(tier_of(deps, owner), wanted)
             upload = deps.store.update(
                 upload.id, options=wanted.model_dump(), kind=request.kind.value
             )
@@ -231,8 +239,7 @@ def submit_local_file(
     job_id = new_job_id()
     name = naming.upload(owner, job_id, path.name)
     source = JobSource(upload_object=name, filename=path.name)
-    deps.store.create(
-        _new_job(deps, owner, kind, source, options, JobStatus.AWAITING_UPLOAD, job_id)
-    )
+    job = _new_job(deps, owner, kind, source, options, JobStatus.AWAITING_UPLOAD, job_id)
+    _store(deps, job, None, "")
     deps.blobs.put_file(name, path)
     return job_id

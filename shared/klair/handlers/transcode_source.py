@@ -10,11 +10,12 @@ from pathlib import Path
 import structlog
 
 from klair.domain import naming
-from klair.domain.chunking import plan_chunks
+from klair.domain.chunking import plan_for_clips
 from klair.domain.events import ChunkReady, ObjectFinalized
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
+from klair.handlers.stage_progress import StageProgress
 from klair.handlers.stages import advance
 
 log = structlog.get_logger(__name__)
@@ -40,7 +41,8 @@ def transcode_source(deps: Deps, event: ObjectFinalized) -> bool:
         work = Path(tmp)
         source = work / ("source" + Path(event.name).suffix)
         deps.blobs.download(event.name, source)
-        out = deps.transcoder.transcode(source, work / "out", job.media)
+        progress = StageProgress(deps, job.id, JobStatus.TRANSCODING)
+        out = deps.transcoder.transcode(source, work / "out", job.media, progress)
         deps.blobs.put_file(naming.work(job_id, out.proxy.name), out.proxy)  # .mp4 or .m4a
         deps.blobs.put_file(naming.work(job_id, WORK_FILES["audio"]), out.audio, "audio/wav")
         deps.blobs.put_file(
@@ -52,7 +54,9 @@ def transcode_source(deps: Deps, event: ObjectFinalized) -> bool:
 def _fan_out(deps: Deps, job: Job) -> bool:
     assert job.media is not None
     s = deps.settings
-    chunks = plan_chunks(job.media.duration, s.chunk_seconds, s.chunk_overlap_seconds)
+    chunks = plan_for_clips(
+        job.media.duration, s.chunk_seconds, s.chunk_overlap_seconds, job.options.max_clip_seconds
+    )
     moved = advance(deps, job, JobStatus.ANALYZING, chunks_total=len(chunks), chunks_done=0)
     if moved is None:
         return False

@@ -25,13 +25,19 @@ from klair.handlers.user_usage import UsageView, user_usage
 from klair.http.call import Call, Reply
 from klair.http.cors import CorsPolicy
 from klair.http.openapi import openapi_handler
-from klair.http.router import Router, Verifier
+from klair.http.router import RequestLimiter, Router, Verifier
 
 IDEMPOTENCY = {
     idempotency.HEADER: "Retrying with the same key and body returns the first answer "
     "(200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a 409."
 }
 NOT_FOUND = "No such job (another user's job is not found either)."
+# Every route may also answer 429 `rate_limited` with `Retry-After` (the `default` response).
+PLAN = {
+    402: "`quota_exceeded`: no monthly minutes left, or the plan's concurrent jobs are all in "
+    "flight (`details.reason`, `limit`, `used`, `reserved`, `resets_at`).",
+    403: "`export_variant_not_in_plan`: an aspect ratio the plan does not export.",
+}
 
 
 class ApiHandlers:
@@ -116,6 +122,7 @@ def _jobs(router: Router, api: ApiHandlers) -> None:
     jobs = ("jobs",)
     submitted = {200: "An earlier identical request's job (idempotent replay or upload)."}
     conflicts = {404: "No such upload.", 409: "Idempotency-Key reused, or upload busy."}
+    conflicts |= PLAN
     for path, handler, body in (
         ("/api/klair/analyze", api.analyze, SubmitRequest),
         ("/api/klair/analyze/audio", api.analyze_audio, AudioSubmitRequest),
@@ -127,7 +134,7 @@ def _jobs(router: Router, api: ApiHandlers) -> None:
     router.add(
         "POST", "/api/upload-url", api.upload_url, body=UploadRequest, response=UploadTicket,
         status=201, tags=jobs, responses={200: "Replay of an earlier identical request.", 409:
-        "Idempotency-Key reused with another body."}, headers=IDEMPOTENCY,
+        "Idempotency-Key reused with another body.", **PLAN}, headers=IDEMPOTENCY,
     )  # fmt: skip
     router.add(
         "GET", "/api/klair/jobs", api.list_jobs, query=ListQuery, response=JobPage, tags=jobs
@@ -156,9 +163,10 @@ def build_api(
     verifier: Verifier,
     project: str | None = None,
     cors: CorsPolicy | None = None,
+    limiter: RequestLimiter | None = None,
 ) -> Router:
     """`deps` is a factory so the first request, not the import, builds the adapters."""
-    router = Router(verifier, project=project, cors=cors)
+    router = Router(verifier, project=project, cors=cors, limiter=limiter)
     api = ApiHandlers(deps)
     ops = ("ops",)
     router.add("GET", "/api/health", api.health, auth=False, response=Health, tags=ops)

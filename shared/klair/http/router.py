@@ -36,6 +36,13 @@ class Verifier(Protocol):
         ...
 
 
+class RequestLimiter(Protocol):
+    def check(self, request: Request, principal: UserId | None) -> None:
+        """Raises `RateLimited` when the caller (the user, or without a token its IP) is over
+        its limit; called after authentication, before the body is read."""
+        ...
+
+
 @dataclass(frozen=True)
 class Route:
     """One registered operation; the OpenAPI document is generated from these."""
@@ -102,8 +109,10 @@ class Router:
         project: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         cors: CorsPolicy | None = None,
+        limiter: RequestLimiter | None = None,
     ) -> None:
         self.verifier = verifier
+        self.limiter = limiter
         self.project = project
         self.max_body_bytes = max_body_bytes
         self.cors = cors
@@ -217,6 +226,8 @@ class Router:
         if route.auth and self.verifier is not None:
             principal = self.verifier.verify(request)
             structlog.contextvars.bind_contextvars(user_id=principal)
+        if self.limiter is not None:
+            self.limiter.check(request, principal)
         call = Call(request, params, principal, trace_id, self.max_body_bytes)
         if route.body is not None:
             call.json(route.body)

@@ -4,7 +4,7 @@ otherwise say why the caller should fall back to the offline analyzer."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,6 +21,7 @@ from klair.adapters.gemini.options import GeminiOptions
 from klair.adapters.gemini.request import ChunkRequest
 from klair.adapters.gemini.validate import Validated, validate
 from klair.domain.cost import Cost
+from klair.domain.scoring import DEFAULT_WEIGHTS
 
 log = structlog.get_logger(__name__)
 
@@ -66,7 +67,11 @@ class ExcerptOutcome:
     problems: list[str] = field(default_factory=list)
 
 
-def read(response: types.GenerateContentResponse, request: ChunkRequest) -> Validated | str:
+def read(
+    response: types.GenerateContentResponse,
+    request: ChunkRequest,
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+) -> Validated | str:
     """The validated answer, or `kind: what was wrong` (kind is a `Problem`)."""
     feedback = response.prompt_feedback
     if feedback is not None and feedback.block_reason is not None:
@@ -87,8 +92,8 @@ def read(response: types.GenerateContentResponse, request: ChunkRequest) -> Vali
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "the top level"
         return f"malformed: not the JSON the schema asks for ({first['msg']} at {where})"
-    validated = validate(answer, request)
-    if answer.moments and not validated.proposals and validated.dropped.get("outside_window"):
+    validated = validate(answer, request, weights)
+    if answer.moments and not validated.candidates and validated.dropped.get("outside_window"):
         return "malformed: every moment was outside the excerpt (times must be relative to it)"
     return validated
 
@@ -132,7 +137,7 @@ class ExcerptAgent:
                 problems.append(f"transport: {type(exc).__name__}")
                 return self._outcome(model, cost, attempt + 1, problems, "unavailable")
             cost = cost + measured(response.usage_metadata, price)
-            result = read(response, request)
+            result = read(response, request, self._options.score_weights)
             if isinstance(result, Validated):
                 return self._outcome(model, cost, attempt + 1, problems, validated=result)
             problems.append(result)
@@ -157,7 +162,7 @@ class ExcerptAgent:
             usd=round(cost.usd, 6),
             fallback=fallback,
             problems=problems,
-            moments=len(validated.proposals) if validated else 0,
+            moments=len(validated.candidates) if validated else 0,
             dropped=validated.dropped if validated else {},
         )
         return ExcerptOutcome(model, cost, calls, validated, fallback, problems)

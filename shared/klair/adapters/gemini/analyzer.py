@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import structlog
 from google import genai
@@ -17,33 +16,18 @@ from klair.adapters.gemini.options import GeminiOptions
 from klair.adapters.gemini.prompt import Line, lines_from
 from klair.adapters.gemini.request import ChunkRequest
 from klair.adapters.gemini.two_stage import shortlist
-from klair.adapters.gemini.validate import Proposal
 from klair.domain import naming
 from klair.domain.clip import Candidate
-from klair.domain.cost import GEMINI_MODELS, Cost
+from klair.domain.cost import Cost
 from klair.domain.job import Job
 from klair.domain.transcript import Transcript, Word
+from klair.ports import ModelAnalysis
 
 log = structlog.get_logger(__name__)
 
 # Whisper tiny.en guessing at speech it cannot understand reports low word probabilities:
 # below this mean, the chunk is treated as not English and Gemini transcribes it instead.
 ENGLISH_CONFIDENCE = 0.45
-
-
-@dataclass(frozen=True)
-class GeminiChunk:
-    """What Gemini made of one chunk; `fallback` says why `candidates` are the offline ones."""
-
-    model: str
-    candidates: list[Candidate]
-    cost: Cost
-    fallback: str | None = None
-    proposals: list[Proposal] = field(default_factory=list)
-    dropped: dict[str, int] = field(default_factory=dict)
-    summary: str = ""
-    topics: list[str] = field(default_factory=list)
-    transcript: Transcript | None = None
 
 
 def needs_transcription(language: str | None, transcript: Transcript | None) -> bool:
@@ -86,10 +70,6 @@ class GeminiAnalyzer:
         self._media_uri = media_uri
         self._agent = ExcerptAgent(client or LazyClient(options), options, clock)
 
-    def model_id(self, name: str) -> str:
-        """A tier's model class (`gemini-3-flash`) as today's model id; ids pass through."""
-        return GEMINI_MODELS.get(name, name)
-
     def _requests(
         self, job: Job, start: float, end: float, transcript: Transcript | None,
         offline: Sequence[Candidate],
@@ -128,10 +108,10 @@ class GeminiAnalyzer:
         transcript: Transcript | None,
         offline: Sequence[Candidate],
         model: str,
-    ) -> GeminiChunk:
+    ) -> ModelAnalysis:
         """`offline` are the offline analyzer's candidates for the chunk: the shortlist in
         two-stage mode and, in every mode, what is kept when Gemini cannot be used."""
-        model = self.model_id(model)
+        model = self._options.model_id(model)
         requests = self._requests(job, start, end, transcript, offline)
         planned = sum((plan(r, self._options, model).cost for r in requests), Cost())
         spent = job.cost
@@ -148,7 +128,7 @@ class GeminiAnalyzer:
             allowed=allowed,
         )
         if not allowed:
-            return GeminiChunk(model, list(offline), Cost(), fallback="over_budget")
+            return ModelAnalysis(model=model, candidates=list(offline), fallback="over_budget")
         outcomes = [self._agent.analyze(r, model) for r in requests]
         return _combine(model, requests, outcomes, offline)
 
@@ -158,14 +138,16 @@ def _combine(
     requests: Sequence[ChunkRequest],
     outcomes: Sequence[ExcerptOutcome],
     offline: Sequence[Candidate],
-) -> GeminiChunk:
-    """One chunk's result from its excerpts: Gemini's proposals where it answered, the
+) -> ModelAnalysis:
+    """One chunk's result from its excerpts: Gemini's candidates where it answered, the
     offline candidates inside every excerpt it did not."""
     cost = sum((o.cost for o in outcomes), Cost())
     answered = [(r, o.validated) for r, o in zip(requests, outcomes, strict=True) if o.validated]
     if not answered:
-        return GeminiChunk(model, list(offline), cost, fallback=outcomes[0].fallback)
-    proposals = [p for _, v in answered for p in v.proposals]
+        return ModelAnalysis(
+            model=model, candidates=list(offline), cost=cost, fallback=outcomes[0].fallback
+        )
+    found = [c for _, v in answered for c in v.candidates]
     kept = [
         c for r, o in zip(requests, outcomes, strict=True) if o.validated is None
         for c in offline if c.start >= r.start and c.end <= r.end
@@ -177,12 +159,10 @@ def _combine(
     heard = [line for _, v in answered for line in v.transcript]
     first = requests[0]
     language = answered[0][1].language or "und"
-    candidates = sorted([*(p.candidate for p in proposals), *kept], key=lambda c: -c.score)
-    return GeminiChunk(
+    return ModelAnalysis(
         model=model,
-        candidates=candidates,
+        candidates=sorted([*found, *kept], key=lambda c: -c.score),
         cost=cost,
-        proposals=proposals,
         dropped=dropped,
         summary=" ".join(v.summary for _, v in answered if v.summary),
         topics=list(dict.fromkeys(t for _, v in answered for t in v.topics)),

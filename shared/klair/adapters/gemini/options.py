@@ -6,7 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from klair.config import Settings
 from klair.domain.cost import GEMINI_MODELS, GEMINI_PRICES, ModelPrice
+from klair.domain.scoring import DEFAULT_WEIGHTS
 
 Resolution = Literal["unspecified", "low", "medium", "high"]
 ThinkingLevel = Literal["minimal", "low", "medium", "high"]
@@ -32,7 +34,9 @@ class GeminiOptions(BaseModel):
 
     project: str
     location: str = "global"
-    model: str = DEFAULT_MODEL
+    model: str = DEFAULT_MODEL  # when a tier names no model class
+    # Tier model classes (`Tier.analyzer_model`) → Vertex model ids.
+    models: dict[str, str] = Field(default_factory=lambda: dict(GEMINI_MODELS))
     # A local stub server (tests, `klair dev`); None means the real Vertex endpoint.
     base_url: str | None = None
 
@@ -65,11 +69,32 @@ class GeminiOptions(BaseModel):
     # Thinking tokens expected per call (billed as output), for the planned cost only.
     planned_thinking_tokens: int = Field(default=600, ge=0)
     job_ceiling_usd: float = Field(default=5.0, ge=0)
+    # The offline analyzer's criterion weights, so Gemini's and offline scores rank alike.
+    score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
     # Two-stage: Gemini sees only the offline analyzer's best windows of each chunk.
     two_stage: bool = False
     shortlist_size: int = Field(default=4, ge=1)
     shortlist_padding: float = Field(default=5.0, ge=0)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> GeminiOptions:
+        return cls(
+            project=settings.project,
+            location=settings.gemini_location,
+            base_url=settings.gemini_base_url,
+            models=settings.gemini_models,
+            prices=settings.gemini_prices,
+            media_resolution=settings.gemini_media_resolution,
+            fps=settings.gemini_fps,
+            job_ceiling_usd=settings.gemini_job_ceiling_usd,
+            two_stage=settings.gemini_two_stage,
+            score_weights=settings.score_weights,
+        )
+
+    def model_id(self, name: str) -> str:
+        """A tier's model class (`gemini-3-flash`) as today's model id; ids pass through."""
+        return self.models.get(name, name)
 
     def price(self, model: str) -> ModelPrice:
         """The model's price; an unknown model is priced as the default model (logged by the

@@ -4,7 +4,7 @@ length, non-overlapping; every moment dropped is counted by reason."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from klair.adapters.gemini import timecode
@@ -12,26 +12,16 @@ from klair.adapters.gemini.prompt import Line
 from klair.adapters.gemini.request import ChunkRequest
 from klair.adapters.gemini.schema import ChunkAnalysis, ChunkAnalysisWithTranscript, Moment
 from klair.domain.clip import Candidate, Evidence
+from klair.domain.scoring import DEFAULT_WEIGHTS, overall
 
-# How much each criterion weighs in a moment's overall score (visual is left out for audio).
-WEIGHTS = {"hook": 0.30, "completeness": 0.25, "energy": 0.15, "clarity": 0.15, "visual": 0.15}
 # MM:SS is whole seconds, so an edge this far outside the excerpt or a length this far off
 # the allowed range is rounding, not a mistake: clamp it rather than drop the moment.
 TOLERANCE = 1.0
 
 
 @dataclass(frozen=True)
-class Proposal:
-    """A validated moment: the candidate plus what only the model supplies."""
-
-    candidate: Candidate
-    title: str
-    hook: str
-
-
-@dataclass(frozen=True)
 class Validated:
-    proposals: list[Proposal]
+    candidates: list[Candidate]
     dropped: dict[str, int]
     summary: str
     topics: list[str]
@@ -66,31 +56,31 @@ def _evidence(moment: Moment, request: ChunkRequest) -> dict[str, list[Evidence]
     return grouped
 
 
-def _score(scores: dict[str, float]) -> float:
-    weights = {k: w for k, w in WEIGHTS.items() if k in scores}
-    return round(sum(w * scores[k] for k, w in weights.items()) / sum(weights.values()), 1)
-
-
 def _spoken(lines: Sequence[Line], start: float, end: float) -> str:
     return " ".join(line.text.strip() for line in lines if line.end > start and line.start < end)
 
 
-def _proposal(
-    moment: Moment, span: tuple[float, float], request: ChunkRequest, lines: Sequence[Line]
-) -> Proposal:
+def _candidate(
+    moment: Moment,
+    span: tuple[float, float],
+    request: ChunkRequest,
+    lines: Sequence[Line],
+    weights: Mapping[str, float],
+) -> Candidate:
     scores = {k: float(v) for k, v in moment.scores.model_dump().items()}
     if not request.has_video:
         scores.pop("visual", None)
-    candidate = Candidate(
+    return Candidate(
         start=span[0],
         end=span[1],
-        score=_score(scores),
+        score=overall(scores, weights),  # the offline analyzer's weights: ranks compare
         scores=scores,
         evidence=_evidence(moment, request),
         reason=moment.reason.strip(),
         transcript=_spoken(lines, *span),
+        title=moment.title.strip(),
+        hook_line=moment.hook.strip(),
     )
-    return Proposal(candidate=candidate, title=moment.title.strip(), hook=moment.hook.strip())
 
 
 def model_transcript(answer: ChunkAnalysis, request: ChunkRequest) -> tuple[Line, ...]:
@@ -106,28 +96,29 @@ def model_transcript(answer: ChunkAnalysis, request: ChunkRequest) -> tuple[Line
     return tuple(lines)
 
 
-def validate(answer: ChunkAnalysis, request: ChunkRequest) -> Validated:
-    """Proposals best first, none overlapping another of a higher score."""
+def validate(
+    answer: ChunkAnalysis, request: ChunkRequest, weights: Mapping[str, float] = DEFAULT_WEIGHTS
+) -> Validated:
+    """Candidates best first, none overlapping another of a higher score."""
     dropped: Counter[str] = Counter()
     heard = model_transcript(answer, request)
     lines = heard or request.transcript or ()
-    proposals: list[Proposal] = []
+    found: list[Candidate] = []
     for moment in answer.moments:
         span = _span(moment, request)
         if isinstance(span, str):
             dropped[span] += 1
         else:
-            proposals.append(_proposal(moment, span, request, lines))
-    kept: list[Proposal] = []
-    for p in sorted(proposals, key=lambda p: (-p.candidate.score, p.candidate.start)):
-        c = p.candidate
-        if any(c.start < k.candidate.end and c.end > k.candidate.start for k in kept):
+            found.append(_candidate(moment, span, request, lines, weights))
+    kept: list[Candidate] = []
+    for c in sorted(found, key=lambda c: (-c.score, c.start)):
+        if any(c.start < k.end and c.end > k.start for k in kept):
             dropped["overlap"] += 1
         else:
-            kept.append(p)
+            kept.append(c)
     language = answer.language if isinstance(answer, ChunkAnalysisWithTranscript) else None
     return Validated(
-        proposals=kept,
+        candidates=kept,
         dropped=dict(dropped),
         summary=answer.summary.strip(),
         topics=[t.strip() for t in answer.topics if t.strip()],

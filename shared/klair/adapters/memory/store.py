@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from klair.adapters.clock import SystemClock
 from klair.domain.clip import Candidate, Clip
+from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, InvalidInput, NotFound
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job
@@ -73,6 +74,7 @@ class _Record:
     chunks: dict[int, list[Candidate]] = field(default_factory=dict)
     clips: dict[ClipId, Clip] = field(default_factory=dict)
     exported: set[ClipId] = field(default_factory=set)
+    costed: set[int] = field(default_factory=set)  # chunks whose model cost was added
 
 
 class MemoryJobStore:
@@ -139,6 +141,21 @@ class MemoryJobStore:
                 update={"chunks_done": job.chunks_done + 1, "updated_at": self._clock.now()}
             )
             return record.job.chunks_done, record.job.chunks_total
+
+    def add_analysis_cost(
+        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None
+    ) -> bool:
+        with self._lock:
+            record = self._record(job_id)
+            if index in record.costed:
+                return False
+            record.costed.add(index)
+            job = record.job
+            update: dict[str, Any] = {"cost": job.cost + cost, "updated_at": self._clock.now()}
+            if fallback is not None:
+                update["analysis_fallbacks"] = {**job.analysis_fallbacks, str(index): fallback}
+            record.job = job.model_copy(update=update)
+            return True
 
     def chunk_candidates(self, job_id: JobId) -> list[Candidate]:
         with self._lock:

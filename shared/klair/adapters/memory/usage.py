@@ -1,4 +1,4 @@
-"""In-memory UsageLedger, and the minute arithmetic every ledger shares."""
+"""In-memory UsageLedger: the same books as the Firestore one, behind one lock."""
 
 from __future__ import annotations
 
@@ -6,62 +6,24 @@ import threading
 from dataclasses import dataclass
 from enum import StrEnum
 
-from klair.domain.errors import InvalidInput, QuotaExceeded
 from klair.domain.ids import JobId, UserId
-from klair.ports import Usage
+from klair.domain.quota import (
+    Quota,
+    Usage,
+    with_adjustment,
+    with_admission,
+    with_commit,
+    with_refund,
+    with_reservation,
+)
 
-# Minutes are stored rounded so that reserve-then-release returns exactly to zero.
-_PRECISION = 6
-_TOLERANCE = 1e-9
+__all__ = ["MemoryUsageLedger", "ReservationState"]
 
 
 class ReservationState(StrEnum):
     RESERVED = "reserved"
     COMMITTED = "committed"
     REFUNDED = "refunded"
-
-
-def _minutes(value: float) -> float:
-    return round(max(value, 0.0), _PRECISION)
-
-
-def with_reservation(usage: Usage, minutes: float, limit: float) -> Usage:
-    """`usage` with `minutes` more reserved; raises `QuotaExceeded` past `limit`."""
-    if minutes < 0:
-        raise InvalidInput("minutes to reserve must not be negative", minutes=minutes)
-    if usage.minutes_used + usage.minutes_reserved + minutes > limit + _TOLERANCE:
-        raise QuotaExceeded(
-            f"{minutes:g} more minutes would exceed the monthly limit of {limit:g}",
-            limit=limit,
-            used=usage.minutes_used,
-            reserved=usage.minutes_reserved,
-            requested=minutes,
-        )
-    return usage.model_copy(
-        update={
-            "minutes_reserved": _minutes(usage.minutes_reserved + minutes),
-            "jobs": usage.jobs + 1,
-        }
-    )
-
-
-def with_commit(usage: Usage, reserved: float, used: float) -> Usage:
-    """`usage` with a reservation of `reserved` minutes turned into `used` minutes."""
-    if used < 0:
-        raise InvalidInput("used minutes must not be negative", minutes=used)
-    return usage.model_copy(
-        update={
-            "minutes_reserved": _minutes(usage.minutes_reserved - reserved),
-            "minutes_used": _minutes(usage.minutes_used + used),
-        }
-    )
-
-
-def with_refund(usage: Usage, reserved: float) -> Usage:
-    """`usage` with a reservation of `reserved` minutes released."""
-    return usage.model_copy(
-        update={"minutes_reserved": _minutes(usage.minutes_reserved - reserved)}
-    )
 
 
 @dataclass
@@ -73,7 +35,8 @@ class _Reservation:
 
 
 class MemoryUsageLedger:
-    """Usage per (owner, period) and one reservation per job, behind one lock."""
+    """Usage per (owner, period) and one reservation per job; a reservation still in the
+    `reserved` state is a job in flight (it holds one of the owner's slots)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -83,16 +46,39 @@ class MemoryUsageLedger:
     def _get(self, owner: UserId, period: str) -> Usage:
         return self._usage.get((owner, period)) or Usage(period=period)
 
-    def reserve(
-        self, owner: UserId, job_id: JobId, minutes: float, limit: float, period: str
-    ) -> Usage:
+    def _active(self, owner: UserId) -> int:
+        return sum(
+            1
+            for r in self._reservations.values()
+            if r.owner == owner and r.state is ReservationState.RESERVED
+        )
+
+    def admit(self, owner: UserId, job_id: JobId, minutes: float, quota: Quota) -> Usage:
         with self._lock:
             existing = self._reservations.get(job_id)
             if existing is not None:
                 return self._get(existing.owner, existing.period)
-            usage = with_reservation(self._get(owner, period), minutes, limit)
-            self._usage[owner, period] = usage
-            self._reservations[job_id] = _Reservation(owner, period, minutes)
+            usage = with_admission(
+                self._get(owner, quota.period), self._active(owner), minutes, quota
+            )
+            self._usage[owner, quota.period] = usage
+            self._reservations[job_id] = _Reservation(owner, quota.period, minutes)
+            return usage
+
+    def reserve(
+        self, owner: UserId, job_id: JobId, minutes: float, limit: float, period: str
+    ) -> Usage:
+        with self._lock:
+            held = self._reservations.get(job_id)
+            if held is None:
+                usage = with_reservation(self._get(owner, period), minutes, limit)
+                self._reservations[job_id] = _Reservation(owner, period, minutes)
+            elif held.owner != owner or held.state is not ReservationState.RESERVED:
+                return self._get(held.owner, held.period)
+            else:
+                usage = with_adjustment(self._get(owner, held.period), held.minutes, minutes, limit)
+                held.minutes = minutes
+            self._usage[owner, usage.period] = usage
             return usage
 
     def commit(self, owner: UserId, job_id: JobId, minutes: float) -> bool:
@@ -119,6 +105,10 @@ class MemoryUsageLedger:
     def usage(self, owner: UserId, period: str) -> Usage:
         with self._lock:
             return self._get(owner, period).model_copy()
+
+    def active_jobs(self, owner: UserId) -> int:
+        with self._lock:
+            return self._active(owner)
 
     def _held(self, owner: UserId, job_id: JobId) -> _Reservation | None:
         """The job's reservation if it is still held by `owner`."""

@@ -1,0 +1,215 @@
+"""Real yt-dlp against a local server and a fake site: what is downloaded, and every way a
+download is refused, each with its own code (permanent) or as retryable."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
+from klair.adapters.ssrf import Guard
+from klair.adapters.ytdlp_downloader import YtDlpDownloader
+from klair.domain.errors import KlairError, Transient
+from klair.domain.source_checks import SourceLimits
+from klair.domain.url_policy import UrlPolicy
+from klair.ports import DownloadProgress
+from klair.sample import make_sample_video
+from tests.media.fake_site import SITE, FakeSiteIE
+from tests.media.servers import MediaServer, media_server
+
+pytestmark = pytest.mark.media
+
+LOCAL = UrlPolicy.from_settings(["127.0.0.1"])
+probe = FfprobeMediaProbe()
+
+
+def limits(**overrides: object) -> SourceLimits:
+    return SourceLimits.model_validate({"max_seconds": 3600, "max_bytes": 10**9, **overrides})
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A talk, plus separate video-only and audio-only renditions like a site's DASH streams."""
+    root = tmp_path_factory.mktemp("site")
+    talk = make_sample_video(root / "talk.mp4", 6, width=320, height=180).path
+    for args, name in ((["-an"], "video.mp4"), (["-vn"], "audio.m4a")):
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-i", str(talk), *args, "-c", "copy", str(root / name)],
+            check=True,
+        )
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(media: Path) -> Iterator[MediaServer]:
+    with media_server(media) as server:
+        media_url = server.url("files/talk.mp4")
+        FakeSiteIE.videos = {
+            "plain": {"url": media_url, "ext": "mp4", "duration": 6},
+            "long": {"url": media_url, "ext": "mp4", "duration": 7201},
+            "big": {"url": media_url, "ext": "mp4", "filesize": 5 * 10**9},
+            "live": {"url": media_url, "ext": "mp4", "is_live": True},
+            "upcoming": {"url": media_url, "ext": "mp4", "live_status": "is_upcoming"},
+            "renditions": {"duration": 6, "formats": _renditions(server)},
+        }
+        yield server
+
+
+def _renditions(server: MediaServer) -> list[dict[str, object]]:
+    def video(height: int, name: str) -> dict[str, object]:
+        return {"format_id": f"v{height}", "url": server.url(f"files/{name}"), "ext": "mp4",
+                "height": height, "width": height * 16 // 9, "vcodec": "avc1.64001f",
+                "acodec": "none"}  # fmt: skip
+
+    audio: dict[str, object] = {"format_id": "a", "url": server.url("files/audio.m4a"),
+                                "ext": "m4a", "vcodec": "none", "acodec": "mp4a.40.2"}  # fmt: skip
+    return [video(2160, "v2160.mp4"), video(1080, "video.mp4"), video(720, "v720.mp4"), audio]
+
+
+def fetch(
+    url: str, dest: Path, policy: UrlPolicy | Guard = LOCAL, **limit: object
+) -> tuple[Path, list[DownloadProgress]]:
+    seen: list[DownloadProgress] = []
+    downloader = YtDlpDownloader(policy, socket_timeout=2, retries=0, extractors=[FakeSiteIE])
+    return downloader.download(url, dest, limits(**limit), seen.append), seen
+
+
+def refused(url: str, dest: Path, policy: UrlPolicy | Guard = LOCAL, **limit: object) -> KlairError:
+    with pytest.raises(KlairError) as caught:
+        fetch(url, dest, policy, **limit)
+    assert list(dest.glob("*")) == [], "nothing is left behind"
+    return caught.value
+
+
+def new_hits(site: MediaServer, before: int) -> Sequence[str]:
+    return site.hits[before:]
+
+
+def test_a_direct_video_url_downloads_with_its_progress(
+    site: MediaServer, media: Path, tmp_path: Path
+) -> None:
+    path, seen = fetch(site.url("files/talk.mp4"), tmp_path)
+
+    assert path.parent == tmp_path and path.read_bytes() == (media / "talk.mp4").read_bytes()
+    fractions = [p.fraction or 0.0 for p in seen]
+    assert fractions and fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_the_best_rendition_up_to_1080p_is_merged_with_audio(
+    site: MediaServer, tmp_path: Path
+) -> None:
+    before = len(site.hits)
+
+    path, _ = fetch(f"{SITE}/renditions", tmp_path)
+
+    fetched = {hit for hit in new_hits(site, before) if hit.startswith("/files/")}
+    assert fetched == {"/files/video.mp4", "/files/audio.m4a"}
+    info = probe.probe(path)
+    assert info.has_video and info.has_audio
+
+
+def test_an_audio_job_downloads_the_audio_alone(site: MediaServer, tmp_path: Path) -> None:
+    before = len(site.hits)
+
+    path, _ = fetch(f"{SITE}/renditions", tmp_path, audio_only=True)
+
+    assert {h for h in new_hits(site, before) if h.startswith("/files/")} == {"/files/audio.m4a"}
+    assert not probe.probe(path).has_video
+
+
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [
+        ("private", "source_private"),
+        ("removed", "source_removed"),
+        ("geo", "source_geo_blocked"),
+        ("bot", "source_bot_blocked"),
+        ("age", "source_age_restricted"),
+        ("drm", "source_drm_protected"),
+        ("broken", "source_extraction_failed"),
+        ("playlist", "playlist_not_supported"),
+        ("live", "source_is_live"),
+        ("upcoming", "source_not_available_yet"),
+        ("long", "source_too_long"),
+        ("big", "source_too_large"),
+    ],
+)
+def test_a_refused_video_is_never_fetched_and_says_why(
+    site: MediaServer, tmp_path: Path, case: str, code: str
+) -> None:
+    before = len(site.hits)
+
+    error = refused(f"{SITE}/{case}", tmp_path)
+
+    assert (error.code, error.retryable) == (code, False)
+    assert new_hits(site, before) == []
+    assert "--cookies" not in error.message and "yt-dlp" not in error.message
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("files/missing.mp4", "source_not_found"),
+        ("status/410", "source_not_found"),
+        ("status/403", "source_forbidden"),
+        ("status/451", "source_geo_blocked"),
+        ("page", "unsupported_site"),
+    ],
+)
+def test_permanent_http_failures_have_their_codes(
+    site: MediaServer, tmp_path: Path, path: str, code: str
+) -> None:
+    error = refused(site.url(path), tmp_path)
+
+    assert (error.code, error.retryable) == (code, False)
+
+
+@pytest.mark.parametrize("path", ["status/503", "status/429", "hang"])
+def test_network_trouble_is_retryable(site: MediaServer, tmp_path: Path, path: str) -> None:
+    assert isinstance(refused(site.url(path), tmp_path), Transient)
+
+
+def test_a_server_that_is_down_is_retryable(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again before the download: nothing listens
+
+    assert isinstance(refused(f"http://127.0.0.1:{port}/talk.mp4", tmp_path), Transient)
+
+
+def test_a_host_that_does_not_exist_is_permanent(tmp_path: Path) -> None:
+    def nxdomain(host: str, port: int) -> list[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    guard = Guard(UrlPolicy(), nxdomain)
+    error = refused("https://gone.klair-fixture.com/talk.mp4", tmp_path, guard)
+
+    assert (error.code, error.retryable) == ("source_host_not_found", False)
+
+
+@pytest.mark.parametrize("prefix", ["files", "stream"], ids=["sized", "unsized"])
+def test_a_download_over_the_size_limit_is_refused(
+    site: MediaServer, tmp_path: Path, prefix: str
+) -> None:
+    error = refused(site.url(f"{prefix}/talk.mp4"), tmp_path, max_bytes=100_000)
+
+    assert (error.code, error.retryable) == ("source_too_large", False)
+
+
+def test_an_exception_from_the_progress_callback_stops_the_download(
+    site: MediaServer, tmp_path: Path
+) -> None:
+    class Cancelled(KlairError):
+        code = "cancelled"
+
+    def cancel(progress: DownloadProgress) -> None:
+        raise Cancelled("the job was cancelled")
+
+    downloader = YtDlpDownloader(LOCAL, socket_timeout=2)
+    with pytest.raises(Cancelled):
+        downloader.download(site.url("files/talk.mp4"), tmp_path, limits(), cancel)
+    assert list(tmp_path.glob("*")) == []
