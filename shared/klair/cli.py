@@ -48,7 +48,8 @@ def _report(job: Job, rows: list[dict[str, Any]]) -> None:
         table.add_column(column)
     for row in rows:
         span = f"{row['start']:7.1f}–{row['end']:7.1f}s"
-        source_file = str((row.get("files") or {}).get("source", ""))
+        files = row.get("files") or {}
+        source_file = str(next((f for k, f in files.items() if k[0] in "s0123456789"), ""))
         table.add_row(str(row["rank"]), span, f"{row['score']:.0f}", row["reason"], source_file)
     console.print(table)
 
@@ -69,6 +70,13 @@ def run(
             "with --sample, an audio-only sample."
         ),
     ] = False,
+    aspect: Annotated[
+        list[str] | None,
+        typer.Option(help="Export aspect ratio, repeatable: source, 9:16, 1:1, 16:9."),
+    ] = None,
+    captions: Annotated[
+        str | None, typer.Option(help="Burn captions in: clean, bold or karaoke.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print results JSON only.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step.")] = False,
 ) -> None:
@@ -84,7 +92,13 @@ def run(
         raise typer.Exit(EXIT_BAD_INPUT)
     low, high = _length(length)
     try:
-        options = JobOptions(clip_count=clips, min_clip_seconds=low, max_clip_seconds=high)
+        options = JobOptions.model_validate(
+            {
+                "clip_count": clips, "min_clip_seconds": low, "max_clip_seconds": high,
+                "aspect_ratios": tuple(aspect or ("source",)), "captions": captions is not None,
+                "caption_style": captions or "clean",
+            }
+        )  # fmt: skip
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT) from error

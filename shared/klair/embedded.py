@@ -123,7 +123,7 @@ def _write_results(deps: Deps, job: Job, out: Path) -> RunResult:
     for clip in clips:
         files: dict[str, str] = {}
         for variant, name in clip.exports.items():
-            target = out / f"{clip.id}{Path(name).suffix}"
+            target = out / _local_name(clip.id, variant, name, _first_aspect(job))
             deps.blobs.download(name, target)
             files[variant] = target.name
             clip_files.append(target)
@@ -133,6 +133,19 @@ def _write_results(deps: Deps, job: Job, out: Path) -> RunResult:
     results_file.write_text(json.dumps(results, indent=2))
     shutil.rmtree(deps.settings.local_root / "blobs" / "work", ignore_errors=True)
     return RunResult(job=job, results_file=results_file, clip_files=clip_files)
+
+
+def _first_aspect(job: Job) -> str:
+    aspects = job.options.aspect_ratios
+    return "source" if job.kind is JobKind.AUDIO or not aspects else aspects[0]
+
+
+def _local_name(clip_id: str, variant: str, name: str, first: str) -> str:
+    """`clip_01.mp4` for the first variant, `clip_01.jpg|.srt|.vtt`, and `clip_01_{file}`
+    for the other variants and the edit list (`clip_01_9x16.mp4`, `clip_01_edit_list.otio`)."""
+    if variant in ("thumbnail", "srt", "vtt") or variant.split("+")[0] == first:
+        return f"{clip_id}{Path(name).suffix}"
+    return f"{clip_id}_{Path(name).name}"
 
 
 def _analysis(deps: Deps, job: Job, out: Path) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from klair.domain.captions import Cue
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.events import Message
+from klair.domain.export_options import RenderSpec
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job, MediaInfo
 from klair.domain.listing import JobCursor, JobFilter
@@ -295,8 +296,12 @@ class CaptionWriter(Protocol):
 
 
 class ClipRenderer(Protocol):
-    def render(self, source: Path, clip: Clip, out_dir: Path) -> dict[str, Path]:
-        """Cut one clip (and its thumbnail); variant name → local file."""
+    def render(
+        self, source: Path, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
+    ) -> dict[str, Path]:
+        """Render one clip as `spec` asks (the renderer's default variant when None): name →
+        local file, with a key per variant (`9:16`, `9:16+bold`), `thumbnail`, `srt` and
+        `vtt` when the clip has words, `edl` (JSON) and `otio` (the edit list)."""
 
 
 class User(BaseModel):

@@ -1,4 +1,5 @@
-"""UsageLedger contract: reserve, commit and refund exactly once, never over the limit."""
+"""UsageLedger contract: reserve, commit and refund exactly once, never over the limit
+(admission and holds that grow or shrink: test_usage_admission.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from klair.adapters.firestore_usage import FirestoreUsageLedger
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.domain.errors import QuotaExceeded
 from klair.domain.ids import JobId, UserId
+from klair.domain.quota import Quota
 from klair.ports import Usage
 
 Ledger = MemoryUsageLedger | FirestoreUsageLedger
@@ -59,7 +61,11 @@ def test_reserve_past_the_limit_is_refused_with_details(ledger: Ledger) -> None:
     ledger.reserve(ALICE, job(2), 20, limit=60, period=MARCH)
     with pytest.raises(QuotaExceeded) as raised:
         ledger.reserve(ALICE, job(3), 6, limit=60, period=MARCH)
+    assert raised.value.status == 402 and raised.value.code == "quota_exceeded"
     assert raised.value.details == {
+        "reason": "monthly_minutes",
+        "period": MARCH,
+        "resets_at": "2025-04-01T00:00:00.000Z",
         "limit": 60,
         "used": 35,
         "reserved": 20,
@@ -156,9 +162,10 @@ MINUTES = st.floats(0, 40).map(lambda m: round(m, 2))
 
 
 class LedgerMachine(RuleBasedStateMachine):
-    """Random reserve/commit/refund sequences on the fake keep the books balanced."""
+    """Random admit/reserve/commit/refund sequences on the fake keep the books balanced and
+    never pass the minutes or the concurrency limit."""
 
-    LIMIT = 100.0
+    QUOTA = Quota(period=MARCH, monthly_minutes=100.0, max_concurrent_jobs=4)
 
     def __init__(self) -> None:
         super().__init__()
@@ -167,17 +174,37 @@ class LedgerMachine(RuleBasedStateMachine):
         self.used = 0.0
         self.settled: set[JobId] = set()
 
+    def _total(self) -> float:
+        return self.used + sum(self.held.values())
+
     @rule(n=st.integers(0, 15), minutes=MINUTES)
-    def reserve(self, n: int, minutes: float) -> None:
+    def admit(self, n: int, minutes: float) -> None:
         known = job(n) in self.held or job(n) in self.settled
-        total = self.used + sum(self.held.values()) + minutes
+        limit = self.QUOTA.monthly_minutes
+        full = len(self.held) >= self.QUOTA.max_concurrent_jobs
+        over = self._total() + minutes > limit + 1e-6 or (not minutes and self._total() >= limit)
         try:
-            self.ledger.reserve(ALICE, job(n), minutes, self.LIMIT, MARCH)
+            self.ledger.admit(ALICE, job(n), minutes, self.QUOTA)
         except QuotaExceeded:
-            assert not known and total > self.LIMIT - 1e-6
+            assert not known and (full or over)
             return
         if not known:
-            assert total <= self.LIMIT + 1e-6
+            assert not (full or over)
+            self.held[job(n)] = minutes
+
+    @rule(n=st.integers(0, 15), minutes=MINUTES)
+    def reserve(self, n: int, minutes: float) -> None:
+        before = self.held.get(job(n), 0.0)
+        settled = job(n) in self.settled
+        grows = minutes - before
+        try:
+            self.ledger.reserve(ALICE, job(n), minutes, self.QUOTA.monthly_minutes, MARCH)
+        except QuotaExceeded:
+            assert not settled and grows > 0
+            assert self._total() + grows > self.QUOTA.monthly_minutes - 1e-6
+            return
+        if not settled:
+            assert self._total() + grows <= self.QUOTA.monthly_minutes + 1e-6 or grows <= 0
             self.held[job(n)] = minutes
 
     @rule(n=st.integers(0, 15), minutes=MINUTES)
@@ -199,6 +226,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert usage.minutes_reserved == pytest.approx(sum(self.held.values()), abs=1e-5)
         assert usage.minutes_used == pytest.approx(self.used, abs=1e-5)
         assert usage.jobs == len(self.held) + len(self.settled)
+        assert self.ledger.active_jobs(ALICE) == len(self.held)
 
 
 LedgerMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)

@@ -28,9 +28,11 @@ class FakeSiteIE(InfoExtractor):  # type: ignore[misc]
     IE_NAME = "klairtest"
     # Filled by the test: case → info dict (media URLs point at the local media server).
     videos: ClassVar[dict[str, dict[str, Any]]] = {}
+    extractions: ClassVar[list[str]] = []  # every case extracted, in order
 
     def _real_extract(self, url: str) -> dict[str, Any]:
         case = self._match_id(url)
+        self.extractions.append(case)
         if case in ERRORS:
             raise ExtractorError(ERRORS[case], expected=True)
         if case == "geo":

@@ -213,3 +213,30 @@ def test_an_exception_from_the_progress_callback_stops_the_download(
     with pytest.raises(Cancelled):
         downloader.download(site.url("files/talk.mp4"), tmp_path, limits(), cancel)
     assert list(tmp_path.glob("*")) == []
+
+
+def test_inspecting_reads_the_length_and_the_download_reuses_that_extraction(
+    site: MediaServer, tmp_path: Path
+) -> None:
+    downloader = YtDlpDownloader(LOCAL, socket_timeout=2, extractors=[FakeSiteIE])
+    FakeSiteIE.extractions.clear()
+
+    assert downloader.inspect(f"{SITE}/plain", limits()) == 6
+    path = downloader.download(f"{SITE}/plain", tmp_path, limits())
+
+    assert path.stat().st_size > 0
+    assert FakeSiteIE.extractions == ["plain"]
+
+
+def test_inspecting_refuses_what_the_download_would(site: MediaServer) -> None:
+    downloader = YtDlpDownloader(UrlPolicy(), socket_timeout=2, extractors=[FakeSiteIE])
+    before = len(site.hits)
+
+    with pytest.raises(KlairError) as too_long:
+        downloader.inspect(f"{SITE}/long", limits())
+    with pytest.raises(KlairError) as private_address:
+        downloader.inspect(site.url("files/talk.mp4"), limits())
+
+    assert too_long.value.code == "source_too_long"
+    assert private_address.value.code == "url_address_not_allowed"
+    assert site.hits[before:] == []

@@ -86,6 +86,13 @@ def test_a_chunk_window_is_transcribed_alone_in_absolute_time(
     assert all(12.0 <= a < b <= 30.0 for a, b in window.speech)
 
 
+def test_an_english_model_writes_no_words_for_another_language(transcoded: Transcoded) -> None:
+    transcript = WhisperTranscriber().transcribe(transcoded.audio, 0.0, 20.0, language="fr")
+
+    assert transcript.words == [] and transcript.speech
+    assert transcript.language == "fr"
+
+
 def test_silence_has_no_words(tmp_path: Path) -> None:
     silent = tmp_path / "silent.wav"
     with wave.open(str(silent), "wb") as wav:

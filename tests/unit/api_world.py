@@ -21,6 +21,7 @@ from klair.domain.events import Message
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
+from klair.domain.tiers import DEFAULT_TIERS
 from klair.handlers.deps import Deps
 from klair.http.api_routes import build_api
 from klair.http.cors import CorsPolicy
@@ -28,6 +29,11 @@ from klair.http.router import Router, Verifier
 from klair.ports import User
 
 ALICE, BOB = UserId("user_alice"), UserId("user_bob")
+# Route tests keep many jobs in flight; the plans' concurrency is tested in test_admission.py.
+ROOMY_TIERS = {
+    name: tier.model_copy(update={"max_concurrent_jobs": 1000})
+    for name, tier in DEFAULT_TIERS.items()
+}
 
 
 class ManualClock:
@@ -103,9 +109,11 @@ class World:
         self.deps.users.upsert(User(id=user, tier=tier, created_at=now, updated_at=now))
 
 
-def make_world(verifier: Verifier | None = None, cors: tuple[str, ...] = ()) -> World:
+def make_world(
+    verifier: Verifier | None = None, cors: tuple[str, ...] = (), settings: Settings | None = None
+) -> World:
     clock = ManualClock()
-    settings = Settings(cors_origins=cors)
+    settings = settings or Settings(cors_origins=cors, tiers=ROOMY_TIERS)
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     tasks, bus = RecordingTasks(), InProcessBus()
     deps = Deps(

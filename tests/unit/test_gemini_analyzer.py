@@ -40,7 +40,7 @@ def job(**update: Any) -> Job:
         id=JOB,
         owner=UserId("user_1"),
         tier="creator",
-        source=JobSource(url="https://example.com/talk.mp4"),  # type: ignore[arg-type]
+        source=JobSource(url="https://example.com/talk.mp4"),
         media=VIDEO,
         chunks_total=3,
         created_at=WHEN,
@@ -100,6 +100,13 @@ def test_two_stage_watches_only_the_shortlisted_windows() -> None:
     assert offsets == [("622.5s", "682.5s"), ("890s", "950s")]
     assert [(c.start, c.end) for c in result.candidates] == [(626.5, 663.5), (894.0, 931.0)]
     assert result.cost.input_tokens == 2 * (1104 + 1260 + 2240)
+
+
+def test_two_stage_watches_the_whole_chunk_when_gemini_must_transcribe() -> None:
+    staged = GeminiAnalyzer(GeminiOptions(project="demo-klair", two_stage=True), str)
+    spanish = job(options=JobOptions(language="es"))
+    [whole] = staged._requests(spanish, 570, 1170, SPEECH, OFFLINE)
+    assert (whole.start, whole.end, whole.transcribe) == (570, 1170, True)
 
 
 def test_two_stage_plans_less_than_the_full_chunk() -> None:

@@ -59,6 +59,11 @@ def test_every_tier_model_class_has_a_price() -> None:
 
 def test_an_unknown_model_is_priced_as_the_default_rather_than_free() -> None:
     assert OPTIONS.price("gemini-9-ultra") == OPTIONS.price(OPTIONS.model)
+    # A configured table that leaves models out falls back to the built-in prices.
+    partial = GeminiOptions(project="p", prices={"gemini-x": ModelPrice(input=1, output=2)})
+    assert partial.price("gemini-x") == ModelPrice(input=1, output=2)
+    assert partial.price("gemini-3.1-pro-preview") == GEMINI_PRICES["gemini-3.1-pro-preview"]
+    assert partial.price("gemini-9-ultra") == GEMINI_PRICES[OPTIONS.model]
 
 
 def test_the_plan_uses_the_documented_rates() -> None:

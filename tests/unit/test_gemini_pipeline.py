@@ -28,16 +28,17 @@ from klair.domain.events import AnalysisCompleted, ChunkReady
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobOptions, JobSource, MediaInfo
 from klair.domain.status import JobStatus
+from klair.domain.transcript import Transcript
 from klair.handlers.analyze_chunk import analyze_chunk
 from klair.handlers.deps import Deps
 from klair.handlers.select_clips import select_clips
 from klair.handlers.transcripts import load_chunk
 from tests.unit.gemini_fixtures.stub import VertexStub, fixture
-from tests.unit.talk_builder import Talk, build_talk
+from tests.unit.talk_builder import Talk, build_talk, words_of
 
 JOB = JobId("job_0a1b2c3d4e5f60718293")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-SENTENCE = ("so here is one more thing we learned about cold starts today.").split(" ")
+SENTENCE = words_of("so here is one more thing we learned about cold starts today.")[0]
 # Two chunks overlapping by 30 s, as the pipeline plans them for a 20-minute source.
 CHUNKS = ((0.0, 600.0), (570.0, 1170.0))
 
@@ -53,7 +54,21 @@ def talk() -> Talk:
     return build_talk([SENTENCE] * 230, word=0.3, inner_gap=0.05, pauses=[1.0])
 
 
-def deps_for(tmp_path: Path, stub: VertexStub, **settings: Any) -> Deps:
+class Transcriber:
+    """Whisper's part, played by the talk's known words (sure of each, as tiny.en is of
+    English)."""
+
+    def __init__(self, talk: Talk) -> None:
+        self.transcript = talk.transcript
+
+    def transcribe(
+        self, audio: Path, start: float, end: float, language: str | None = None
+    ) -> Transcript:
+        words = self.transcript.words_between(start, end)
+        return Transcript(start=start, end=end, words=words, speech=[(start, end)])
+
+
+def deps_for(tmp_path: Path, stub: VertexStub, talk: Talk, **settings: Any) -> Deps:
     config = Settings(local_root=tmp_path, model_analyzer="gemini", **settings)
     options = GeminiOptions.from_settings(config).model_copy(
         update={"base_url": stub.url, "retry_initial_delay": 0.01}
@@ -75,6 +90,7 @@ def deps_for(tmp_path: Path, stub: VertexStub, **settings: Any) -> Deps:
         analyzer=analyzer,
         renderer=renderer,
         users=MemoryUserStore(),
+        transcriber=Transcriber(talk),
         model_analyzer=GeminiAnalyzer(options, lambda n: f"gs://klair-media/{n}", client),
     )
 
@@ -104,7 +120,7 @@ def start_job(deps: Deps, talk: Talk, tier: str = "creator", **options: Any) -> 
 
 def test_gemini_moments_and_their_cost_land_on_the_job_once(tmp_path: Path, talk: Talk) -> None:
     with VertexStub(fixture("seam_first"), fixture("seam_second")).running() as stub:
-        deps = deps_for(tmp_path, stub)
+        deps = deps_for(tmp_path, stub, talk)
         events = start_job(deps, talk)
         for event in [*events, events[0]]:  # the first chunk is delivered twice
             assert analyze_chunk(deps, event)
@@ -131,7 +147,7 @@ def test_an_unusable_answer_keeps_the_offline_moments_and_records_why(
     tmp_path: Path, talk: Talk
 ) -> None:
     with VertexStub(fixture("malformed")).running() as stub:
-        deps = deps_for(tmp_path, stub)
+        deps = deps_for(tmp_path, stub, talk)
         first = start_job(deps, talk)[0]
         analyze_chunk(deps, first)
     job = deps.store.get(JOB)
@@ -145,7 +161,7 @@ def test_over_the_ceiling_the_chunk_stays_offline_without_a_call(
     tmp_path: Path, talk: Talk
 ) -> None:
     with VertexStub(fixture("good")).running() as stub:
-        deps = deps_for(tmp_path, stub, gemini_job_ceiling_usd=0.01)
+        deps = deps_for(tmp_path, stub, talk, gemini_job_ceiling_usd=0.01)
         analyze_chunk(deps, start_job(deps, talk)[0])
         assert stub.generate_calls() == []
     job = deps.store.get(JOB)
@@ -158,7 +174,7 @@ def test_free_tiers_and_offline_jobs_never_call_gemini(
     tmp_path: Path, talk: Talk, tier: str, options: dict[str, Any]
 ) -> None:
     with VertexStub(fixture("good")).running() as stub:
-        deps = deps_for(tmp_path, stub)
+        deps = deps_for(tmp_path, stub, talk)
         analyze_chunk(deps, start_job(deps, talk, tier=tier, **options)[0])
         assert stub.generate_calls() == []
     assert deps.store.get(JOB).cost.usd == 0 and deps.store.chunk_candidates(JOB)
@@ -166,7 +182,7 @@ def test_free_tiers_and_offline_jobs_never_call_gemini(
 
 def test_the_enterprise_tier_gets_the_pro_model(tmp_path: Path, talk: Talk) -> None:
     with VertexStub(fixture("good")).running() as stub:
-        deps = deps_for(tmp_path, stub)
+        deps = deps_for(tmp_path, stub, talk)
         analyze_chunk(deps, start_job(deps, talk, tier="enterprise")[0])
         [sent] = stub.generate_calls()
     assert sent.path.endswith("/models/gemini-3.1-pro-preview:generateContent")
@@ -177,7 +193,7 @@ def test_the_enterprise_tier_gets_the_pro_model(tmp_path: Path, talk: Talk) -> N
 
 def test_what_gemini_heard_becomes_the_chunk_transcript(tmp_path: Path, talk: Talk) -> None:
     with VertexStub(fixture("transcribed")).running() as stub:
-        deps = deps_for(tmp_path, stub)
+        deps = deps_for(tmp_path, stub, talk)
         analyze_chunk(deps, start_job(deps, talk, language="es")[0])
     heard = load_chunk(deps, JOB, 0)
     assert heard is not None and heard.language == "es"

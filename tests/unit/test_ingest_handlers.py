@@ -63,6 +63,9 @@ class SiteDownloader:
     between: Callable[[], None] = lambda: None
     asked: list[SourceLimits] = field(default_factory=list)
 
+    def inspect(self, url: str, limits: SourceLimits) -> float | None:
+        return None  # like a direct file link: no length before the download
+
     def download(
         self,
         url: str,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from klair.domain.chunking import plan_chunks
 from klair.domain.clip import Candidate, Clip
-from klair.domain.selection import propose_candidates, select_clips
+from klair.domain.selection import ordered, propose_candidates, select_clips
 from klair.domain.signals import Signals
 
 STEP = 0.2
@@ -204,3 +204,23 @@ def test_signals_queries() -> None:
     assert sig.scenes_between(0, 20) == []
     assert sig.loudness_between(4.0, 5.0) == [-60.0] * 5
     assert sig.mean_loudness(0, 4) == pytest.approx(-24.0)
+
+
+def test_moments_that_say_the_same_thing_are_selected_once() -> None:
+    said = "This is the most important part so listen carefully and you will love it."
+    first = Candidate(start=10.0, end=25.0, score=80.0, transcript=said)
+    repeat = Candidate(start=100.0, end=118.0, score=78.0, transcript="So. " + said)
+    other = Candidate(start=50.0, end=65.0, score=60.0, transcript="Now a quieter moment.")
+
+    clips = select_clips([first, repeat, other], 3)
+
+    assert [(c.start, c.rank) for c in clips] == [(10.0, 1), (50.0, 2)]
+
+
+def test_ordered_lists_by_rank_or_by_time() -> None:
+    clips = select_clips(
+        [Candidate(start=s, end=s + 10, score=100 - s) for s in (40.0, 0.0, 20.0)], 3
+    )
+
+    assert [c.start for c in ordered(clips, "time")] == [0.0, 20.0, 40.0]
+    assert [c.rank for c in ordered(reversed(clips))] == [1, 2, 3]

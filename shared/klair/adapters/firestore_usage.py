@@ -136,7 +136,9 @@ class FirestoreUsageLedger:
             return usage
         usage = with_adjustment(usage, before, minutes, limit)
         batch = self._client().batch()
-        batch.update(held.reference, {"minutes": minutes}, option=self._client.unchanged_since(held))
+        batch.update(
+            held.reference, {"minutes": minutes}, option=self._client.unchanged_since(held)
+        )
         self._write_usage(batch, ref, snap, usage)
         batch.commit()
         return usage

@@ -113,12 +113,17 @@ class WhisperTranscriber:
         length = len(samples) / SAMPLE_RATE
         speech = speech_spans(samples, *self._vad)
         model = self._load() if speech else None
-        language = language if model is not None and model.model.is_multilingual else "en"
-        words = self._words(model, samples, language, length) if model is not None else []
+        multilingual = model is not None and bool(model.model.is_multilingual)
+        if not multilingual and language and not language.lower().startswith("en"):
+            # An English-only model would write English-sounding nonsense: keep the speech
+            # spans and no words, so analysis falls back to the signals and pauses.
+            model = None
+        spoken = language if multilingual else "en"
+        words = self._words(model, samples, spoken, length) if model is not None else []
         return Transcript(
             start=start,
             end=start + length,
-            language=language or "en",
+            language="en" if model is not None and not multilingual else (language or "en"),
             words=[
                 w.model_copy(update={"start": w.start + start, "end": w.end + start}) for w in words
             ],

@@ -4,6 +4,7 @@ before a byte of media is fetched, downloaded behind the SSRF guard with progres
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ VIDEO_FORMAT = "/".join(
 AUDIO_FORMAT = f"ba{_PROTOCOLS}/b{_PROTOCOLS}"
 # Highest resolution up to 1080p first; then H.264/AAC, the cheapest to decode and cut.
 FORMAT_SORT = ["res:1080", "vcodec:h264", "acodec:aac"]
+# Metadata `inspect` extracted is reused by the download that follows within this long
+# (sites' media URLs stay valid for hours); a few are kept for concurrent jobs.
+REUSE_SECONDS = 600.0
+KEEP_INSPECTED = 8
 _log = logging.getLogger(__name__)
 
 
@@ -141,6 +146,7 @@ class YtDlpDownloader:
         self._socket_timeout = socket_timeout
         self._retries = retries
         self._extractors = tuple(extractors)
+        self._inspected: dict[str, tuple[float, dict[str, Any]]] = {}
 
     def _params(self, dest: Path, limits: SourceLimits, hook: _Progress) -> dict[str, Any]:
         return {
@@ -181,8 +187,19 @@ class YtDlpDownloader:
                 info = _judge(ydl.extract_info(url, download=False), limits)
             except (YoutubeDLError, TooLarge, KlairError) as exc:
                 raise classify(exc) from exc
+        while len(self._inspected) >= KEEP_INSPECTED:
+            self._inspected.pop(next(iter(self._inspected)), None)
+        self._inspected[url] = (time.monotonic(), info)
         duration = info.get("duration")
         return float(duration) if duration else None
+
+    def _metadata(self, ydl: _GuardedYoutubeDL, url: str, limits: SourceLimits) -> dict[str, Any]:
+        """The judged metadata: what `inspect` just extracted for this URL (one extraction
+        per job, so one request to the site fewer), else a fresh extraction."""
+        kept = self._inspected.pop(url, None)
+        if kept is not None and time.monotonic() - kept[0] < REUSE_SECONDS:
+            return _judge(kept[1], limits)
+        return _judge(ydl.extract_info(url, download=False), limits)
 
     def download(
         self,
@@ -197,7 +214,7 @@ class YtDlpDownloader:
         params = {**self._params(dest_dir, limits, hook), "logger": logger}
         with _GuardedYoutubeDL(params, self._guard, self._extractors) as ydl:
             try:
-                info = _judge(ydl.extract_info(url, download=False), limits)
+                info = self._metadata(ydl, url, limits)
                 hook.expected = _expected_bytes(info)
                 info = ydl.process_ie_result(info, download=True)
             except (YoutubeDLError, TooLarge, KlairError) as exc:

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from klair.domain.export_options import ExportRequest
 from klair.domain.ids import ClipId, JobId
 
 
@@ -74,6 +75,9 @@ class ClipSelected(JobMessage):
 
     clip_id: ClipId
     total: int
+    # Set for a re-export of a finished job's clip (`POST /api/klair/export`): render these
+    # choices instead of the job's options, and leave the job's counters alone.
+    export: ExportRequest | None = None
 
 
 class JobFinished(JobMessage):

@@ -6,9 +6,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from klair.domain.cost import Cost
+from klair.domain.export_options import (
+    ASPECTS,
+    DEFAULT_LOUDNESS_LUFS,
+    CaptionStyle,
+    ReframeMode,
+)
 from klair.domain.ids import JobId, UserId
 from klair.domain.status import JobStatus
 
@@ -30,12 +36,27 @@ class JobOptions(Frozen):
     max_clip_seconds: Annotated[float, Field(ge=5, le=600)] = 60.0
     aspect_ratios: tuple[str, ...] = ("source",)
     captions: bool = False
+    # Export (klair.domain.export_options): how burned captions look, the EBU R128 target
+    # of the clips' audio, and how vertical/square variants follow the subject.
+    caption_style: CaptionStyle = "clean"
+    loudness_lufs: Annotated[float, Field(ge=-30, le=-8)] = DEFAULT_LOUDNESS_LUFS
+    reframe: ReframeMode = "auto"
     language: str | None = None
     # "auto": the tier's analyzer model (Gemini on paid tiers); "offline": never a model.
     analyzer: str = "auto"
     # How results list the clips: best first ("score") or in source order ("time"); ranks
     # and clip ids always follow the score.
     order: Literal["score", "time"] = "score"
+
+    @field_validator("aspect_ratios")
+    @classmethod
+    def _known_aspects(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [a for a in value if a not in ASPECTS]
+        if unknown:
+            raise ValueError(
+                f"unknown aspect ratio {', '.join(unknown)}; allowed: {', '.join(ASPECTS)}"
+            )
+        return value
 
     @model_validator(mode="after")
     def _lengths_ordered(self) -> Self:

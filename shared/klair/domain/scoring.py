@@ -95,8 +95,12 @@ class Context:
             return self.transcript.speech_between(a, b)
         return max(0.0, b - a - self.signals.silence_between(a, b))
 
+    @cached_property
+    def _quiet_ends(self) -> list[float]:
+        return [end for _, end in self.quiet]
+
     def longest_pause(self, a: float, b: float) -> Span | None:
-        i = bisect_left([end for _, end in self.quiet], a)
+        i = bisect_left(self._quiet_ends, a)
         inside = [(max(s, a), min(e, b)) for s, e in self.quiet[i:] if s < b]
         # The lead-in and tail at the clip's edges are part of the cut, not dead air.
         inside = [(s, e) for s, e in inside if s > a + 1e-6 and e < b - 1e-6]

@@ -25,6 +25,8 @@ class Tier(BaseModel):
     queue_rate_per_second: float = Field(gt=0)  # the tier queue's dispatch rate
     queue_max_concurrency: int = Field(ge=1)  # the tier queue's concurrent dispatches
     export_variants: tuple[str, ...]  # aspect ratios a job may ask for ("source" always)
+    # Exported clips are scaled down (never up) to this short side: 720 is "720p".
+    max_export_short_side: int = Field(default=1080, ge=144, le=4320)
     analyzer_model: str  # model class of the analysis (see klair.domain.cost)
     # Largest source file (download or upload); the ingest function must hold it in memory
     # (Cloud Functions' /tmp is RAM), so `KLAIR_MAX_DOWNLOAD_BYTES` caps every tier.
@@ -55,6 +57,7 @@ DEFAULT_TIERS: dict[str, Tier] = {
             queue_rate_per_second=0.5,
             queue_max_concurrency=2,
             export_variants=("source", "9:16"),
+            max_export_short_side=720,
             analyzer_model="offline",
         ),
         Tier(
@@ -97,6 +100,7 @@ DEFAULT_TIERS: dict[str, Tier] = {
             queue_rate_per_second=50,
             queue_max_concurrency=200,
             export_variants=("source", "9:16", "1:1", "16:9"),
+            max_export_short_side=2160,
             analyzer_model="gemini-3-pro",
         ),
     )

@@ -1,40 +1,30 @@
-"""Render one selected clip from the source and store its files; the last one completes
-the job."""
+"""Render one selected clip from the source as the job's options ask (variants, captions,
+loudness, reframe, under the tier's resolution cap) and store its files under
+`clips/{job}/{clip}/`; the last one completes the job. A `ClipSelected` carrying an
+`export` is a re-export of a finished job's clip (`handlers.reexport`)."""
 
 from __future__ import annotations
 
-import mimetypes
-import tempfile
-from pathlib import Path
-
 import structlog
 
-from klair.domain import naming
-from klair.domain.errors import NotFound
 from klair.domain.events import ClipSelected
 from klair.domain.status import JobStatus
+from klair.handlers.clip_render import find_clip, job_export, render_clip
 from klair.handlers.deps import Deps
+from klair.handlers.reexport import reexport_clip
 from klair.handlers.stages import complete_job
 
 log = structlog.get_logger(__name__)
 
 
 def export_clip(deps: Deps, event: ClipSelected) -> bool:
+    if event.export is not None:
+        return reexport_clip(deps, event, event.export)
     job = deps.store.get(event.job_id)
     if job.status is not JobStatus.EXPORTING or job.source_object is None:
         return False
-    clip = next((c for c in deps.store.clips(job.id) if c.id == event.clip_id), None)
-    if clip is None:
-        raise NotFound(f"clip {event.clip_id} of {job.id} does not exist")
-    exports: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix="klair-export-") as tmp:
-        work = Path(tmp)
-        source = work / ("source" + Path(job.source_object).suffix)
-        deps.blobs.download(job.source_object, source)
-        for variant, path in deps.renderer.render(source, clip, work / "out").items():
-            name = naming.clip(job.id, clip.id, path.name)
-            deps.blobs.put_file(name, path, mimetypes.guess_type(path.name)[0])
-            exports[variant] = name
+    clip = find_clip(deps, job, event.clip_id)
+    exports = render_clip(deps, job, clip, job_export(job))
     counted = deps.store.record_export(job.id, clip.id, exports)
     if counted is None:
         job = deps.store.get(job.id)

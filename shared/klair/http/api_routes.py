@@ -11,6 +11,7 @@ from klair.handlers.deps import Deps
 from klair.handlers.health import Health, health
 from klair.handlers.list_jobs import JobPage, ListQuery, list_jobs
 from klair.handlers.queries import ResultsQuery, ResultsView, StatusView, job_results, job_status
+from klair.handlers.reexport import ExportAccepted, ExportBody, request_export
 from klair.handlers.submit_job import (
     Accepted,
     AudioSubmitRequest,
@@ -102,6 +103,13 @@ class ApiHandlers:
         """Cancel the job, refund what it reserved, delete its files and records; then 404."""
         return delete_job(self.deps(), call.principal, call.params["job_id"])
 
+    def export(self, call: Call) -> Reply:
+        """Render chosen clips of a finished job again with other aspect ratios, caption
+        style, loudness or reframe; the new variants appear in the clips' `urls` in the
+        results. 400 lists the allowed values of an unknown choice; 409 while the job runs."""
+        accepted = request_export(self.deps(), call.principal, call.json(ExportBody))
+        return Reply(202, accepted)
+
     def usage(self, call: Call) -> UsageView:
         """Tier, limits, minutes used and reserved this month, and when they reset."""
         return user_usage(self.deps(), call.principal)
@@ -155,6 +163,11 @@ def _jobs(router: Router, api: ApiHandlers) -> None:
     router.add(
         "DELETE", "/api/klair/jobs/<job_id>", api.delete, response=Deleted, tags=jobs,
         responses=one,
+    )  # fmt: skip
+    router.add(
+        "POST", "/api/klair/export", api.export, body=ExportBody, response=ExportAccepted,
+        status=202, tags=jobs, responses={404: "No such job or clip.", 409: "The job is still "
+        "running (`job_running`).", 403: PLAN[403]},
     )  # fmt: skip
 
 

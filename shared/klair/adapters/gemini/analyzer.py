@@ -76,13 +76,15 @@ class GeminiAnalyzer:
     ) -> list[ChunkRequest]:  # fmt: skip
         opts, has_video = job.options, job.media is None or job.media.has_video
         proxy = naming.work(job.id, "proxy.mp4" if has_video else "proxy.m4a")
+        transcribe = needs_transcription(opts.language, transcript)
         windows = [(start, end)]
-        if self._options.two_stage and offline:
+        # A shortlist is only as good as the transcript it was built on; and a transcript
+        # Gemini writes must cover the whole chunk.
+        if self._options.two_stage and offline and not transcribe:
             windows = shortlist(
                 offline, self._options.shortlist_size, self._options.shortlist_padding,
                 start, end, opts.max_clip_seconds,
             )  # fmt: skip
-        transcribe = needs_transcription(opts.language, transcript)
         return [
             ChunkRequest(
                 media_uri=self._media_uri(proxy),

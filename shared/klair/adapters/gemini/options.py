@@ -97,6 +97,7 @@ class GeminiOptions(BaseModel):
         return self.models.get(name, name)
 
     def price(self, model: str) -> ModelPrice:
-        """The model's price; an unknown model is priced as the default model (logged by the
-        caller) rather than as free."""
-        return self.prices.get(model) or self.prices[DEFAULT_MODEL]
+        """The model's price from the configured table, else the built-in one; a model in
+        neither is priced as the default model rather than as free."""
+        found = self.prices.get(model) or GEMINI_PRICES.get(model)
+        return found or self.prices.get(DEFAULT_MODEL) or GEMINI_PRICES[DEFAULT_MODEL]

@@ -1,0 +1,1 @@
+"""Clip export: analysis, reframe, captions, the ffmpeg cut, thumbnail and edit list."""

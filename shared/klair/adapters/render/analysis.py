@@ -1,0 +1,128 @@
+"""One cheap ffmpeg pass over a clip's window before rendering: low-resolution grey frames a
+few times a second for the reframe and thumbnail choices, and the EBU R128 loudness of its
+audio (the first pass of a linear loudness normalisation)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from klair.adapters.render.cut import LRA, TRUE_PEAK, Measured, Window
+from klair.adapters.render.face_track import FrameView, look
+from klair.domain.errors import Transient, UnsupportedMedia
+from klair.domain.job import MediaInfo
+from klair.domain.reframe_path import Face, FrameSample
+
+ANALYSIS_FPS = 5.0
+ANALYSIS_SHORT_SIDE = 216
+_LOUDNORM = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
+
+
+@dataclass
+class ClipAnalysis:
+    width: int  # analysis frame size
+    height: int
+    scale: float  # source pixels per analysis pixel
+    times: list[float] = field(default_factory=list)
+    views: list[FrameView] = field(default_factory=list)
+    loudness: Measured | None = None
+
+    def samples(self, speech: list[tuple[float, float]]) -> list[FrameSample]:
+        """The frames in source pixels, for the crop path."""
+        s = self.scale
+
+        def speaking(t: float) -> bool:
+            return any(a - 0.2 <= t <= b + 0.2 for a, b in speech)
+
+        return [
+            FrameSample(
+                t=t,
+                faces=tuple(
+                    Face(f.x * s, f.y * s, f.w * s, f.h * s, f.activity) for f in view.faces
+                ),
+                salient=(view.salient[0] * s, view.salient[1] * s) if view.salient else None,
+                speech=speaking(t),
+            )
+            for t, view in zip(self.times, self.views, strict=True)
+        ]
+
+
+def _size(media: MediaInfo) -> tuple[int, int, float]:
+    """Analysis frame size (the probe's size is already the displayed, rotated one) and the
+    source pixels per analysis pixel."""
+    width, height = media.width or 2, media.height or 2
+    shrink = max(1.0, min(width, height) / ANALYSIS_SHORT_SIDE)
+    small_w, small_h = max(2, int(width / shrink) // 2 * 2), max(2, int(height / shrink) // 2 * 2)
+    return small_w, small_h, width / small_w
+
+
+def _command(
+    source: Path, window: Window, media: MediaInfo, size: tuple[int, int], target: float
+) -> list[str]:
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", *window.input_args(source)]
+    if media.has_video:
+        video = f"{window.vtrim}fps={ANALYSIS_FPS},scale={size[0]}:{size[1]},format=gray"
+        args += ["-map", "0:V:0", "-vf", video, "-f", "rawvideo", "pipe:1"]
+    if media.has_audio:
+        audio = f"{window.atrim}loudnorm=I={target}:TP={TRUE_PEAK}:LRA={LRA}:print_format=json"
+        args += ["-map", "0:a:0", "-af", audio, "-f", "null", "-"]
+    return args
+
+
+def _loudness(log: str) -> Measured | None:
+    match = _LOUDNORM.search(log)
+    if match is None:
+        return None
+    data = json.loads(match.group(0))
+    try:
+        found = Measured(
+            integrated=float(data["input_i"]),
+            true_peak=float(data["input_tp"]),
+            lra=float(data["input_lra"]),
+            threshold=float(data["input_thresh"]),
+            offset=float(data["target_offset"]),
+        )
+    except (KeyError, ValueError):
+        return None
+    return found if np.isfinite(found.integrated) and found.integrated > -70 else None
+
+
+def analyse(
+    source: Path, window: Window, media: MediaInfo, target: float, timeout: float
+) -> ClipAnalysis:
+    """Frames are detected while ffmpeg still decodes, so the two overlap on two cores."""
+    width, height, scale = _size(media) if media.has_video else (0, 0, 1.0)
+    result = ClipAnalysis(width=width, height=height, scale=scale)
+    if not media.has_video and not media.has_audio:
+        return result
+    frame_bytes = width * height
+    with tempfile.TemporaryFile() as errors:
+        with subprocess.Popen(
+            _command(source, window, media, (width, height), target),
+            stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
+        ) as process:  # fmt: skip
+            assert process.stdout is not None
+            previous = None
+            while media.has_video and len(data := process.stdout.read(frame_bytes)) == frame_bytes:
+                gray = np.frombuffer(data, np.uint8).reshape(height, width)
+                result.times.append(round(len(result.views) / ANALYSIS_FPS, 3))
+                result.views.append(look(gray, previous))
+                previous = gray
+            try:
+                code = process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired as exc:
+                process.kill()
+                raise Transient("clip analysis timed out") from exc
+        errors.seek(0)
+        log = errors.read().decode(errors="replace")
+    if code != 0:
+        tail = "\n".join(log.strip().splitlines()[-5:])
+        raise UnsupportedMedia(f"ffmpeg could not read the clip: {tail}")
+    result.loudness = _loudness(log) if media.has_audio else None
+    return result

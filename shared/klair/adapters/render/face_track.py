@@ -1,0 +1,92 @@
+"""What one low-resolution frame shows: faces (OpenCV's Haar cascade, shipped inside the
+opencv-python-headless wheel, so nothing is downloaded), how much each face's mouth moved,
+a spectral-residual saliency centre for frames without a face, and sharpness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from klair.domain.reframe_path import Face
+
+Gray = npt.NDArray[np.uint8]
+CASCADE = "haarcascade_frontalface_default.xml"
+# Smallest face worth following, in analysis pixels (≈ 1/12 of the short side at 216 px).
+MIN_FACE = 18
+
+
+@lru_cache(maxsize=1)
+def _cascade() -> cv2.CascadeClassifier:
+    path = Path(cv2.data.haarcascades) / CASCADE  # type: ignore[attr-defined]
+    cascade = cv2.CascadeClassifier(str(path))
+    if cascade.empty():
+        raise RuntimeError(f"OpenCV's face model is missing: {path}")
+    return cascade
+
+
+@dataclass(frozen=True)
+class FrameView:
+    """One analysed frame, in analysis pixels."""
+
+    faces: tuple[Face, ...]
+    salient: tuple[float, float] | None
+    sharpness: float
+
+
+def detect_faces(gray: Gray) -> list[tuple[int, int, int, int]]:
+    found = _cascade().detectMultiScale(
+        gray, scaleFactor=1.1, minNeighbors=5, minSize=(MIN_FACE, MIN_FACE)
+    )
+    return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
+
+
+def _mouth(gray: Gray, box: tuple[int, int, int, int]) -> Gray:
+    x, y, w, h = box
+    region = gray[y + int(0.62 * h) : y + int(0.95 * h), x + w // 4 : x + 3 * w // 4]
+    if region.size == 0:
+        return np.zeros((8, 16), np.uint8)
+    return np.asarray(cv2.resize(region, (16, 8), interpolation=cv2.INTER_AREA), np.uint8)
+
+
+def _activity(gray: Gray, previous: Gray | None, box: tuple[int, int, int, int]) -> float:
+    """Mean change of the mouth region since the previous frame (talking moves it)."""
+    if previous is None:
+        return 0.0
+    now, before = _mouth(gray, box), _mouth(previous, box)
+    return float(np.mean(cv2.absdiff(now, before)))
+
+
+def salient_centre(gray: Gray) -> tuple[float, float] | None:
+    """Spectral residual saliency (Hou & Zhang) on a thumbnail: the centre of its strongest
+    region, or None for a flat frame."""
+    small = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA).astype(np.float32)
+    spectrum = np.fft.fft2(small)
+    log_amp = np.log(np.abs(spectrum) + 1e-6).astype(np.float32)
+    residual = log_amp - cv2.blur(log_amp, (3, 3))
+    saliency = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2
+    saliency = cv2.GaussianBlur(saliency.astype(np.float32), (9, 9), 2.5)
+    peak = float(saliency.max())
+    if peak <= 0 or float(small.std()) < 2.0:
+        return None
+    mask = saliency >= 0.5 * peak
+    ys, xs = np.nonzero(mask)
+    height, width = gray.shape
+    return float(xs.mean() + 0.5) / 64 * width, float(ys.mean() + 0.5) / 64 * height
+
+
+def look(gray: Gray, previous: Gray | None) -> FrameView:
+    boxes = detect_faces(gray)
+    faces = tuple(
+        Face(x=x, y=y, w=w, h=h, activity=_activity(gray, previous, (x, y, w, h)))
+        for x, y, w, h in boxes
+    )
+    return FrameView(
+        faces=faces,
+        salient=None if faces else salient_centre(gray),
+        sharpness=float(cv2.Laplacian(gray, cv2.CV_64F).var()),
+    )
