@@ -49,7 +49,8 @@ def _report(job: Job, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         span = f"{row['start']:7.1f}–{row['end']:7.1f}s"
         files = row.get("files") or {}
-        source_file = str(next((f for k, f in files.items() if k[0] in "s0123456789"), ""))
+        aux = ("thumbnail", "srt", "vtt", "edl", "otio")
+        source_file = str(next((f for k, f in files.items() if k not in aux), ""))
         table.add_row(str(row["rank"]), span, f"{row['score']:.0f}", row["reason"], source_file)
     console.print(table)
 

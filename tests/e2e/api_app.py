@@ -22,6 +22,7 @@ from klair.devstack.signing_key import write_signing_key
 from klair.devstack.stack import REPO_ROOT, create_bucket
 from klair.http.dev_issuer import DevIssuer
 from klair.topology import load_topology
+from tests.unit.api_world import ROOMY_TIERS
 from tests.unit.jwt_attacks import APP
 
 ORIGIN = "https://app.klair.example"
@@ -68,6 +69,10 @@ class ApiApp:
         return {"Authorization": f"Bearer {self.issuer.mint(user, azp=APP)}", **extra}
 
 
+def _roomy(tier: Any) -> dict[str, Any]:
+    return {**tier.model_dump(mode="json"), "requests_per_minute": 6000, "burst": 1000}
+
+
 def _clear_caches() -> None:
     get_settings.cache_clear()
     entrypoints.deps.cache_clear()
@@ -102,6 +107,8 @@ def api_app(
             "KLAIR_CLERK_AUTHORIZED_PARTIES": json.dumps([APP]),
             "KLAIR_CORS_ORIGINS": json.dumps([ORIGIN]),
             "KLAIR_LOG_LEVEL": "WARNING",
+            # The tests keep many jobs in flight and call fast; limits: tests/unit/test_admission.py
+            "KLAIR_TIERS": json.dumps({n: _roomy(t) for n, t in ROOMY_TIERS.items()}),
         }.items():
             env.setenv(name, value)
         _clear_caches()

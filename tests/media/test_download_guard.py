@@ -13,8 +13,11 @@ import pytest
 from klair.adapters.ssrf import Guard
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
 from klair.domain.errors import KlairError, UnsafeUrl
+from klair.domain.job import JobOptions
 from klair.domain.source_checks import SourceLimits
+from klair.domain.status import JobStatus
 from klair.domain.url_policy import UrlPolicy
+from klair.embedded import run_job
 from klair.sample import make_sample_video
 from tests.media.fake_site import SITE, FakeSiteIE
 from tests.media.servers import MediaServer, media_server
@@ -165,3 +168,16 @@ def test_no_external_program_fetches_what_the_native_downloader_would_not(
 
     fetched = [h for h in site.hits[before:] if h.startswith("/files/")]
     assert fetched == ["/files/hls-sample-aes.m3u8"]
+
+
+def test_klair_run_with_a_url_applies_the_same_guard(
+    site: MediaServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KLAIR_SSRF_ALLOWED_HOSTS", raising=False)
+    before = len(site.hits)
+
+    result = run_job(site.url("files/talk.mp4"), tmp_path / "out", JobOptions())
+
+    assert result.job.status is JobStatus.FAILED and result.job.error is not None
+    assert (result.job.error.code, result.job.error.stage) == ("url_address_not_allowed", "ingest")
+    assert site.hits[before:] == []

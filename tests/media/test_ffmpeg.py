@@ -172,7 +172,7 @@ def test_render_cuts_the_clip_exactly_with_faststart(
 
     out = FfmpegClipRenderer().render(sample.path, clip, tmp_path / clip.id)
 
-    assert set(out) == {"source", "thumbnail"}
+    assert set(out) == {"source", "thumbnail", "edl", "otio"}
     assert out["source"].name == "source.mp4"
     kinds = {s["codec_type"]: s for s in streams(out["source"])}
     assert set(kinds) == {"video", "audio"}
@@ -233,6 +233,6 @@ def test_an_audio_only_source_transcodes_and_renders_as_audio(
     assert not probe.probe(done.proxy).has_video
     assert not signals.has_video and signals.scenes == []
     assert signals.silences and signals.loudness
-    assert list(out) == ["source"]
+    assert list(out) == ["source", "edl", "otio"]
     assert out["source"].suffix == ".m4a"
     assert [s["codec_type"] for s in streams(out["source"])] == ["audio"]

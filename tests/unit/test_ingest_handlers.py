@@ -230,6 +230,21 @@ def test_a_source_the_job_cannot_use_fails_it_with_its_code_and_no_charge(
     assert world.finalized == []
 
 
+def test_an_audio_only_source_fails_a_video_job_and_serves_an_audio_job(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    voice = make_sample_video(tmp_path_factory.mktemp("voice") / "voice.m4a", 16, video=False)
+    world = make_world(tmp_path, voice.path)
+    video_job = url_job(world)
+    assert ingest(world, video_job) is False
+    audio_job = url_job(world, JobKind.AUDIO)  # the plan runs one job at a time
+    assert ingest(world, audio_job) is True
+
+    error = world.job(video_job).error
+    assert error is not None and error.code == "no_video_stream"
+    assert world.job(audio_job).source_object == f"sources/{audio_job}/source.m4a"
+
+
 def test_a_video_without_audio_is_accepted_for_a_video_job(tmp_path: Path, mute: Path) -> None:
     world = make_world(tmp_path, mute)
     job_id = url_job(world)

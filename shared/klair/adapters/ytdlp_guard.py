@@ -80,36 +80,46 @@ def _pool_classes(guard: Guard) -> dict[str, type[HTTPConnectionPool]]:
     return {"http": GuardedHTTPPool, "https": GuardedHTTPSPool}
 
 
+def _judge(guard: Guard, url: str) -> None:
+    try:
+        guard.check_url(url)
+    except UnsafeUrl as refusal:
+        raise BlockedRequest(refusal) from None
+
+
+class _GuardedAdapter(RequestsHTTPAdapter):  # type: ignore[misc]  # yt-dlp is untyped
+    def __init__(self, guard: Guard, **kwargs: Any) -> None:
+        self._guard = guard
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _pool_classes(self._guard)
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        raise BlockedRequest(UnsafeUrl("downloads never go through a proxy"))
+
+    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
+        _judge(self._guard, str(request.url))  # the first request and every redirect
+        response: Response = super().send(request, *args, **kwargs)
+        return response
+
+
+class _GuardedSession(RequestsSession):  # type: ignore[misc]
+    def __init__(self, guard: Guard) -> None:
+        self._guard = guard
+        super().__init__()
+
+    def get_redirect_target(self, response: Response) -> str | None:
+        """Judge where a redirect leads before requests even picks a transport for it."""
+        location: str | None = super().get_redirect_target(response)
+        if location is not None:
+            _judge(self._guard, urljoin(str(response.url), location))
+        return location
+
+
 def guarded_handler(guard: Guard) -> type[Any]:
     """A yt-dlp `RequestHandler` class bound to `guard`."""
-    pools = _pool_classes(guard)
-
-    class GuardedAdapter(RequestsHTTPAdapter):  # type: ignore[misc]
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = pools
-
-        def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-            raise BlockedRequest(UnsafeUrl("downloads never go through a proxy"))
-
-        def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
-            try:  # the first request and every redirect pass here before anything is sent
-                guard.check_url(str(request.url))
-            except UnsafeUrl as refusal:
-                raise BlockedRequest(refusal) from None
-            response: Response = super().send(request, *args, **kwargs)
-            return response
-
-    class GuardedSession(RequestsSession):  # type: ignore[misc]
-        def get_redirect_target(self, response: Response) -> str | None:
-            """Judge where a redirect leads before requests even picks a transport for it."""
-            location: str | None = super().get_redirect_target(response)
-            if location is not None:
-                try:
-                    guard.check_url(urljoin(str(response.url), location))
-                except UnsafeUrl as refusal:
-                    raise BlockedRequest(refusal) from None
-            return location
 
     class KlairGuardedRH(RequestsRH):  # type: ignore[misc]
         RH_NAME = "klair-guarded"
@@ -119,8 +129,9 @@ def guarded_handler(guard: Guard) -> type[Any]:
 
         def _create_instance(self, cookiejar: Any, legacy_ssl_support: Any = None) -> Any:
             """yt-dlp's session, with the guarded session class and transport."""
-            session = GuardedSession()
-            adapter = GuardedAdapter(
+            session = _GuardedSession(guard)
+            adapter = _GuardedAdapter(
+                guard,
                 ssl_context=self._make_sslcontext(legacy_ssl_support=legacy_ssl_support),
                 source_address=self.source_address,
                 max_retries=urllib3.util.retry.Retry(False),

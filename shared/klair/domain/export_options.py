@@ -87,6 +87,7 @@ class Geometry(BaseModel):
 def geometry(aspect: str, width: int, height: int, max_short_side: int) -> Geometry:
     """The largest even window of `aspect` inside a `width`×`height` frame, scaled down (never
     up) so its short side is at most `max_short_side`."""
+    ratio = Fraction(width, height)
     if aspect == "source":
         crop_w, crop_h = _even(width), _even(height)
     else:
@@ -94,14 +95,20 @@ def geometry(aspect: str, width: int, height: int, max_short_side: int) -> Geome
         ratio = Fraction(w, h)
         crop_w = _even(float(min(Fraction(width), height * ratio)))
         crop_h = _even(float(min(Fraction(height), width / ratio)))
-    scale = min(1.0, max_short_side / min(crop_w, crop_h))
+    out_w, out_h = crop_w, crop_h
+    if min(crop_w, crop_h) > max_short_side:
+        short = _even(max_short_side)
+        if crop_w <= crop_h:
+            out_w, out_h = short, _even(float(short / ratio))
+        else:
+            out_w, out_h = _even(float(short * ratio)), short
     return Geometry(
         source_width=width,
         source_height=height,
         crop_width=crop_w,
         crop_height=crop_h,
-        width=_even(round(crop_w * scale)),
-        height=_even(round(crop_h * scale)),
+        width=out_w,
+        height=out_h,
     )
 
 

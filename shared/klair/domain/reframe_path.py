@@ -172,7 +172,8 @@ def _axis(
     followed face inside the window wherever there is one."""
     if crop >= frame:
         return [0] * len(centres)
-    path = _median(centres)
+    # Clamped before smoothing, so the pan eases in and out at the frame's edges too.
+    path = _median([min(max(c, crop / 2), frame - crop / 2) for c in centres])
     path = _dead_zone(path, DEAD_ZONE * crop)
     path = _smooth(path, times)
     path = _limit_speed(path, times, MAX_SPEED * crop)

@@ -130,9 +130,12 @@ def _audio_chain(window: Window, audio: AudioPlan) -> str:
             f"measured_TP={m.true_peak}:measured_LRA={m.lra}:measured_thresh={m.threshold}:"
             f"offset={m.offset}:linear=true,"
         )
+    # loudnorm leaves the channel layout open, which ffmpeg 5 cannot negotiate when the
+    # decoder's first frames reinitialise the graph: the output format is pinned (stereo).
     return (
-        f"[0:a:0]{window.atrim}{level}aresample=48000,afade=t=in:d={fade:.3f},"
-        f"afade=t=out:st={window.duration - fade:.3f}:d={fade:.3f}[a]"
+        f"[0:a:0]{window.atrim}afade=t=in:d={fade:.3f},"
+        f"afade=t=out:st={window.duration - fade:.3f}:d={fade:.3f},{level}aresample=48000,"
+        "aformat=sample_fmts=fltp:channel_layouts=stereo[a]"
     )
 
 
