@@ -108,5 +108,6 @@ variable "ttl_fields" {
     claims           = { collection = "claims", field = "expires_at" }
     webhook_messages = { collection = "webhook_messages", field = "expires_at" }
     idempotency      = { collection = "idempotency", field = "expires_at" }
+    rate_limits      = { collection = "rate_limits", field = "expires_at" }
   }
 }
