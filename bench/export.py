@@ -1,6 +1,6 @@
 """Klair's export of 5 clips against the minimal ffmpeg commands that make the same files.
 
-    python -m bench.export [--seconds 150] [--clip 20] [--repeat 2]
+    python -m bench.export [--seconds 120] [--clip 15] [--repeat 2]
 
 Klair: per clip one analysis pass (faces, saliency, sharpness, loudness) and one render
 (9:16 reframe, loudness normalised, fades, thumbnail, edit list). Baseline: per clip one
@@ -88,8 +88,8 @@ def _reframe_per_minute(source: Path, clips: list[Clip]) -> float:
 def main() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=150.0)
-    parser.add_argument("--clip", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--clip", type=float, default=15.0)
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="klair-bench-export-") as tmp:
@@ -103,14 +103,14 @@ def main() -> None:
             partial(_klair, source, clips, work / "klair"),
             args.repeat,
         )
-        face = make_face_video(work / "face.mp4", seconds=60, width=1280, height=720, face=200)
-        face_clips = [Clip(id=clip_id(1), rank=1, start=0.0, end=60.0, score=50)]
+        face = make_face_video(work / "face.mp4", seconds=30, width=1280, height=720, face=200)
+        face_clips = [Clip(id=clip_id(1), rank=1, start=0.0, end=30.0, score=50)]
         rows = [
             (f"export of {CLIPS} × {args.clip:.0f} s clips, 9:16", base, subject, "≤ 1.2×"),
         ]
         per_minute = [
             ("talk 720p", _reframe_per_minute(source, clips)),
-            ("moving face 720p", _reframe_per_minute(face, face_clips)),
+            ("moving face 720p", _reframe_per_minute(face.path, face_clips)),
         ]
     _print(rows, per_minute)
 

@@ -84,7 +84,11 @@ def test_ttl_policies_cover_every_expiring_collection() -> None:
         ("claims", "expires_at"),
         ("webhook_messages", "expires_at"),
         ("idempotency", "expires_at"),
+        ("rate_limits", "expires_at"),
     }
+    block = _plain(hcl2.loads(FIRESTORE_VARIABLES.read_text()))["variable"]
+    ttl_fields = next(v["ttl_fields"] for v in block if "ttl_fields" in v)["default"]
+    assert {(f["collection"], f["field"]) for f in ttl_fields.values()} == ttl
 
 
 def test_terraform_deploys_the_declared_indexes() -> None:
