@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from klair.domain.caption_events import caption_events
@@ -49,5 +51,5 @@ def test_caption_events_keep_word_timings_relative_to_the_clip() -> None:
     assert events[0].text == "So here is the thing."
     assert events[0].words[0].start == pytest.approx(0.0)
     assert all(len(e.text) <= 32 and e.end - e.start <= 3.5 for e in events)
-    assert all(a.end <= b.start + 1e-6 for a, b in zip(events, events[1:], strict=False))
+    assert all(a.end <= b.start + 1e-6 for a, b in pairwise(events))
     assert [w.text for e in events for w in e.words] == [w.text for w in words if w.end <= 106]
