@@ -81,7 +81,7 @@ def _reframe_per_minute(source: Path, clips: list[Clip]) -> float:
     media = FfprobeMediaProbe().probe(source)
     started = time.perf_counter()
     for clip in clips:
-        analyse(source, window(clip, media), media, -14.0, 600.0)
+        analyse(source, window(clip, media), media, 600.0)
     return (time.perf_counter() - started) / (sum(c.duration for c in clips) / 60)
 
 

@@ -92,12 +92,12 @@ def breakdown(source: Path, work: Path) -> list[tuple[str, Timing]]:
             *skip, "-an", "-vf", "scale=160:-2:flags=fast_bilinear,select='gte(scene,0)'",
             "-f", "null", "-",
         ],
-        "… + 10 fps 480p scale": [
-            *skip, "-an", "-vf", "fps=10,scale=-2:480:flags=fast_bilinear", "-f", "null", "-",
+        "… + 5 fps 480p scale": [
+            *skip, "-an", "-vf", "fps=5,scale=-2:480:flags=fast_bilinear", "-f", "null", "-",
         ],
-        "… + x264 ultrafast proxy": [
-            *skip, "-an", "-vf", "fps=10,scale=-2:480:flags=fast_bilinear", "-c:v", "libx264",
-            "-preset", "ultrafast", "-crf", "30", str(work / "p.mp4"),
+        "… + x264 ultrafast 5 fps proxy": [
+            *skip, "-an", "-vf", "fps=5,scale=-2:480:flags=fast_bilinear", "-c:v", "libx264",
+            "-preset", "ultrafast", "-crf", "30", "-g", "10", str(work / "p.mp4"),
         ],
         "(old) x264 veryfast proxy at 30 fps": [
             *src, "-an", "-vf", "scale=-2:480", "-c:v", "libx264", "-preset", "veryfast",

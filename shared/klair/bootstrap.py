@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from klair.config import Mode, Settings
@@ -17,9 +18,10 @@ from klair.ports import (
     Transcoder,
     Transcriber,
 )
+from klair.ports_notify import WebhookSender
 
 if TYPE_CHECKING:
-    from google.cloud import storage
+    from google.cloud import firestore, storage
 
 MediaAdapters = tuple[MediaProbe, Downloader, Transcoder, Analyzer, ClipRenderer]
 
@@ -87,6 +89,30 @@ def model_analyzer_for(settings: Settings) -> ModelAnalyzer | None:
     return GeminiAnalyzer(GeminiOptions.from_settings(settings), lambda n: f"gs://{bucket}/{n}")
 
 
+def webhook_sender(settings: Settings) -> WebhookSender:
+    """Outbound webhooks behind the same SSRF guard (and allow-list) as media downloads."""
+    from klair.adapters.ssrf import Guard
+    from klair.adapters.webhook_sender import GuardedWebhookSender
+    from klair.domain.url_policy import UrlPolicy
+
+    policy = UrlPolicy.from_settings(settings.ssrf_allowed_hosts, settings.ssrf_allowed_ports)
+    return GuardedWebhookSender(Guard(policy), timeout=settings.webhook_timeout_seconds)
+
+
+def with_webhooks(settings: Settings, db: firestore.Client, deps: Deps) -> Deps:
+    """`deps` with outbound webhooks and the user-deletion ports on Firestore."""
+    from klair.adapters.firestore_accounts import FirestoreUsageEraser
+    from klair.adapters.firestore_notify import FirestoreDeliveryLog, FirestoreWebhookStore
+
+    return replace(
+        deps,
+        webhooks=FirestoreWebhookStore(db),
+        deliveries=FirestoreDeliveryLog(db),
+        sender=webhook_sender(settings),
+        usage_eraser=FirestoreUsageEraser(db),
+    )
+
+
 def bootstrap(settings: Settings) -> Deps:
     """Deps for a deployed function (cloud) or one started by `klair dev` (emulator).
 
@@ -108,7 +134,7 @@ def bootstrap(settings: Settings) -> Deps:
     tasks = _task_queue(settings)
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     transcriber, captions = speech_adapters(settings)
-    return Deps(
+    return with_webhooks(settings, db, Deps(
         settings=settings,
         store=FirestoreJobStore(db),
         usage=FirestoreUsageLedger(db),
@@ -128,7 +154,7 @@ def bootstrap(settings: Settings) -> Deps:
         captions=captions,
         model_analyzer=model_analyzer_for(settings),
         rate_limiter=FirestoreRateLimiter(db),
-    )
+    ))  # fmt: skip
 
 
 def _task_queue(settings: Settings) -> TaskQueue:

@@ -1,33 +1,25 @@
-"""`klair`: run the main job locally, start the local stack, mint dev tokens."""
+"""`klair`: run the main job locally, start the local stack, mint dev tokens, package the
+functions and run the benchmarks."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import re
 import sys
-import tempfile
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import httpx
 import structlog
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-
-from klair.domain.errors import KlairError
-from klair.domain.job import Job, JobKind, JobOptions
-from klair.domain.progress import progress
-from klair.domain.status import JobStatus
 
 app = typer.Typer(help="Klair: long videos in, short ranked clips out.", no_args_is_help=True)
 console = Console(stderr=True)
 
-EXIT_OK, EXIT_JOB_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_BAD_INPUT = 2
 
 
 @app.callback()
@@ -35,27 +27,10 @@ def main() -> None:
     """Klair: long videos in, short ranked clips out."""
 
 
-def _length(value: str) -> tuple[float, float]:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*", value)
-    if match is None:
-        raise typer.BadParameter("use MIN-MAX seconds, e.g. 15-60")
-    return float(match[1]), float(match[2])
-
-
-def _report(job: Job, rows: list[dict[str, Any]]) -> None:
-    table = Table(title=f"{job.id} · {job.status.value}")
-    for column in ("rank", "time", "score", "reason", "file"):
-        table.add_column(column)
-    for row in rows:
-        span = f"{row['start']:7.1f}–{row['end']:7.1f}s"
-        files = row.get("files") or {}
-        aux = ("thumbnail", "srt", "vtt", "edl", "otio")
-        source_file = str(next((f for k, f in files.items() if k not in aux), ""))
-        table.add_row(str(row["rank"]), span, f"{row['score']:.0f}", row["reason"], source_file)
-    console.print(table)
-
-
-@app.command()
+@app.command(
+    epilog="Exit codes: 0 completed; 1 the job failed (its code and reason printed); "
+    "2 bad input (flags, a missing or refused source); 130 cancelled with Ctrl-C."
+)
 def run(
     source: Annotated[str | None, typer.Argument(help="A video file or URL.")] = None,
     sample: Annotated[
@@ -64,6 +39,21 @@ def run(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("klair-out"),
     clips: Annotated[int, typer.Option(min=1, max=30, help="How many clips.")] = 5,
     length: Annotated[str, typer.Option(help="Clip length range in seconds.")] = "15-60",
+    aspect: Annotated[
+        list[str] | None,
+        typer.Option(help="Export aspect ratio, repeatable: source, 9:16, 1:1, 16:9."),
+    ] = None,
+    captions: Annotated[
+        str | None,
+        typer.Option(metavar="STYLE", help="Burn captions in: clean, bold or karaoke."),
+    ] = None,
+    analyzer: Annotated[
+        str,
+        typer.Option(
+            help="offline (Whisper + signals, no key) or gemini (Vertex AI on top of it; "
+            "needs credentials and KLAIR_PROJECT)."
+        ),
+    ] = "offline",
     audio: Annotated[
         bool,
         typer.Option(
@@ -71,70 +61,27 @@ def run(
             "with --sample, an audio-only sample."
         ),
     ] = False,
-    aspect: Annotated[
-        list[str] | None,
-        typer.Option(help="Export aspect ratio, repeatable: source, 9:16, 1:1, 16:9."),
-    ] = None,
-    captions: Annotated[
-        str | None, typer.Option(help="Burn captions in: clean, bold or karaoke.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print results JSON only.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the results JSON only (nothing else on stdout).")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step.")] = False,
 ) -> None:
-    """Run the whole pipeline in this process on a file or URL; writes clips and results.json.
+    """Run the whole pipeline in this process on a file or URL (no cloud, no key).
 
-    Exit codes: 0 completed, 1 the job failed (reason printed), 2 bad input.
+    Shows a progress bar per stage with the time left, then a table of the clips. Writes
+    the clips, thumbnails, captions, edit lists, transcript, results.json and report.html
+    (open it in a browser) into OUT. Ctrl-C cancels the job and removes its working files.
     """
-    from klair.embedded import run_job
+    from klair.cli_run import RunRequest, execute
 
     _quiet_logs(verbose)
-    if (source is None) == (not sample):
-        console.print("[red]give a file or URL, or --sample[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    low, high = _length(length)
-    try:
-        options = JobOptions.model_validate(
-            {
-                "clip_count": clips, "min_clip_seconds": low, "max_clip_seconds": high,
-                "aspect_ratios": tuple(aspect or ("source",)), "captions": captions is not None,
-                "caption_style": captions or "clean",
-            }
-        )  # fmt: skip
-    except ValueError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT) from error
-    if sample:
-        source = str(_make_sample(out, audio))
-    assert source is not None
-    kind = JobKind.AUDIO if audio else JobKind.VIDEO
-    columns = (
-        TextColumn("{task.description:<12}"),
-        BarColumn(),
-        TextColumn("{task.fields[stage]}"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, disable=as_json) as bar:
-        task = bar.add_task("klair", total=100, stage="queued")
-
-        def hook(job: Job) -> None:
-            bar.update(task, completed=progress(job), stage=job.status.value)
-
-        try:
-            result = run_job(source, out, options, kind, hook)
-        except KlairError as error:  # refused before a job existed: bad input
-            console.print(f"[red]{error.code}: {error.message}[/red]")
-            raise typer.Exit(EXIT_BAD_INPUT) from error
-    rows = json.loads(result.results_file.read_text())["clips"]
-    if as_json:
-        typer.echo(result.results_file.read_text())
-    else:
-        _report(result.job, rows)
-        console.print(f"results: {result.results_file}")
-    if result.job.status is not JobStatus.COMPLETED:
-        failure = result.job.error
-        reason = f"{failure.code}: {failure.message}" if failure else result.job.status.value
-        console.print(f"[red]failed: {reason}[/red]")
-        raise typer.Exit(EXIT_JOB_FAILED)
+    request = RunRequest(
+        source=source, out=out, sample=sample, clips=clips, length=length, audio=audio,
+        aspect=tuple(aspect or ()), captions=captions, analyzer=analyzer, as_json=as_json,
+    )  # fmt: skip
+    code = execute(request, console)
+    if code:
+        raise typer.Exit(code)
 
 
 def _quiet_logs(verbose: bool) -> None:
@@ -145,22 +92,6 @@ def _quiet_logs(verbose: bool) -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
     )
     logging.basicConfig(level=level, stream=sys.stderr)
-
-
-def _make_sample(out: Path, audio: bool = False) -> Path:
-    """The generated sample: a talking video, or with `--audio` the same talk as audio only."""
-    from klair.sample import make_sample_video
-
-    out.mkdir(parents=True, exist_ok=True)
-    name = "sample.m4a" if audio else "sample.mp4"
-    path = out / name
-    if not path.exists():
-        console.print(f"generating {name}…")
-        with tempfile.TemporaryDirectory() as tmp:
-            made = Path(tmp) / name
-            make_sample_video(made, video=not audio)
-            made.replace(path)
-    return path
 
 
 @app.command()
@@ -281,6 +212,43 @@ def package(
         size = archive.path.stat().st_size / 1024
         table.add_row(archive.function, f"{size:.0f}", archive.digest[:12], archive.object_name)
     console.print(table)
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    epilog="Examples: `klair bench --quick` (the suite, short inputs); `klair bench "
+    "transcode -- --seconds 120`; `klair bench detection`. Exit code: the benchmark's.",
+)
+def bench(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="One benchmark (run, transcode, detection, export, cold_start, load, "
+            "klair_run, analyze, gemini_cost); default: the whole suite (run)."
+        ),
+    ] = None,
+    quick: Annotated[
+        bool, typer.Option(help="Short generated inputs (about 2 min instead of 10).")
+    ] = False,
+) -> None:
+    """Run the benchmarks: each measures Klair and a baseline side by side in the same run on
+    the same generated input and prints ratios; the suite also writes JSON to bench/results/.
+
+    Runs `python -m bench.<name>` from the repository root (bench/ lives beside the package
+    in a checkout); arguments after the name are passed on.
+    """
+    from klair.cli_bench import BenchNotFound
+    from klair.cli_bench import run as run_bench
+
+    args = [*(["--quick"] if quick else []), *ctx.args]
+    try:
+        code = run_bench(name, args)
+    except BenchNotFound as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from error
+    if code:
+        raise typer.Exit(code)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     tasks_service_account: str | None = None
     # Local dispatcher used in emulator mode instead of Cloud Tasks.
     dispatcher_url: str = "http://127.0.0.1:8799"
+    # Outbound webhooks: the queue (topology `webhook_queue`) whose tasks reach the `notify`
+    # function at `notify_url`, the attempts after which a failing event is abandoned (the
+    # queue's max_attempts), and how long one POST to a receiver may take.
+    notify_url: str = "http://127.0.0.1:8110/"
+    webhook_queue: str = "klair-webhooks"
+    webhook_max_attempts: int = Field(default=12, ge=1, le=100)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     # Signed URLs: production signs through IAM signBlob with this account; the emulator
     # stack signs with a throwaway key file.
@@ -94,8 +101,9 @@ class Settings(BaseSettings):
     ssrf_allowed_hosts: tuple[str, ...] = Field(default=())
     ssrf_allowed_ports: tuple[int, ...] = Field(default=())
     download_socket_timeout: float = 30.0
-    # Analysis proxy frame rate: models sample a few frames per second at most.
-    proxy_fps: float = 10.0
+    # Analysis proxy frame rate: models sample a frame or two per second (Gemini's `fps`
+    # should not exceed it); 5 keeps the transcode close to a bare decode.
+    proxy_fps: float = 5.0
 
     tiers: dict[str, Tier] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
     default_tier: str = "free"

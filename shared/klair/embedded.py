@@ -3,9 +3,12 @@ in-memory store. No cloud, no emulator, no key."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,13 +21,14 @@ from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
-from klair.bootstrap import media_adapters, speech_adapters
+from klair.bootstrap import media_adapters, model_analyzer_for, speech_adapters
 from klair.config import Mode, Settings
-from klair.domain.errors import KlairError
-from klair.domain.ids import UserId
+from klair.domain.errors import Conflict, KlairError
+from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobKind, JobOptions
 from klair.domain.selection import ordered
 from klair.entrypoints import EVENT_FUNCTIONS
+from klair.handlers.cancel_job import cancel
 from klair.handlers.delivery import deliver, job_of
 from klair.handlers.deps import Deps
 from klair.handlers.stages import fail_job
@@ -35,6 +39,9 @@ log = structlog.get_logger(__name__)
 
 LOCAL_OWNER = UserId("local")
 ProgressHook = Callable[[Job], None]
+# How often the progress hook also sees the job while a long stage runs (transcode and
+# download write their progress on the job as they go).
+WATCH_SECONDS = 0.5
 
 
 @dataclass
@@ -64,6 +71,7 @@ def embedded_deps(settings: Settings, bus: InProcessBus) -> Deps:
         users=MemoryUserStore(),
         transcriber=transcriber,
         captions=captions,
+        model_analyzer=model_analyzer_for(settings),
     )
 
 
@@ -95,10 +103,18 @@ def run_job(
     options: JobOptions,
     kind: JobKind = JobKind.VIDEO,
     hook: ProgressHook = lambda job: None,
+    model_analyzer: str | None = None,
 ) -> RunResult:
-    """Run one job to the end; writes clips and `results.json` into `out`."""
+    """Run one job to the end; writes clips and `results.json` into `out`.
+
+    `model_analyzer` ("gemini" | "none") overrides `KLAIR_MODEL_ANALYZER`. Ctrl-C
+    (KeyboardInterrupt) cancels the job: the result is the cancelled job with what it
+    exported so far, and its working files are removed.
+    """
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings(mode=Mode.EMBEDDED, local_root=out / ".klair", default_tier="enterprise")
+    if model_analyzer is not None:
+        settings = settings.model_copy(update={"model_analyzer": model_analyzer})
     bus = InProcessBus()
     deps = embedded_deps(settings, bus)
     _wire(deps, bus, hook)
@@ -110,8 +126,55 @@ def run_job(
         ).job_id
     else:
         job_id = submit_local_file(deps, LOCAL_OWNER, Path(source), kind, options)
-    bus.drain()
+    try:
+        with _watching(deps, job_id, hook):
+            bus.drain()
+    except KeyboardInterrupt:
+        with _interrupts_ignored():
+            return _cancelled(deps, job_id, out, hook)
     job = deps.store.get(job_id)
+    hook(job)
+    return _write_results(deps, job, out)
+
+
+@contextlib.contextmanager
+def _watching(deps: Deps, job_id: JobId, hook: ProgressHook) -> Iterator[None]:
+    """Show the job to `hook` every WATCH_SECONDS from a thread while the stages run."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(WATCH_SECONDS):
+            hook(deps.store.get(job_id))
+
+    watcher = threading.Thread(target=watch, name="klair-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+
+
+@contextlib.contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """A second Ctrl-C must not cut the cancellation's clean-up short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _cancelled(deps: Deps, job_id: JobId, out: Path, hook: ProgressHook) -> RunResult:
+    """Cancel the job as the API does (a stage that finished meanwhile keeps its status),
+    then write what it exported so far."""
+    job = deps.store.get(job_id)
+    with contextlib.suppress(Conflict):  # it completed or failed just before the interrupt
+        job, _ = cancel(deps, job)
+    log.info("job cancelled by the user", job_id=job_id, status=job.status.value)
     hook(job)
     return _write_results(deps, job, out)
 
@@ -131,8 +194,15 @@ def _write_results(deps: Deps, job: Job, out: Path) -> RunResult:
     results = {"job": job.model_dump(mode="json"), "clips": rows, **_analysis(deps, job, out)}
     results_file = out / "results.json"
     results_file.write_text(json.dumps(results, indent=2))
-    shutil.rmtree(deps.settings.local_root / "blobs" / "work", ignore_errors=True)
+    _clean(deps)
     return RunResult(job=job, results_file=results_file, clip_files=clip_files)
+
+
+def _clean(deps: Deps) -> None:
+    """Everything of the job that matters is in `out` now, and the in-memory store that knew
+    the objects under `.klair` ends with this run (those of an earlier run that was killed
+    are as unreachable): remove them all."""
+    shutil.rmtree(deps.settings.local_root, ignore_errors=True)
 
 
 def _first_aspect(job: Job) -> str:

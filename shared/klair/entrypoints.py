@@ -16,10 +16,12 @@ from klair.adapters import wire
 from klair.domain import naming
 from klair.domain.errors import InvalidInput, KlairError
 from klair.domain.events import (
+    NOTICES,
     AnalysisCompleted,
     ChunkReady,
     ClipSelected,
     DeadLettered,
+    DeliverNotification,
     Message,
     ObjectFinalized,
     StartIngest,
@@ -154,6 +156,41 @@ def handle_sweep() -> dict[str, int]:
     from klair.handlers.sweep import sweep
 
     return sweep(deps()).model_dump()
+
+
+def decode_notice(body: bytes, headers: Mapping[str, str]) -> Message:
+    """A delivery task (its type travels as a header) or a Pub/Sub push of an announcement."""
+    if any(name.lower() == wire.TYPE_HEADER.lower() for name in headers):
+        return wire.decode_task(body, headers, DeliverNotification)
+    try:
+        envelope = json.loads(body)
+    except ValueError:
+        raise InvalidInput("a push body is JSON") from None
+    if not isinstance(envelope, dict):
+        raise InvalidInput("a push body is a JSON object")
+    data, attributes = wire.unwrap_push(envelope)
+    message = wire.decode_any(data, attributes)
+    if message.type_name() not in NOTICES:
+        raise InvalidInput(f"{message.type_name()} is not an announcement")
+    return message
+
+
+def handle_notify(body: bytes, headers: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
+    """The `notify` function: pushes of JobFinished / ClipExported schedule signed deliveries
+    on the webhook queue; that queue's tasks POST them. 2xx acks (a notification never fails
+    its job), 503 asks Pub/Sub or Cloud Tasks to retry."""
+    from klair.handlers.notify import run_notice
+
+    try:
+        message = decode_notice(body, headers)
+    except (ValidationError, InvalidInput) as error:
+        log.error("undecodable notification acked", error=str(error))
+        return 200, {"accepted": False, "code": "invalid_message"}
+    try:
+        done = run_notice(deps(), message)
+    except KlairError as error:  # only retryable errors escape `run_notice`
+        return 503, {"error": error.to_dict()}
+    return 200, {"accepted": done}
 
 
 @lru_cache(maxsize=1)

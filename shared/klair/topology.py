@@ -41,6 +41,15 @@ class Queue(BaseModel):
     max_attempts: int = 5
 
 
+class WebhookQueue(Queue):
+    """The queue of outbound webhook deliveries: it serves no tier and has its own backoff."""
+
+    tier: str = ""
+    min_backoff: str = "10s"
+    max_backoff: str = "3600s"
+    max_doublings: int = 6
+
+
 class Function(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -71,6 +80,11 @@ class Topology(BaseModel):
     queues: list[Queue]
     retry_policy: RetryPolicy = RetryPolicy()
     functions: dict[str, Function]
+    webhook_queue: WebhookQueue | None = None
+
+    def task_queues(self) -> list[Queue]:
+        """Every Cloud Tasks queue: one per tier, and the webhook queue."""
+        return [*self.queues, *([self.webhook_queue] if self.webhook_queue else [])]
 
     def queue_for_tier(self, tier: str) -> Queue:
         for queue in self.queues:

@@ -2,9 +2,10 @@
 
 Where the time goes, and what keeps the pass close to a bare decode (see bench/transcode.py):
 - decoding is most of the work; the decoder skips the in-loop deblocking filter, whose
-  effect disappears in a proxy at a third of the pixels and whose cost is a quarter of it;
+  effect disappears in the downscaled proxy and whose cost is a quarter of the decode;
 - only the proxy's frames are scaled: `fps` drops frames before `scale` (fast bilinear);
-- the proxy is x264 `ultrafast` at ≤ `fps` frames per second, keyframes every 2 s;
+- the proxy is x264 `ultrafast` at 5 frames per second (models sample one or two), a
+  keyframe every 2 s;
 - scene-change scores are computed on a 160-pixel-wide copy of every frame, not the source;
 - audio is decoded once; loudness (EBU R128) and pauses are measured on it, and the 16 kHz
   mono resample feeds both the wav and the proxy's AAC (fast coder, 32 kb/s).
@@ -146,7 +147,7 @@ class FfmpegTranscoder:
     """
 
     def __init__(
-        self, proxy_height: int = 480, proxy_fps: float = 10.0, timeout: float | None = None
+        self, proxy_height: int = 480, proxy_fps: float = 5.0, timeout: float | None = None
     ) -> None:
         self._proxy_height = proxy_height
         self._proxy_fps = proxy_fps

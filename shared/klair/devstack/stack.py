@@ -228,6 +228,8 @@ class LocalStack:
         }
         if "ingest" in self.ports:
             env["KLAIR_INGEST_URL"] = self.url("ingest") + "/"
+        if "notify" in self.ports:
+            env["KLAIR_NOTIFY_URL"] = self.url("notify") + "/"
         if "api" in self.names:
             env["KLAIR_API_URL"] = self.url("api") + "/"
         return {**env, **self.options.extra_env}

@@ -33,6 +33,7 @@ class AudioEdit(BaseModel):
 
     loudness_lufs: float  # EBU R128 integrated target
     measured_lufs: float | None  # the cut's loudness before normalisation
+    gain_db: float  # applied linearly (capped so the true peak stays under -1.5 dBTP)
     fade_in: float
     fade_out: float
 

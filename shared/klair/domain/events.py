@@ -12,7 +12,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from klair.domain.export_options import ExportRequest
-from klair.domain.ids import ClipId, JobId
+from klair.domain.ids import ClipId, JobId, UserId
 
 
 class Message(BaseModel):
@@ -89,6 +89,30 @@ class JobFinished(JobMessage):
     error_code: str | None = None
 
 
+class ClipExported(JobMessage):
+    """One clip of a job was rendered and stored; consumed by notifications (`clip.ready`)."""
+
+    topic = "clip-exported"
+
+    clip_id: ClipId
+
+
+class DeliverNotification(JobMessage):
+    """Command carried by a Cloud Task on the webhook queue to the `notify` function: POST one
+    signed event (`body`, fixed when it was scheduled) to the owner's webhook URL."""
+
+    topic = "tasks"
+
+    owner: UserId
+    event_id: str
+    event: str
+    body: str
+
+
+# Announcements: losing one must never fail its job (the dead-letter handler skips them).
+NOTICES = frozenset({"JobFinished", "ClipExported"})
+
+
 class DeadLettered(Message):
     """A message that exhausted its delivery attempts on `subscription`."""
 
@@ -108,6 +132,8 @@ EVENT_TYPES: dict[str, type[Message]] = {
         AnalysisCompleted,
         ClipSelected,
         JobFinished,
+        ClipExported,
+        DeliverNotification,
         DeadLettered,
     )
 }

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.ids import UserId
+from klair.handlers.delete_user import delete_user
 from klair.handlers.deps import Deps
 from klair.ports import User
 
@@ -62,14 +63,15 @@ def handle_clerk_event(deps: Deps, payload: dict[str, Any], message_id: str) -> 
 
     The event is applied before its id is recorded, so a failure in between is retried by
     Svix instead of being lost. Applying twice is harmless: upserts never go back in time
-    (Clerk's `updated_at`) and never revive a deleted user, and deletion is idempotent.
+    (Clerk's `updated_at`) and never revive a deleted user, and deletion is idempotent (a
+    deletion that runs out of time answers 503 and Svix's retry finishes it).
     """
     event = _parse(ClerkEvent, payload)
     if event.type in UPSERT_TYPES:
         outcome = _upsert(deps, _parse(ClerkUser, event.data))
     elif event.type == "user.deleted":
         uid = UserId(_parse(ClerkDeletedUser, event.data).id)
-        outcome = "applied" if deps.users.mark_deleted(uid) else "unchanged"
+        outcome = "applied" if delete_user(deps, uid).changed else "unchanged"
     else:
         outcome = "ignored"
     duplicate = not deps.users.seen_message(message_id)

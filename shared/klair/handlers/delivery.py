@@ -10,7 +10,7 @@ import structlog
 
 from klair.domain import naming
 from klair.domain.errors import KlairError, NotFound, Transient
-from klair.domain.events import DeadLettered, Message, ObjectFinalized
+from klair.domain.events import NOTICES, DeadLettered, Message, ObjectFinalized
 from klair.domain.ids import JobId
 from klair.handlers.deps import Deps
 from klair.handlers.stages import fail_job
@@ -55,6 +55,9 @@ def fail_dead_letter(deps: Deps, message: DeadLettered) -> bool:
     """A message ran out of delivery attempts: its job fails and is refunded (once)."""
     if message.job_id is None:
         log.error("dead letter without a job", subscription=message.subscription)
+        return False
+    if message.original_type in NOTICES:  # a lost announcement (webhooks) never fails a job
+        log.error("announcement dead-lettered", subscription=message.subscription)
         return False
     error = KlairError(
         f"processing gave up after repeated failures in {message.subscription}",

@@ -23,6 +23,8 @@ from klair.ports import (
     UsageLedger,
     UserStore,
 )
+from klair.ports_accounts import UsageEraser
+from klair.ports_notify import DeliveryLog, WebhookSender, WebhookStore
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,9 @@ class Deps:
     model_analyzer: ModelAnalyzer | None = None
     # The API's request limits (klair.http.rate_limit); None: no limits (embedded, fakes).
     rate_limiter: RateLimiter | None = None
+    # Outbound webhooks (klair.handlers.notify): None means none are kept or sent.
+    webhooks: WebhookStore | None = None
+    deliveries: DeliveryLog | None = None
+    sender: WebhookSender | None = None
+    # Usage books to forget when Clerk deletes a user; None keeps them.
+    usage_eraser: UsageEraser | None = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import structlog
 
-from klair.domain.events import ClipSelected
+from klair.domain.events import ClipExported, ClipSelected
 from klair.domain.status import JobStatus
 from klair.handlers.clip_render import find_clip, job_export, render_clip
 from klair.handlers.deps import Deps
@@ -31,6 +31,7 @@ def export_clip(deps: Deps, event: ClipSelected) -> bool:
         counted = (job.clips_exported, job.clips_total)
     done, total = counted
     log.info("clip exported", job_id=job.id, clip=clip.id, done=done, total=total)
+    deps.bus.publish(ClipExported(job_id=job.id, clip_id=clip.id))  # clip.ready webhooks
     if done >= total:
         complete_job(deps, deps.store.get(job.id))
     return True

@@ -16,6 +16,7 @@ from klair.domain.job import Job, JobError, JobKind, MediaInfo
 from klair.domain.progress import progress
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
+from klair.handlers.notify_status import NotificationView, notifications
 from klair.handlers.ownership import owned_job
 from klair.handlers.queue_eta import Estimate, estimate
 from klair.handlers.transcripts import insights_name, transcript_files
@@ -40,6 +41,7 @@ class StatusView(Estimate):
     created_at: Timestamp
     updated_at: Timestamp
     results_url: str
+    notifications: list[NotificationView]  # webhook deliveries of this job's events
 
 
 class ResultsQuery(BaseModel):
@@ -103,6 +105,7 @@ def job_status(deps: Deps, owner: UserId, job_id: str) -> StatusView:
         created_at=job.created_at,
         updated_at=job.updated_at,
         results_url=f"/api/klair/results/{job.id}",
+        notifications=notifications(deps, job.id),
         **estimate(deps, job).model_dump(),
     )
 

@@ -23,6 +23,14 @@ from klair.handlers.submit_job import (
 )
 from klair.handlers.user_stats import StatsQuery, StatsView, user_stats
 from klair.handlers.user_usage import UsageView, user_usage
+from klair.handlers.user_webhook import (
+    WebhookRemoved,
+    WebhookRequest,
+    WebhookView,
+    delete_webhook,
+    get_webhook,
+    put_webhook,
+)
 from klair.http.call import Call, Reply
 from klair.http.cors import CorsPolicy
 from klair.http.openapi import openapi_handler
@@ -118,6 +126,21 @@ class ApiHandlers:
         """Totals, a per-day series, success rate and processing speed over `days`."""
         return user_stats(self.deps(), call.principal, call.query(StatsQuery))
 
+    def put_webhook(self, call: Call) -> Reply:
+        """Register (201) or replace (200) the URL that receives signed job events
+        (`job.completed`, `job.failed`, `job.cancelled`, `clip.ready`). The `secret` is in
+        the answer that makes it (first registration, `rotate_secret`) and never again."""
+        view, created = put_webhook(self.deps(), call.principal, call.json(WebhookRequest))
+        return Reply(201 if created else 200, view)
+
+    def get_webhook(self, call: Call) -> WebhookView:
+        """The registered webhook (without its secret)."""
+        return get_webhook(self.deps(), call.principal)
+
+    def delete_webhook(self, call: Call) -> WebhookRemoved:
+        """Stop sending events; deliveries still queued are skipped."""
+        return delete_webhook(self.deps(), call.principal)
+
 
 def _created(body: Accepted, created: bool, status: int, replayed: bool) -> Reply:
     """`status` for a new job; 200 for an existing one (an idempotent replay is marked)."""
@@ -191,4 +214,19 @@ def build_api(
     router.add(
         "GET", "/api/klair/user/stats", api.stats, query=StatsQuery, response=StatsView, tags=user
     )
+    _webhook(router, api)
     return router
+
+
+def _webhook(router: Router, api: ApiHandlers) -> None:
+    path, tags, none = "/api/klair/user/webhook", ("user",), {404: "No webhook is registered."}
+    router.add(
+        "PUT", path, api.put_webhook, body=WebhookRequest, response=WebhookView, status=201,
+        tags=tags, responses={200: "Replaced; the secret is kept unless `rotate_secret`.", 400:
+        "The URL is refused (the SSRF guard's `url_*` codes, `url_https_required`, "
+        "`url_host_not_found`)."},
+    )  # fmt: skip
+    router.add("GET", path, api.get_webhook, response=WebhookView, tags=tags, responses=none)
+    router.add(
+        "DELETE", path, api.delete_webhook, response=WebhookRemoved, tags=tags, responses=none
+    )

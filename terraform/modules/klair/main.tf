@@ -15,23 +15,32 @@ locals {
   ingest_hostname = "${local.function_names[local.task_target]}-${data.google_project.this.number}"
   ingest_url      = "https://${local.ingest_hostname}.${var.region}.run.app"
 
+  # The webhook queue's tasks go to notify (Settings.notify_url), the same way.
+  webhook_target  = "notify"
+  notify_hostname = "${local.function_names[local.webhook_target]}-${data.google_project.this.number}"
+  notify_url      = "https://${local.notify_hostname}.${var.region}.run.app"
+
   # Scheduled HTTP functions => cron.
   schedules = { sweeper = var.sweeper_schedule }
 
   labels = var.labels
 
   # What each function's handlers touch, and nothing more. Keys must be the topology's functions.
+  # Every function that can end a job (a permanent failure, a cancel, a deletion) announces it
+  # on job-finished, which the notify function turns into the owner's webhook events.
   access = {
-    api       = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], enqueues_tasks = true, signs_urls = true }
-    webhooks  = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"] }
-    ingest    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"] }
-    admit     = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectViewer"], enqueues_tasks = true }
-    transcode = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["chunk-ready"] }
-    analyze   = { project_roles = ["roles/datastore.user", "roles/aiplatform.user"], bucket_roles = ["roles/storage.objectViewer"], publishes = ["analysis-completed"] }
-    select    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectViewer"], publishes = ["clip-selected"] }
-    export    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["job-finished"], signs_urls = true }
+    api       = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["job-finished"], enqueues_tasks = true, signs_urls = true }
+    webhooks  = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["job-finished"] }
+    ingest    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["job-finished"] }
+    admit     = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectViewer"], publishes = ["job-finished"], enqueues_tasks = true }
+    transcode = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["chunk-ready", "job-finished"] }
+    analyze   = { project_roles = ["roles/datastore.user", "roles/aiplatform.user"], bucket_roles = ["roles/storage.objectViewer"], publishes = ["analysis-completed", "job-finished"] }
+    select    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectViewer"], publishes = ["clip-selected", "job-finished"] }
+    export    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["clip-exported", "job-finished"], signs_urls = true }
     fail      = { project_roles = ["roles/datastore.user"], publishes = ["job-finished"] }
-    sweeper   = { project_roles = ["roles/datastore.user"], publishes = ["chunk-ready", "analysis-completed", "clip-selected"], enqueues_tasks = true }
+    sweeper   = { project_roles = ["roles/datastore.user"], publishes = ["chunk-ready", "analysis-completed", "clip-selected", "job-finished"], enqueues_tasks = true }
+    # Creates tasks on the webhook queue only (granted below); acts as the tasks account.
+    notify = { project_roles = ["roles/datastore.user"], enqueues_tasks = true }
   }
 
   # Settings read by every function (KLAIR_<field upper>).
@@ -43,6 +52,9 @@ locals {
     KLAIR_FIRESTORE_DATABASE    = module.firestore.name
     KLAIR_INGEST_URL            = local.ingest_url
     KLAIR_TASKS_SERVICE_ACCOUNT = module.iam.tasks_service_account
+    KLAIR_NOTIFY_URL            = local.notify_url
+    KLAIR_WEBHOOK_QUEUE         = google_cloud_tasks_queue.webhooks.name
+    KLAIR_WEBHOOK_MAX_ATTEMPTS  = tostring(local.topology.webhook_queue.max_attempts)
     KLAIR_LOG_LEVEL             = var.log_level
   }
 
@@ -57,7 +69,7 @@ locals {
   invokers = {
     for name, _ in local.topology.functions : name => merge(
       contains(local.push_functions, name) ? { pubsub = "serviceAccount:${module.iam.push_service_accounts[name]}" } : {},
-      name == local.task_target ? { tasks = "serviceAccount:${module.iam.tasks_service_account}" } : {},
+      contains([local.task_target, local.webhook_target], name) ? { tasks = "serviceAccount:${module.iam.tasks_service_account}" } : {},
       contains(keys(local.schedules), name) ? { scheduler = "serviceAccount:${module.iam.scheduler_service_account}" } : {},
       contains(var.public_functions, name) ? { public = "allUsers" } : {},
     )
@@ -156,10 +168,43 @@ module "tier_queues" {
   queues     = local.topology.queues
   enqueuers = {
     for name, a in local.access : name => "serviceAccount:${module.iam.function_service_accounts[name]}"
-    if try(a.enqueues_tasks, false)
+    if try(a.enqueues_tasks, false) && name != local.webhook_target
   }
 
   depends_on = [google_project_service.this]
+}
+
+# Outbound webhook deliveries (topology.webhook_queue): no tier, so not one of tier_queues'.
+resource "google_cloud_tasks_queue" "webhooks" {
+  project  = var.project_id
+  location = var.region
+  name     = local.topology.webhook_queue.name
+
+  rate_limits {
+    max_dispatches_per_second = local.topology.webhook_queue.max_dispatches_per_second
+    max_concurrent_dispatches = local.topology.webhook_queue.max_concurrent_dispatches
+  }
+
+  retry_config {
+    max_attempts  = local.topology.webhook_queue.max_attempts
+    min_backoff   = local.topology.webhook_queue.min_backoff
+    max_backoff   = local.topology.webhook_queue.max_backoff
+    max_doublings = local.topology.webhook_queue.max_doublings
+  }
+
+  stackdriver_logging_config {
+    sampling_ratio = 1.0
+  }
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_cloud_tasks_queue_iam_member" "webhook_enqueuer" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloud_tasks_queue.webhooks.name
+  role     = "roles/cloudtasks.enqueuer"
+  member   = "serviceAccount:${module.iam.function_service_accounts[local.webhook_target]}"
 }
 
 module "functions" {
@@ -240,7 +285,7 @@ resource "google_billing_budget" "this" {
 
 check "ingest_url_is_deterministic" {
   assert {
-    condition     = length(local.ingest_hostname) <= 63
+    condition     = max(length(local.ingest_hostname), length(local.notify_hostname)) <= 63
     error_message = "Cloud Run gives no deterministic URL when SERVICE-PROJECT_NUMBER exceeds 63 characters: shorten name_prefix."
   }
 }

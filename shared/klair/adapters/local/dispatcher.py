@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=default.port if default else 8799)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    dispatcher = Dispatcher(topology.queues)
+    dispatcher = Dispatcher(topology.task_queues())
     port = dispatcher.start(args.host, args.port)
     log.info("dispatcher on http://%s:%d for %s", args.host, port, sorted(dispatcher.runners))
     done = threading.Event()

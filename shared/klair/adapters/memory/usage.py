@@ -110,6 +110,17 @@ class MemoryUsageLedger:
         with self._lock:
             return self._active(owner)
 
+    def erase_usage(self, owner: UserId) -> int:
+        """`UsageEraser`: forget the owner's months and reservations (a deleted user)."""
+        with self._lock:
+            months = [key for key in self._usage if key[0] == owner]
+            jobs = [job for job, r in self._reservations.items() if r.owner == owner]
+            for key in months:
+                del self._usage[key]
+            for job in jobs:
+                del self._reservations[job]
+            return len(months) + len(jobs)
+
     def _held(self, owner: UserId, job_id: JobId) -> _Reservation | None:
         """The job's reservation if it is still held by `owner`."""
         found = self._reservations.get(job_id)

@@ -1,10 +1,9 @@
 """One cheap ffmpeg pass over a clip's window before rendering: low-resolution grey frames a
-few times a second for the reframe and thumbnail choices, and the EBU R128 loudness of its
-audio (the first pass of a linear loudness normalisation)."""
+few times a second for the reframe and thumbnail choices, and the EBU R128 loudness and true
+peak of its audio (the measurement of a linear loudness normalisation)."""
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import tempfile
@@ -13,15 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from klair.adapters.render.cut import LRA, TRUE_PEAK, Measured, Window
+from klair.adapters.render.cut import Measured, Window
 from klair.adapters.render.face_track import FrameView, look
 from klair.domain.errors import Transient, UnsupportedMedia
 from klair.domain.job import MediaInfo
 from klair.domain.reframe_path import Face, FrameSample
 
-ANALYSIS_FPS = 5.0
-ANALYSIS_SHORT_SIDE = 216
-_LOUDNORM = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
+ANALYSIS_FPS = 4.0
+ANALYSIS_SHORT_SIDE = 180
+_INTEGRATED = re.compile(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS")
+_PEAK = re.compile(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
 
 
 @dataclass
@@ -62,40 +62,30 @@ def _size(media: MediaInfo) -> tuple[int, int, float]:
     return small_w, small_h, width / small_w
 
 
-def _command(
-    source: Path, window: Window, media: MediaInfo, size: tuple[int, int], target: float
-) -> list[str]:
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", *window.input_args(source)]
+def _command(source: Path, window: Window, media: MediaInfo, size: tuple[int, int]) -> list[str]:
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info"]
+    if media.has_video:  # a few frames a second are enough: skip B-frames and deblocking
+        args += ["-skip_frame", "bidir", "-skip_loop_filter", "all"]
+    args += window.input_args(source)
     if media.has_video:
         video = f"{window.vtrim}fps={ANALYSIS_FPS},scale={size[0]}:{size[1]},format=gray"
         args += ["-map", "0:V:0", "-vf", video, "-f", "rawvideo", "pipe:1"]
     if media.has_audio:
-        audio = f"{window.atrim}loudnorm=I={target}:TP={TRUE_PEAK}:LRA={LRA}:print_format=json"
+        audio = f"{window.atrim}ebur128=peak=true"
         args += ["-map", "0:a:0", "-af", audio, "-f", "null", "-"]
     return args
 
 
 def _loudness(log: str) -> Measured | None:
-    match = _LOUDNORM.search(log)
-    if match is None:
+    """ebur128's summary: integrated loudness and true peak; None for silence."""
+    integrated, peak = _INTEGRATED.findall(log), _PEAK.findall(log)
+    if not integrated or not peak:
         return None
-    data = json.loads(match.group(0))
-    try:
-        found = Measured(
-            integrated=float(data["input_i"]),
-            true_peak=float(data["input_tp"]),
-            lra=float(data["input_lra"]),
-            threshold=float(data["input_thresh"]),
-            offset=float(data["target_offset"]),
-        )
-    except (KeyError, ValueError):
-        return None
+    found = Measured(integrated=float(integrated[-1]), true_peak=float(peak[-1]))
     return found if np.isfinite(found.integrated) and found.integrated > -70 else None
 
 
-def analyse(
-    source: Path, window: Window, media: MediaInfo, target: float, timeout: float
-) -> ClipAnalysis:
+def analyse(source: Path, window: Window, media: MediaInfo, timeout: float) -> ClipAnalysis:
     """Frames are detected while ffmpeg still decodes, so the two overlap on two cores."""
     width, height, scale = _size(media) if media.has_video else (0, 0, 1.0)
     result = ClipAnalysis(width=width, height=height, scale=scale)
@@ -104,7 +94,7 @@ def analyse(
     frame_bytes = width * height
     with tempfile.TemporaryFile() as errors:
         with subprocess.Popen(
-            _command(source, window, media, (width, height), target),
+            _command(source, window, media, (width, height)),
             stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
         ) as process:  # fmt: skip
             assert process.stdout is not None

@@ -21,7 +21,6 @@ LINEAR_CONTAINERS = frozenset({"mpegts", "mpeg", "mpegvideo", "h264", "hevc", "a
 VIDEO_CODEC = ("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p")
 AUDIO_CODEC = ("-c:a", "aac", "-b:a", "128k", "-ar", "48000")
 TRUE_PEAK = -1.5
-LRA = 11.0
 
 
 @dataclass(frozen=True)
@@ -60,13 +59,10 @@ def window(clip: Clip, media: MediaInfo) -> Window:
 
 @dataclass(frozen=True)
 class Measured:
-    """The first loudnorm pass's numbers for the clip's audio."""
+    """EBU R128 measurement of the clip's audio (ebur128 in the analysis pass)."""
 
-    integrated: float
-    true_peak: float
-    lra: float
-    threshold: float
-    offset: float
+    integrated: float  # LUFS
+    true_peak: float  # dBTP
 
 
 @dataclass(frozen=True)
@@ -120,22 +116,21 @@ def _video_chain(window: Window, plan: VariantPlan) -> str:
     return f"{chain}{subtitles}null[v]"
 
 
+def gain_db(audio: AudioPlan) -> float:
+    """Linear normalisation: the gain to the target loudness, lowered if the true peak would
+    pass −1.5 dBTP (no limiter, so the sound is not squashed)."""
+    m = audio.measured
+    if m is None:
+        return 0.0
+    return round(min(audio.target - m.integrated, TRUE_PEAK - m.true_peak), 2)
+
+
 def _audio_chain(window: Window, audio: AudioPlan) -> str:
     fade = min(FADE_SECONDS, window.duration / 4)
-    level = ""
-    m = audio.measured
-    if m is not None:
-        level = (
-            f"loudnorm=I={audio.target}:TP={TRUE_PEAK}:LRA={LRA}:measured_I={m.integrated}:"
-            f"measured_TP={m.true_peak}:measured_LRA={m.lra}:measured_thresh={m.threshold}:"
-            f"offset={m.offset}:linear=true,"
-        )
-    # loudnorm leaves the channel layout open, which ffmpeg 5 cannot negotiate when the
-    # decoder's first frames reinitialise the graph: the output format is pinned (stereo).
     return (
         f"[0:a:0]{window.atrim}afade=t=in:d={fade:.3f},"
-        f"afade=t=out:st={window.duration - fade:.3f}:d={fade:.3f},{level}aresample=48000,"
-        "aformat=sample_fmts=fltp:channel_layouts=stereo[a]"
+        f"afade=t=out:st={window.duration - fade:.3f}:d={fade:.3f},volume={gain_db(audio)}dB,"
+        "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo[a]"
     )
 
 

@@ -16,6 +16,7 @@ from klair.adapters.render.cut import (
     AudioPlan,
     VariantPlan,
     Window,
+    gain_db,
     render_command,
     window,
 )
@@ -86,7 +87,7 @@ class FfmpegClipRenderer:
         out_dir.mkdir(parents=True, exist_ok=True)
         source = source.resolve()
         cut = window(clip, media)
-        analysis = analyse(source, cut, media, spec.loudness_lufs, self._timeout)
+        analysis = analyse(source, cut, media, self._timeout)
         speech = [(w.start - clip.start, w.end - clip.start) for w in spec.words]
         samples = analysis.samples(speech)
         events = caption_events(spec.words, clip.start, clip.end)
@@ -158,10 +159,11 @@ class FfmpegClipRenderer:
         fade = min(FADE_SECONDS, cut.duration / 4)
         audio = None
         if media.has_audio:
+            plan = AudioPlan(target=spec.loudness_lufs, measured=analysis.loudness)
             measured = analysis.loudness.integrated if analysis.loudness else None
             audio = AudioEdit(
-                loudness_lufs=spec.loudness_lufs, measured_lufs=measured, fade_in=fade,
-                fade_out=fade,
+                loudness_lufs=spec.loudness_lufs, measured_lufs=measured, gain_db=gain_db(plan),
+                fade_in=fade, fade_out=fade,
             )  # fmt: skip
         return EditList(
             clip_id=clip.id,

@@ -1,0 +1,91 @@
+"""Cold start of each Cloud Function: `python -c 'import main'` in its folder against
+`python -c 'import functions_framework'` alone, in fresh interpreters, same run.
+
+    python -m bench.cold_start [--repeat 7] [--only api --only analyze …]
+
+A function's import is what a new instance pays before its first request: the entry point,
+`klair.entrypoints` and whatever they import at module level (no client is created and no
+network is touched at import, rule 4 of the house style). The baseline is the framework
+itself, which every function needs anyway. Medians of interleaved runs; target ≤ 1.5×,
+printed, never asserted. `-X importtime` of the slowest function shows where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from functools import partial
+from pathlib import Path
+
+from bench.timing import Result, show, side_by_side
+
+ROOT = Path(__file__).resolve().parents[1]
+FUNCTIONS = ROOT / "functions"
+TARGET = 1.5
+# What a deployed function sees: the cloud mode's settings, no emulator.
+ENV = {"KLAIR_MODE": "cloud", "PYTHONDONTWRITEBYTECODE": "0"}
+
+
+def functions() -> list[str]:
+    return sorted(p.parent.name for p in FUNCTIONS.glob("*/main.py"))
+
+
+def _python(code: str, cwd: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **ENV, "PYTHONPATH": str(cwd)}
+    return subprocess.run(
+        [sys.executable, *flags, "-c", code], cwd=cwd, env=env, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+
+
+def heaviest_imports(name: str, count: int = 5) -> str:
+    """The top-level packages whose import took longest (cumulative), from -X importtime."""
+    done = _python("import main", FUNCTIONS / name, "-X", "importtime")
+    cumulative: dict[str, int] = {}
+    for line in done.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
+        if match and len(match[2]) <= 1:  # top-level imports only
+            cumulative[match[3]] = int(match[1])
+    top = sorted(cumulative.items(), key=lambda kv: -kv[1])[:count]
+    return ", ".join(f"{module} {us / 1000:.0f} ms" for module, us in top)
+
+
+def measure(repeat: int, only: list[str] | None = None) -> list[Result]:
+    names = only or functions()
+    for name in names:  # warm the bytecode cache: a deployed function ships compiled files
+        _python("import main", FUNCTIONS / name)
+    base_code = partial(_python, "import functions_framework", ROOT)
+    results = []
+    for name in names:
+        subject = partial(_python, "import main", FUNCTIONS / name)
+        base, klair = side_by_side(base_code, subject, repeat)
+        results.append(
+            Result(f"cold start: {name}", "import functions_framework", base, klair, TARGET)
+        )
+    slowest = max(results, key=lambda r: r.ratio)
+    worst = slowest.name.split(": ")[1]
+    details = {"heaviest imports": heaviest_imports(worst)}
+    results[results.index(slowest)] = Result(
+        slowest.name, slowest.baseline, slowest.baseline_value, slowest.klair_value, TARGET,
+        details=details,
+    )  # fmt: skip
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="3 repeats")
+    parser.add_argument("--only", action="append", help="these functions only")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else args.repeat
+    show(measure(repeat, args.only), f"cold start per function (median of {repeat})")
+
+
+if __name__ == "__main__":
+    main()

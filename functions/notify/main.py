@@ -1,0 +1,16 @@
+"""Cloud Function `notify`: Pub/Sub pushes of JobFinished / ClipExported schedule signed webhook
+deliveries; the webhook queue's Cloud Tasks POST them. A 503 answer makes Pub/Sub or Cloud
+Tasks retry; 2xx acks."""
+
+from typing import Any
+
+import functions_framework
+from flask import Request, jsonify
+
+from klair.entrypoints import handle_notify
+
+
+@functions_framework.http
+def notify(request: Request) -> Any:
+    status, body = handle_notify(request.get_data(), request.headers)
+    return jsonify(body), status
