@@ -1,108 +1,165 @@
-"""Run the benchmarks side by side on one generated input and print a table of ratios.
+"""The benchmark suite (`klair bench`): every benchmark side by side with its baseline, in one
+run, on one generated input; one table of ratios, and JSON in bench/results/.
 
-    python -m bench.run [--seconds 120] [--repeat 3]
+    python -m bench.run [--quick] [--seconds 600] [--height 720] [--repeat 3]
+                        [--only NAME …] [--skip NAME …]
 
-Timings are medians of interleaved runs (baseline, subject, baseline, ...), so a noisy
-machine slows both sides alike. Targets are printed, never asserted.
+The input is a generated talk (espeak-ng speech with pauses over test-pattern shots with
+planted hard cuts), 10 minutes of 720p30 by default, 2 minutes with --quick (and one repeat,
+a shorter load test). Benchmarks, each also runnable alone as `python -m bench.<name>`:
+
+  transcode   Klair's one-pass transcode vs a bare ffmpeg decode (bench/transcode.py)
+  detection   scene + pause detection vs PySceneDetect and ffmpeg silencedetect, agreement
+  klair_run   `klair run` end to end to 5 × 9:16 captioned clips vs real time
+  export      5 clips' export vs the minimal ffmpeg commands (bench/export.py)
+  cold_start  `import main` of each function vs `import functions_framework`
+  load        GET status at 200 req/s on the emulator stack vs a bare function
+
+Timings are medians of interleaved runs (baseline, subject, baseline, …) so a busy machine
+slows both alike. Targets are printed, never asserted; one benchmark failing is reported
+and the others still run.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import statistics
-import subprocess
 import tempfile
-import time
+import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import structlog
 from rich.console import Console
-from rich.table import Table
 
-from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
-from klair.adapters.ffmpeg_render import FfmpegClipRenderer
-from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
-from klair.domain.clip import Clip
-from klair.domain.ids import clip_id
-from klair.domain.job import JobOptions
-from klair.embedded import run_job
-from klair.sample import make_sample_video
+from bench.timing import Result, save, show, side_by_side
+
+# bench/export.py imports it from here.
+_side_by_side = side_by_side
 
 
-def _timed(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
+@dataclass(frozen=True)
+class Input:
+    source: Path
+    work: Path
+    cuts: list[float]
+    repeat: int
+    quick: bool
 
 
-def _side_by_side(
-    base: Callable[[], object], subject: Callable[[], object], repeat: int
-) -> tuple[float, float]:
+def transcode(given: Input) -> list[Result]:
+    from bench.transcode import ffmpeg, median, timed
+    from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
+    from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
+
+    media = FfprobeMediaProbe().probe(given.source)
+    decode = partial(ffmpeg, "-i", str(given.source), "-f", "null", "-")
+    klair = partial(FfmpegTranscoder().transcode, given.source, given.work / "t", media)
     bases, subjects = [], []
-    for _ in range(repeat):
-        bases.append(_timed(base))
-        subjects.append(_timed(subject))
-    return statistics.median(bases), statistics.median(subjects)
+    for _ in range(given.repeat):
+        bases.append(timed(decode))
+        subjects.append(timed(klair))
+    base, subject = median(bases), median(subjects)
+    details: dict[str, float | str] = {
+        "cpu ratio": f"{subject.cpu / base.cpu:.2f}×",
+        "speed": f"{media.duration / subject.wall:.1f}× real time",
+    }
+    return [
+        Result("transcode (proxy + wav + signals)", "ffmpeg -i src -f null -", base.wall,
+               subject.wall, 1.3, details=details),
+    ]  # fmt: skip
 
 
-def _ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
+def detection(given: Input) -> list[Result]:
+    from bench.detection import measure
+
+    return measure(given.source, given.work / "d", given.repeat, given.cuts)
+
+
+def klair_run(given: Input) -> list[Result]:
+    from bench.klair_run import measure
+
+    return measure(given.source, given.work / "r")
+
+
+def export(given: Input) -> list[Result]:
+    from bench.export import CLIPS, _clips, _klair, _minimal
+    from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
+
+    duration, length = FfprobeMediaProbe().probe(given.source).duration, 20.0
+    clips = _clips(duration, length)
+    edits = _klair(given.source, clips, given.work / "e-warm")
+    base, subject = side_by_side(
+        partial(_minimal, given.source, edits, given.work / "e-min"),
+        partial(_klair, given.source, clips, given.work / "e-klair"),
+        given.repeat,
+    )
+    name = f"export {CLIPS} × {length:.0f} s clips, 9:16"
+    return [Result(name, "minimal ffmpeg, same cut + crop", base, subject, 1.2)]
+
+
+def cold_start(given: Input) -> list[Result]:
+    from bench.cold_start import measure
+
+    return measure(3 if given.quick else 7)
+
+
+def load(given: Input) -> list[Result]:
+    from bench.load import measure
+
+    return measure(200.0, 8.0 if given.quick else 20.0)
+
+
+BENCHMARKS: dict[str, Callable[[Input], list[Result]]] = {
+    "transcode": transcode,
+    "detection": detection,
+    "klair_run": klair_run,
+    "export": export,
+    "cold_start": cold_start,
+    "load": load,
+}
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="2-minute input, one repeat")
+    parser.add_argument("--seconds", type=float, help="input length (default 600, quick 120)")
+    parser.add_argument("--height", type=int, default=720)
+    parser.add_argument("--repeat", type=int, help="interleaved repeats (default 3, quick 1)")
+    parser.add_argument("--only", action="append", choices=list(BENCHMARKS), default=[])
+    parser.add_argument("--skip", action="append", choices=list(BENCHMARKS), default=[])
+    return parser.parse_args()
 
 
 def main() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=120.0)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = _arguments()
+    seconds = args.seconds or (120.0 if args.quick else 600.0)
+    repeat = args.repeat or (1 if args.quick else 3)
+    chosen = [n for n in BENCHMARKS if (not args.only or n in args.only) and n not in args.skip]
+    console = Console(width=150)
+    results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="klair-bench-") as tmp:
-        work = Path(tmp)
-        source = work / "talk.mp4"
-        make_sample_video(source, seconds=args.seconds, width=1280, height=720)
-        media = FfprobeMediaProbe().probe(source)
-        rows = []
+        from klair.sample import make_sample_video
 
-        decode = partial(_ffmpeg, "-i", str(source), "-f", "null", "-")
-        transcode = partial(FfmpegTranscoder().transcode, source, work / "t", media)
-        base, subject = _side_by_side(decode, transcode, args.repeat)
-        rows.append(("transcode vs bare ffmpeg decode", base, subject, "≤ 1.3×"))
-
-        clip = Clip(id=clip_id(1), rank=1, start=10.0, end=40.0, score=50.0)
-        cut = [
-            "-ss",
-            "10",
-            "-i",
-            str(source),
-            "-t",
-            "30",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-c:a",
-            "aac",
-            str(work / "min.mp4"),
-        ]
-        minimal = partial(_ffmpeg, *cut)
-        render = partial(FfmpegClipRenderer().render, source, clip, work / "r")
-        base, subject = _side_by_side(minimal, render, args.repeat)
-        rows.append(("export vs minimal ffmpeg cut", base, subject, "≤ 1.2×"))
-
-        whole = _timed(lambda: run_job(str(source), work / "out", JobOptions(clip_count=5)))
-        rows.append(("klair run (embedded) vs source duration", media.duration, whole, "—"))
-        _print(rows)
-
-
-def _print(rows: list[tuple[str, float, float, str]]) -> None:
-    table = Table(title="Klair benchmarks (median seconds, same run)")
-    for column in ("benchmark", "baseline s", "klair s", "ratio", "target"):
-        table.add_column(column)
-    for name, base, subject, target in rows:
-        table.add_row(name, f"{base:.2f}", f"{subject:.2f}", f"{subject / base:.2f}×", target)
-    Console().print(table)
+        source, width = Path(tmp) / "talk.mp4", args.height * 16 // 9 // 2 * 2
+        console.print(f"generating {seconds:g} s of {width}x{args.height} talk at 30 fps…")
+        sample = make_sample_video(source, seconds, width=width, height=args.height, fps=30)
+        given = Input(source, Path(tmp), list(sample.cuts), repeat, args.quick)
+        for name in chosen:
+            console.print(f"[bold]{name}[/bold]…")
+            try:
+                results += BENCHMARKS[name](given)
+            except Exception:  # one broken benchmark must not hide the others' numbers
+                console.print(f"[red]{name} failed[/red]\n{traceback.format_exc()}")
+    title = f"Klair benchmarks: {seconds:g} s {args.height}p input, median of {repeat}"
+    show(results, title, console)
+    settings = {"seconds": seconds, "height": args.height, "repeat": repeat, "only": chosen}
+    console.print(f"results: {save(results, 'suite', settings)}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@ command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 if [[ "${1:-}" == "--dev" ]]; then
   command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+  # headless Chromium renders report.html in tests/e2e/test_report_render.py; wrk drives
+  # the status endpoint's throughput in bench/load.py
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v wrk >/dev/null || need+=(wrk)
 fi
 if ((${#need[@]})); then
   echo "installing ${need[*]} (apt)"

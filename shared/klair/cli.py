@@ -27,44 +27,56 @@ def main() -> None:
     """Klair: long videos in, short ranked clips out."""
 
 
+# `klair run`'s options, named once here so the command reads as a list of them.
+Source = Annotated[str | None, typer.Argument(metavar="FILE|URL", help="A video file or URL.")]
+Sample = Annotated[bool, typer.Option(help="Generate a sample talking video and use it.")]
+Out = Annotated[Path, typer.Option(metavar="DIR", help="Output folder.")]
+Clips = Annotated[int, typer.Option(min=1, max=30, metavar="N", help="How many clips (1–30).")]
+Length = Annotated[str, typer.Option(metavar="MIN-MAX", help="Clip length range in seconds.")]
+Aspects = Annotated[
+    list[str] | None,
+    typer.Option(metavar="RATIO", help="Export aspect ratio, repeatable: source, 9:16, 1:1, 16:9."),
+]
+Captions = Annotated[
+    str | None, typer.Option(metavar="STYLE", help="Burn captions in: clean, bold or karaoke.")
+]
+Analyzer = Annotated[
+    str,
+    typer.Option(
+        metavar="offline|gemini",
+        help="offline (Whisper + signals, no key) or gemini (Vertex AI on top of it; needs "
+        "credentials and KLAIR_PROJECT).",
+    ),
+]
+Audio = Annotated[
+    bool,
+    typer.Option(
+        help="Audio job (no video needed): transcript, chapters and quotable moments; with "
+        "--sample, an audio-only sample."
+    ),
+]
+AsJson = Annotated[
+    bool, typer.Option("--json", help="Print the results JSON only (nothing else on stdout).")
+]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log every step.")]
+
+
 @app.command(
     epilog="Exit codes: 0 completed; 1 the job failed (its code and reason printed); "
     "2 bad input (flags, a missing or refused source); 130 cancelled with Ctrl-C."
 )
 def run(
-    source: Annotated[str | None, typer.Argument(help="A video file or URL.")] = None,
-    sample: Annotated[
-        bool, typer.Option(help="Generate a sample talking video and use it.")
-    ] = False,
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("klair-out"),
-    clips: Annotated[int, typer.Option(min=1, max=30, help="How many clips.")] = 5,
-    length: Annotated[str, typer.Option(help="Clip length range in seconds.")] = "15-60",
-    aspect: Annotated[
-        list[str] | None,
-        typer.Option(help="Export aspect ratio, repeatable: source, 9:16, 1:1, 16:9."),
-    ] = None,
-    captions: Annotated[
-        str | None,
-        typer.Option(metavar="STYLE", help="Burn captions in: clean, bold or karaoke."),
-    ] = None,
-    analyzer: Annotated[
-        str,
-        typer.Option(
-            help="offline (Whisper + signals, no key) or gemini (Vertex AI on top of it; "
-            "needs credentials and KLAIR_PROJECT)."
-        ),
-    ] = "offline",
-    audio: Annotated[
-        bool,
-        typer.Option(
-            help="Audio job (no video needed): transcript, chapters and quotable moments; "
-            "with --sample, an audio-only sample."
-        ),
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the results JSON only (nothing else on stdout).")
-    ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step.")] = False,
+    source: Source = None,
+    sample: Sample = False,
+    out: Out = Path("klair-out"),
+    clips: Clips = 5,
+    length: Length = "15-60",
+    aspect: Aspects = None,
+    captions: Captions = None,
+    analyzer: Analyzer = "offline",
+    audio: Audio = False,
+    as_json: AsJson = False,
+    verbose: Verbose = False,
 ) -> None:
     """Run the whole pipeline in this process on a file or URL (no cloud, no key).
 

@@ -33,6 +33,7 @@ from klair.handlers.delivery import deliver, fail_dead_letter
 from klair.handlers.deps import Deps
 from klair.handlers.export_clip import export_clip
 from klair.handlers.ingest_source import ingest_source
+from klair.handlers.notify import run_notice
 from klair.handlers.select_clips import select_clips
 from klair.handlers.transcode_source import transcode_source
 
@@ -160,7 +161,7 @@ def handle_sweep() -> dict[str, int]:
 
 def decode_notice(body: bytes, headers: Mapping[str, str]) -> Message:
     """A delivery task (its type travels as a header) or a Pub/Sub push of an announcement."""
-    if any(name.lower() == wire.TYPE_HEADER.lower() for name in headers):
+    if any(name.lower() == wire.TYPE_HEADER.lower() for name, _ in headers.items()):
         return wire.decode_task(body, headers, DeliverNotification)
     try:
         envelope = json.loads(body)
@@ -179,8 +180,6 @@ def handle_notify(body: bytes, headers: Mapping[str, str]) -> tuple[int, dict[st
     """The `notify` function: pushes of JobFinished / ClipExported schedule signed deliveries
     on the webhook queue; that queue's tasks POST them. 2xx acks (a notification never fails
     its job), 503 asks Pub/Sub or Cloud Tasks to retry."""
-    from klair.handlers.notify import run_notice
-
     try:
         message = decode_notice(body, headers)
     except (ValidationError, InvalidInput) as error:

@@ -202,21 +202,24 @@ def _paragraph(words: list[Word], clips: list[ClipView]) -> str:
     """Words, with each run inside one clip wrapped in that clip's highlight."""
     parts: list[str] = []
     open_clip: ClipView | None = None
-    for word in words:
+    for i, word in enumerate(words):
         owner = _owner(word, clips)
         if owner is not open_clip:
             if open_clip is not None:
                 parts.append("</mark>")
+            parts.append(" " if i else "")
             if owner is not None:
                 parts.append(
                     f'<mark class="hl {_colour(owner)}" data-clip="{owner.clip.id}" '
                     f'title="clip #{owner.clip.rank}">'
                 )
             open_clip = owner
-        parts.append(escape(word.text) + " ")
+        elif i:
+            parts.append(" ")
+        parts.append(escape(word.text))
     if open_clip is not None:
         parts.append("</mark>")
-    return f'<p><span class="at">{clock(words[0].start)}</span>{"".join(parts).strip()}</p>'
+    return f'<p><span class="at">{clock(words[0].start)}</span>{"".join(parts)}</p>'
 
 
 def _transcript(report: Report) -> str:

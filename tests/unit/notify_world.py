@@ -168,8 +168,14 @@ class World:
     def with_clips(self, job: Job, count: int) -> Job:
         """An exporting job with `count` selected clips and its source stored."""
         clips = [
-            Clip(id=ClipId(f"clip_{n:02d}"), rank=n, start=10.0 * n, end=10.0 * n + 8, score=90 - n,
-                 reason=f"moment {n}")  # fmt: skip
+            Clip(
+                id=ClipId(f"clip_{n:02d}"),
+                rank=n,
+                start=10.0 * n,
+                end=10.0 * n + 8,
+                score=90 - n,
+                reason=f"moment {n}",
+            )
             for n in range(1, count + 1)
         ]
         self.deps.store.put_clips(job.id, clips)
@@ -195,15 +201,17 @@ def make_world(settings: Settings | None = None, **ports: Any) -> World:
     )
     clock, bus, log = SystemClock(), InProcessBus(max_attempts=10), MemoryDeliveryLog()
     probe, downloader, transcoder, analyzer, _ = media_adapters(settings)
-    deps = Deps(
+    wired: dict[str, Any] = dict(
         settings=settings, store=MemoryJobStore(clock), usage=MemoryUsageLedger(),
         blobs=MemoryBlobs(), bus=bus, tasks=InProcessTaskQueue(bus), clock=clock, probe=probe,
         downloader=downloader, transcoder=transcoder, analyzer=analyzer,
         renderer=FakeRenderer(), users=MemoryUserStore(clock), webhooks=MemoryWebhookStore(),
-        deliveries=log, **{"sender": sender(settings.ssrf_allowed_hosts), **ports},
+        deliveries=log, sender=sender(settings.ssrf_allowed_hosts),
     )  # fmt: skip
+    deps = Deps(**(wired | ports))
     for kind in (JobFinished, ClipExported, DeliverNotification):
         bus.subscribe(kind, lambda message: run_notice(deps, message) and None)
-    bus.subscribe(ClipSelected, lambda message: deliver(deps, export_clip, message, "export") and None)
+    bus.subscribe(
+        ClipSelected, lambda message: deliver(deps, export_clip, message, "export") and None
+    )
     return World(deps, bus, log)
-

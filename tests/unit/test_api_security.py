@@ -24,8 +24,12 @@ PROTECTED = [
     ("GET", f"/api/klair/results/{JOB}"),
     ("POST", f"/api/klair/jobs/{JOB}/cancel"),
     ("DELETE", f"/api/klair/jobs/{JOB}"),
+    ("POST", "/api/klair/export"),
     ("GET", "/api/klair/user/usage"),
     ("GET", "/api/klair/user/stats"),
+    ("PUT", "/api/klair/user/webhook"),
+    ("GET", "/api/klair/user/webhook"),
+    ("DELETE", "/api/klair/user/webhook"),
 ]
 BY_JOB = [(m, p.replace(JOB, "{job}")) for m, p in PROTECTED if JOB in p]
 

@@ -103,7 +103,9 @@ def test_the_secret_is_shown_once_and_kept_when_the_url_changes(api: Api) -> Non
 
 def test_rotating_the_secret_shows_the_new_one(api: Api) -> None:
     first = api.call("PUT", json={"url": "https://hooks.example.com/klair"}).get_json()["secret"]
-    rotated = api.call("PUT", json={"url": "https://hooks.example.com/klair", "rotate_secret": True})
+    rotated = api.call(
+        "PUT", json={"url": "https://hooks.example.com/klair", "rotate_secret": True}
+    )
     assert rotated.status_code == 200
     second = rotated.get_json()["secret"]
     assert second and second != first

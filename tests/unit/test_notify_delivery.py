@@ -150,7 +150,9 @@ def test_failed_and_cancelled_jobs_are_announced(world: World, receiver: Receive
     events = {h.body["data"]["job_id"]: h.body for h in receiver.hits}
     assert events[failed.id]["type"] == "job.failed"
     assert events[failed.id]["data"]["error"] == {
-        "code": "no_speech", "message": "no speech", "stage": "analyze"
+        "code": "no_speech",
+        "message": "no speech",
+        "stage": "analyze",
     }
     assert events[running.id]["type"] == "job.cancelled"
 

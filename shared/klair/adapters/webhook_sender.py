@@ -50,7 +50,7 @@ class GuardedBackend(httpcore.SyncBackend):
 
 class GuardedWebhookSender:
     """One connection pool per instance (made on first use: no I/O at wiring). Registration
-also requires https, except for hosts on the guard's allow-list (tests, the local stack)."""
+    also requires https, except for hosts on the guard's allow-list (tests, the local stack)."""
 
     def __init__(self, guard: Guard, timeout: float = 10.0, require_https: bool = True) -> None:
         self._guard = guard

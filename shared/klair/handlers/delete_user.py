@@ -34,8 +34,10 @@ class UserDeleted(BaseModel):
 
     @property
     def changed(self) -> bool:
-        return self.marked_deleted or self.webhook_removed or any(
-            (self.jobs_deleted, self.objects_deleted, self.usage_records_deleted)
+        return (
+            self.marked_deleted
+            or self.webhook_removed
+            or any((self.jobs_deleted, self.objects_deleted, self.usage_records_deleted))
         )
 
 

@@ -57,15 +57,16 @@ def put_webhook(deps: Deps, owner: UserId, request: WebhookRequest) -> tuple[Web
     sender.check(request.url)
     existing = store.get(owner)
     now = deps.clock.now()
-    secret = new_secret() if existing is None or request.rotate_secret else None
+    secret = new_secret() if existing is None or request.rotate_secret else existing.secret
+    fresh = secret if existing is None or secret != existing.secret else None
     endpoint = WebhookEndpoint(
         url=request.url,
-        secret=secret or (existing.secret if existing else new_secret()),
+        secret=secret,
         created_at=existing.created_at if existing else now,
         updated_at=now,
     )
     store.put(owner, endpoint)
-    return _view(endpoint, secret), existing is None
+    return _view(endpoint, fresh), existing is None
 
 
 def get_webhook(deps: Deps, owner: UserId) -> WebhookView:

@@ -78,12 +78,13 @@ class FfmpegClipRenderer:
         self._aspect = aspect
         self._probe = probe or FfprobeMediaProbe()
         self._timeout = timeout
+        self._probed: dict[tuple[str, int, int], MediaInfo] = {}
 
     def render(
         self, source: Path, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
     ) -> dict[str, Path]:
         spec = spec or RenderSpec(aspects=(self._aspect,))
-        media = self._probe.probe(source)
+        media = self._media(source)
         out_dir.mkdir(parents=True, exist_ok=True)
         source = source.resolve()
         cut = window(clip, media)
@@ -108,6 +109,14 @@ class FfmpegClipRenderer:
         edl = self._edit_list(clip, media, spec, cut, analysis, events, edits, thumb_at)
         files.update(write_edit_list(out_dir, edl))
         return files
+
+    def _media(self, source: Path) -> MediaInfo:
+        """Probed once per file version: every clip of a job renders from the same source."""
+        stat = source.stat()
+        key = (str(source.resolve()), stat.st_size, stat.st_mtime_ns)
+        if key not in self._probed:
+            self._probed = {key: self._probe.probe(source)}  # the latest source only
+        return self._probed[key]
 
     def _plan(
         self, key: str, aspect: str, shared: _Clip, first: bool
