@@ -41,13 +41,14 @@ def _python(code: str, cwd: Path, *flags: str) -> subprocess.CompletedProcess[st
     )  # fmt: skip
 
 
-def heaviest_imports(name: str, count: int = 5) -> str:
-    """The top-level packages whose import took longest (cumulative), from -X importtime."""
+def heaviest_imports(name: str, count: int = 6) -> str:
+    """What `import main` spends its time on: the modules main and its imports import
+    (two levels down), by cumulative time, from -X importtime."""
     done = _python("import main", FUNCTIONS / name, "-X", "importtime")
     cumulative: dict[str, int] = {}
     for line in done.stderr.splitlines():
-        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
-        if match and len(match[2]) <= 1:  # top-level imports only
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( +)(\S+)", line)
+        if match and len(match[2]) in (3, 5):  # depth 1 and 2 under main
             cumulative[match[3]] = int(match[1])
     top = sorted(cumulative.items(), key=lambda kv: -kv[1])[:count]
     return ", ".join(f"{module} {us / 1000:.0f} ms" for module, us in top)

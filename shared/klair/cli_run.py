@@ -167,6 +167,9 @@ def _finish(request: RunRequest, result: RunResult, console: Console) -> int:
     else:
         console.print(_table(result, json.loads(text)["clips"]))
         console.print(f"results: {result.results_file}\nreport:  {report}")
+    if job.analysis_fallbacks:  # Gemini could not answer: those chunks are offline clips
+        reasons = ", ".join(f"chunk {n}: {why}" for n, why in job.analysis_fallbacks.items())
+        console.print(f"[yellow]model analysis fell back to offline ({reasons})[/yellow]")
     if job.status is JobStatus.COMPLETED:
         return EXIT_OK
     if job.status is JobStatus.CANCELLED:

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from klair.adapters.ffmpeg_render import FfmpegClipRenderer
+from klair.adapters.render.face_track import _cascade
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList, VariantEdit
 from klair.domain.export_options import RenderSpec
@@ -33,6 +34,7 @@ class Reframed:
 
 @pytest.fixture(scope="module")
 def reframed(tmp_path_factory: pytest.TempPathFactory) -> Reframed:
+    assert _cascade() is not None, "OpenCV without its Haar face model (opencv 5.x?): pin <5"
     work = tmp_path_factory.mktemp("reframe")
     video = make_face_video(work / "face.mp4", seconds=8.0, width=640, height=360, face=80)
     clip = Clip(id="clip_01", rank=1, start=0.0, end=8.0, score=50)

@@ -144,9 +144,7 @@ class ExportRequest(BaseModel):
     loudness_lufs: Annotated[float, Field(ge=-30, le=-8)] = DEFAULT_LOUDNESS_LUFS
     reframe: ReframeMode = "auto"
 
-    def spec(
-        self, words: tuple[Word, ...], max_short_side: int, source_name: str
-    ) -> RenderSpec:
+    def spec(self, words: tuple[Word, ...], max_short_side: int, source_name: str) -> RenderSpec:
         return RenderSpec(
             aspects=self.aspect_ratios,
             caption_style=self.caption_style,

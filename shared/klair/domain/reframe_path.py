@@ -26,6 +26,8 @@ MEDIAN_SAMPLES = 5
 DEAD_ZONE = 0.06
 # Fastest pan, in crop widths (or heights) per second.
 MAX_SPEED = 1.2
+# A cut is drawn as a jump within this time (the renderer interpolates keyframes linearly).
+CUT_SECONDS = 0.001
 # Mouth movement this much above the other faces' marks the active speaker.
 SPEAKER_MARGIN = 1.5
 
@@ -188,15 +190,22 @@ def _axis(
     return starts
 
 
-def crop_path(samples: Sequence[FrameSample], geo: Geometry) -> list[Keyframe]:
-    """Keyframes of the crop window over the clip (at least one; a single one is static)."""
-    if not geo.crops:
-        return [Keyframe(t=0.0, x=0, y=0)]
-    follower = _Follower(fallback=(geo.source_width / 2, geo.source_height / 2))
-    if not samples:
-        samples = [FrameSample(t=0.0)]
-    targets, faces = zip(*(follower.step(s) for s in samples), strict=True)
-    times = [s.t for s in samples]
+def _cuts(targets: Sequence[tuple[float, float]], geo: Geometry) -> list[int]:
+    """Where the subject changes by more than half the window (a switch, a face found or
+    lost): the camera cuts there instead of whipping across, and each shot is smoothed on
+    its own."""
+    return [
+        i
+        for i in range(1, len(targets))
+        if abs(targets[i][0] - targets[i - 1][0]) > geo.crop_width / 2
+        or abs(targets[i][1] - targets[i - 1][1]) > geo.crop_height / 2
+    ]
+
+
+def _shot(
+    targets: Sequence[tuple[float, float]], faces: Sequence[Face | None], times: list[float],
+    geo: Geometry,
+) -> list[Keyframe]:  # fmt: skip
     xs = _axis(
         [c[0] for c in targets], times, geo.crop_width, geo.source_width,
         [(f.x, f.x + f.w) if f else None for f in faces],
@@ -205,7 +214,27 @@ def crop_path(samples: Sequence[FrameSample], geo: Geometry) -> list[Keyframe]:
         [c[1] for c in targets], times, geo.crop_height, geo.source_height,
         [(f.y, f.y + f.h) if f else None for f in faces],
     )  # fmt: skip
-    return simplify([Keyframe(t=t, x=x, y=y) for t, x, y in zip(times, xs, ys, strict=True)])
+    return [Keyframe(t=t, x=x, y=y) for t, x, y in zip(times, xs, ys, strict=True)]
+
+
+def crop_path(samples: Sequence[FrameSample], geo: Geometry) -> list[Keyframe]:
+    """Keyframes of the crop window over the clip (at least one; a single one is static).
+    A cut shows as two keyframes a millisecond apart."""
+    if not geo.crops:
+        return [Keyframe(t=0.0, x=0, y=0)]
+    follower = _Follower(fallback=(geo.source_width / 2, geo.source_height / 2))
+    if not samples:
+        samples = [FrameSample(t=0.0)]
+    targets, faces = zip(*(follower.step(s) for s in samples), strict=True)
+    times = [s.t for s in samples]
+    edges = [0, *_cuts(targets, geo), len(samples)]
+    keys: list[Keyframe] = []
+    for a, b in pairwise(edges):
+        shot = _shot(targets[a:b], faces[a:b], times[a:b], geo)
+        if keys:
+            keys.append(keys[-1].model_copy(update={"t": round(times[a] - CUT_SECONDS, 4)}))
+        keys += shot
+    return simplify(keys)
 
 
 def _between(a: Keyframe, b: Keyframe, t: float) -> tuple[float, float]:

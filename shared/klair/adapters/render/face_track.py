@@ -11,9 +11,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import numpy.typing as npt
+import structlog
 
 from klair.domain.reframe_path import Face
 
+log = structlog.get_logger(__name__)
 Gray = npt.NDArray[np.uint8]
 CASCADE = "haarcascade_frontalface_default.xml"
 # The cascade's own window: faces from 24 px (≈ 1/7 of the 180 px analysis frame's height).
@@ -21,12 +23,16 @@ MIN_FACE = 24
 
 
 @lru_cache(maxsize=1)
-def _cascade() -> cv2.CascadeClassifier:
-    path = Path(cv2.data.haarcascades) / CASCADE  # type: ignore[attr-defined]
+def _cascade() -> cv2.CascadeClassifier | None:
+    """The face model; None (reframe by saliency only, logged once) on an OpenCV without it:
+    5.x moved the Haar cascades out of the wheel, hence the `<5` pin."""
+    data = getattr(cv2, "data", None)
+    path = Path(getattr(data, "haarcascades", "")) / CASCADE
+    if not hasattr(cv2, "CascadeClassifier") or not path.is_file():
+        log.warning("no face model in this OpenCV: reframing by saliency", opencv=cv2.__version__)
+        return None
     cascade = cv2.CascadeClassifier(str(path))
-    if cascade.empty():
-        raise RuntimeError(f"OpenCV's face model is missing: {path}")
-    return cascade
+    return None if cascade.empty() else cascade
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,10 @@ class FrameView:
 
 
 def detect_faces(gray: Gray) -> list[tuple[int, int, int, int]]:
-    found = _cascade().detectMultiScale(
+    cascade = _cascade()
+    if cascade is None:
+        return []
+    found = cascade.detectMultiScale(
         gray, scaleFactor=1.2, minNeighbors=4, minSize=(MIN_FACE, MIN_FACE)
     )
     return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
