@@ -186,7 +186,10 @@ class YtDlpDownloader:
             try:
                 info = _judge(ydl.extract_info(url, download=False), limits)
             except (YoutubeDLError, TooLarge, KlairError) as exc:
-                raise _mapped(exc) from exc
+                mapped = classify(exc)
+                if mapped is exc:
+                    raise  # our own refusal, or the progress callback's error: unchanged
+                raise mapped from exc
         while len(self._inspected) >= KEEP_INSPECTED:
             self._inspected.pop(next(iter(self._inspected)), None)
         self._inspected[url] = (time.monotonic(), info)
@@ -219,19 +222,15 @@ class YtDlpDownloader:
                 info = ydl.process_ie_result(info, download=True)
             except (YoutubeDLError, TooLarge, KlairError) as exc:
                 _discard(dest_dir)
-                raise _mapped(exc) from exc
+                mapped = classify(exc)
+                if mapped is exc:
+                    raise  # our own refusal, or the progress callback's error: unchanged
+                raise mapped from exc
         found = _downloaded(info, dest_dir)
         if found is None or logger.too_large:
             _discard(dest_dir)
             raise _missing(info, limits, logger.too_large)
         return found
-
-
-def _mapped(error: BaseException) -> BaseException:
-    """The Klair error for a failure; a Klair error raised inside yt-dlp (the progress
-    callback's) is re-raised with its own cause, not chained to itself."""
-    mapped = classify(error)
-    return mapped.with_traceback(None) if mapped is not error else mapped
 
 
 def _discard(dest_dir: Path) -> None:
