@@ -189,6 +189,22 @@ def test_cancelling_during_the_download_stops_it_and_stores_nothing(
     assert world.finalized == []
 
 
+def test_a_duplicate_download_stops_quietly_when_the_other_moved_the_job_on(
+    tmp_path: Path, talk: Path
+) -> None:
+    world = make_world(tmp_path, talk)
+    job_id = url_job(world)
+
+    def other_delivery_finished() -> None:
+        world.deps.store.transition(job_id, {JobStatus.DOWNLOADING}, JobStatus.TRANSCODING)
+
+    world.site.between = other_delivery_finished
+
+    assert ingest(world, job_id) is False
+    job = world.job(job_id)
+    assert job.status is JobStatus.TRANSCODING and job.error is None
+
+
 def test_a_retried_task_after_the_source_was_stored_does_nothing(
     tmp_path: Path, talk: Path
 ) -> None:

@@ -18,7 +18,7 @@ from klair.domain.source_checks import SourceLimits, check_media
 from klair.domain.status import JobStatus
 from klair.handlers.admission import reserve_from_metadata, reserve_minutes
 from klair.handlers.deps import Deps
-from klair.handlers.stage_progress import StageProgress
+from klair.handlers.stage_progress import StageLeft, StageProgress
 from klair.handlers.stages import advance
 from klair.ports import DownloadProgress
 
@@ -36,6 +36,13 @@ def ingest_source(deps: Deps, command: StartIngest) -> bool:
     )
     if not reserve_from_metadata(deps, job, limits):  # minutes held before any media is fetched
         return False
+    try:
+        return _ingest(deps, job, limits)
+    except StageLeft:
+        return False  # cancelled, or moved on by another delivery: nothing to fail
+
+
+def _ingest(deps: Deps, job: Job, limits: SourceLimits) -> bool:
     with tempfile.TemporaryDirectory(prefix="klair-ingest-") as tmp:
         local = _fetch(deps, job, Path(tmp), limits)
         media = deps.probe.probe(local)

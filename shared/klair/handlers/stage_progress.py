@@ -21,7 +21,9 @@ WRITE_INTERVAL = timedelta(seconds=3)
 
 
 class StageLeft(KlairError):
-    """The job is no longer in the stage doing the work: stop it (nothing to fail)."""
+    """The job is no longer in the stage doing the work: stop it. The handler running the
+    stage catches it and acks (the job is cancelled or another delivery moved it on);
+    a `KlairError` so that adapters pass it through their own error mapping unchanged."""
 
     code = "stage_left"
 

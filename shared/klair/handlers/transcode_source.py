@@ -15,7 +15,7 @@ from klair.domain.events import ChunkReady, ObjectFinalized
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
-from klair.handlers.stage_progress import StageProgress
+from klair.handlers.stage_progress import StageLeft, StageProgress
 from klair.handlers.stages import advance
 
 log = structlog.get_logger(__name__)
@@ -35,20 +35,27 @@ def transcode_source(deps: Deps, event: ObjectFinalized) -> bool:
         job = moved
     elif job.status is not JobStatus.TRANSCODING:
         return False  # redelivery after the stage finished, or the job was cancelled
+    try:
+        _transcode(deps, job, event.name)
+    except StageLeft:
+        return False  # cancelled meanwhile: ffmpeg was stopped, nothing to fail
+    return _fan_out(deps, job)
+
+
+def _transcode(deps: Deps, job: Job, source_name: str) -> None:
     if job.media is None:
-        raise RuntimeError(f"{job_id} reached transcoding without media info")
+        raise RuntimeError(f"{job.id} reached transcoding without media info")
     with tempfile.TemporaryDirectory(prefix="klair-transcode-") as tmp:
         work = Path(tmp)
-        source = work / ("source" + Path(event.name).suffix)
-        deps.blobs.download(event.name, source)
+        source = work / ("source" + Path(source_name).suffix)
+        deps.blobs.download(source_name, source)
         progress = StageProgress(deps, job.id, JobStatus.TRANSCODING)
         out = deps.transcoder.transcode(source, work / "out", job.media, progress)
-        deps.blobs.put_file(naming.work(job_id, out.proxy.name), out.proxy)  # .mp4 or .m4a
-        deps.blobs.put_file(naming.work(job_id, WORK_FILES["audio"]), out.audio, "audio/wav")
+        deps.blobs.put_file(naming.work(job.id, out.proxy.name), out.proxy)  # .mp4 or .m4a
+        deps.blobs.put_file(naming.work(job.id, WORK_FILES["audio"]), out.audio, "audio/wav")
         deps.blobs.put_file(
-            naming.work(job_id, WORK_FILES["signals"]), out.signals, "application/json"
+            naming.work(job.id, WORK_FILES["signals"]), out.signals, "application/json"
         )
-    return _fan_out(deps, job)
 
 
 def _fan_out(deps: Deps, job: Job) -> bool:
