@@ -149,7 +149,7 @@ def _created(body: Accepted, created: bool, status: int, replayed: bool) -> Repl
     return Reply(200, body, {idempotency.REPLAYED_HEADER: "true"} if replayed else {})
 
 
-def _jobs(router: Router, api: ApiHandlers) -> None:
+def _submissions(router: Router, api: ApiHandlers) -> None:
     jobs = ("jobs",)
     submitted = {200: "An earlier identical request's job (idempotent replay or upload)."}
     conflicts = {404: "No such upload.", 409: "Idempotency-Key reused, or upload busy."}
@@ -167,6 +167,10 @@ def _jobs(router: Router, api: ApiHandlers) -> None:
         status=201, tags=jobs, responses={200: "Replay of an earlier identical request.", 409:
         "Idempotency-Key reused with another body.", **PLAN}, headers=IDEMPOTENCY,
     )  # fmt: skip
+
+
+def _job_routes(router: Router, api: ApiHandlers) -> None:
+    jobs = ("jobs",)
     router.add(
         "GET", "/api/klair/jobs", api.list_jobs, query=ListQuery, response=JobPage, tags=jobs
     )
@@ -208,7 +212,8 @@ def build_api(
     router.add("GET", "/api/health", api.health, auth=False, response=Health, tags=ops)
     spec = openapi_handler(router, title="Klair API", description=__doc__ or "")
     router.add("GET", "/api/openapi.json", spec, auth=False, tags=ops)
-    _jobs(router, api)
+    _submissions(router, api)
+    _job_routes(router, api)
     user = ("user",)
     router.add("GET", "/api/klair/user/usage", api.usage, response=UsageView, tags=user)
     router.add(
