@@ -2,27 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
-from klair.domain.captions import Cue
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.events import Message
-from klair.domain.export_options import RenderSpec
 from klair.domain.ids import ClipId, JobId, UserId
-from klair.domain.job import Job, MediaInfo
+from klair.domain.job import Job
 from klair.domain.listing import JobCursor, JobFilter
 from klair.domain.quota import Quota
 from klair.domain.quota import Usage as Usage
 from klair.domain.rate_limit import RateDecision, RateRule
-from klair.domain.source_checks import SourceLimits
 from klair.domain.status import JobStatus
-from klair.domain.transcript import Transcript
+from klair.ports_media import (
+    Analyzer as Analyzer,
+)
+from klair.ports_media import (
+    CaptionWriter as CaptionWriter,
+)
+from klair.ports_media import (
+    ClipRenderer as ClipRenderer,
+)
+from klair.ports_media import (
+    Downloader as Downloader,
+)
+from klair.ports_media import (
+    DownloadProgress as DownloadProgress,
+)
+from klair.ports_media import (
+    MediaProbe as MediaProbe,
+)
+from klair.ports_media import (
+    ModelAnalysis as ModelAnalysis,
+)
+from klair.ports_media import (
+    ModelAnalyzer as ModelAnalyzer,
+)
+from klair.ports_media import (
+    Transcoded as Transcoded,
+)
+from klair.ports_media import (
+    Transcoder as Transcoder,
+)
+from klair.ports_media import (
+    Transcriber as Transcriber,
+)
 
 
 class Clock(Protocol):
@@ -177,131 +206,6 @@ class Bus(Protocol):
 class TaskQueue(Protocol):
     def enqueue(self, queue: str, name: str, url: str, message: Message) -> bool:
         """Create a named HTTP task; False when a task of that name exists (dedup)."""
-
-
-class DownloadProgress(BaseModel):
-    downloaded_bytes: int
-    total_bytes: int | None = None  # None while the size is unknown
-
-    @property
-    def fraction(self) -> float | None:
-        if not self.total_bytes:
-            return None
-        return min(1.0, self.downloaded_bytes / self.total_bytes)
-
-
-class Downloader(Protocol):
-    def inspect(self, url: str, limits: SourceLimits) -> float | None:
-        """The source's duration in seconds from its metadata, before any media is fetched;
-        None when the site does not give it. Refuses what `download` would refuse from the
-        metadata (playlist, live, over `limits`), with the same errors."""
-
-    def download(
-        self,
-        url: str,
-        dest_dir: Path,
-        limits: SourceLimits,
-        on_progress: Callable[[DownloadProgress], None] | None = None,
-    ) -> Path:
-        """Fetch one video (never a playlist) to a local file, within `limits`.
-
-        Raises `UnsafeUrl` (SSRF guard), `SourceUnavailable` or `InvalidInput` with a
-        specific code, or `Transient`. An exception raised by `on_progress` stops the
-        download and propagates unchanged.
-        """
-
-
-class MediaProbe(Protocol):
-    def probe(self, path: Path) -> MediaInfo:
-        """Raises `UnsupportedMedia` when the file is not readable media."""
-
-
-class Transcoded(BaseModel):
-    proxy: Path
-    audio: Path
-    signals: Path
-
-
-class Transcoder(Protocol):
-    def transcode(
-        self,
-        source: Path,
-        workdir: Path,
-        media: MediaInfo,
-        on_progress: Callable[[float], None] | None = None,
-    ) -> Transcoded:
-        """One decode pass: proxy video, 16 kHz mono audio and signals.json. `on_progress`
-        receives the fraction of the source done; its exceptions stop the transcode."""
-
-
-class Analyzer(Protocol):
-    def analyze(
-        self,
-        audio: Path,
-        signals: Mapping[str, Any],
-        start: float,
-        end: float,
-        min_seconds: float,
-        max_seconds: float,
-        *,
-        transcript: Transcript | None = None,
-    ) -> list[Candidate]:
-        """Candidate moments within [start, end) of the source (absolute seconds).
-
-        `transcript` is the chunk's transcript when a `Transcriber` made one; an analyzer
-        that does not use it ignores it."""
-
-
-class ModelAnalysis(BaseModel):
-    """What a model analyzer made of one chunk."""
-
-    model: str
-    candidates: list[Candidate]  # best first; the offline ones when it fell back
-    cost: Cost = Cost()
-    fallback: str | None = None  # why the offline candidates were kept
-    dropped: dict[str, int] = {}  # moments refused, by reason (outside_window, too_long, ...)
-    summary: str = ""
-    topics: list[str] = []
-    transcript: Transcript | None = None  # when the model transcribed the chunk itself
-
-
-class ModelAnalyzer(Protocol):
-    def analyze_chunk(
-        self,
-        job: Job,
-        start: float,
-        end: float,
-        transcript: Transcript | None,
-        offline: Sequence[Candidate],
-        model: str,
-    ) -> ModelAnalysis:
-        """Moments of [start, end) of the job's source from a multimodal model watching its
-        proxy. `offline` are the offline analyzer's candidates for the same window: the
-        shortlist in two-stage mode, and what comes back (with `fallback` set) when the model
-        gives nothing usable or the job's cost ceiling would be passed. `model` is the tier's
-        `analyzer_model`."""
-
-
-class Transcriber(Protocol):
-    def transcribe(
-        self, audio: Path, start: float, end: float, language: str | None = None
-    ) -> Transcript:
-        """Words with timings and speech spans of [start, end) of the 16 kHz mono audio
-        (absolute seconds); reads only that window. Raises `UnsupportedMedia`."""
-
-
-class CaptionWriter(Protocol):
-    def write(self, cues: Sequence[Cue], fmt: str) -> str:
-        """Caption cues as a subtitle file's text; `fmt` is "srt", "vtt" or "ass"."""
-
-
-class ClipRenderer(Protocol):
-    def render(
-        self, source: Path, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
-    ) -> dict[str, Path]:
-        """Render one clip as `spec` asks (the renderer's default variant when None): name →
-        local file, with a key per variant (`9:16`, `9:16+bold`), `thumbnail`, `srt` and
-        `vtt` when the clip has words, `edl` (JSON) and `otio` (the edit list)."""
 
 
 class User(BaseModel):
