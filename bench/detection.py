@@ -22,11 +22,11 @@ import tempfile
 from functools import partial
 from pathlib import Path
 
+from bench.talk import make_talk
 from bench.timing import Result, show, side_by_side
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_signals import SILENCE_MIN_SECONDS, SILENCE_NOISE
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
-from klair.sample import make_sample_video
 
 _SILENCE = re.compile(r"silence_(start|end): (-?[\d.]+)")
 
@@ -128,9 +128,7 @@ def main() -> None:
         source = args.source
         if source is None:
             source = work / "talk.mp4"
-            seconds = 120.0 if args.quick else args.seconds
-            width = args.height * 16 // 9 // 2 * 2
-            sample = make_sample_video(source, seconds, width=width, height=args.height, fps=30)
+            sample = make_talk(source, 120.0 if args.quick else args.seconds, height=args.height)
             planted = list(sample.cuts)
         show(measure(source, work, args.repeat, planted), "detection vs peers (same file)")
 

@@ -18,9 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.talk import make_talk
 from bench.timing import Result, show, timed
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
-from klair.sample import make_sample_video
 
 TARGET = 0.1  # of real time: 60 s for 10 minutes
 CLIPS = 5
@@ -79,9 +79,7 @@ def main() -> None:
         source = args.source
         if source is None:
             source = work / "talk.mp4"
-            width = args.height * 16 // 9 // 2 * 2
-            seconds = 120.0 if args.quick else args.seconds
-            make_sample_video(source, seconds, width=width, height=args.height, fps=30)
+            make_talk(source, 120.0 if args.quick else args.seconds, height=args.height)
         show(measure(source, work), "klair run end to end")
 
 

@@ -4,9 +4,10 @@ run, on one generated input; one table of ratios, and JSON in bench/results/.
     python -m bench.run [--quick] [--seconds 600] [--height 720] [--repeat 3]
                         [--only NAME …] [--skip NAME …]
 
-The input is a generated talk (espeak-ng speech with pauses over test-pattern shots with
-planted hard cuts), 10 minutes of 720p30 by default, 2 minutes with --quick (and one repeat,
-a shorter load test). Benchmarks, each also runnable alone as `python -m bench.<name>`:
+The input is a generated talk (bench/talk.py: espeak-ng sentences that never repeat, with
+pauses, over test-pattern shots with planted hard cuts), 10 minutes of 720p30 by default,
+2 minutes with --quick (and one repeat, a shorter load test). Benchmarks, each also
+runnable alone as `python -m bench.<name>`:
 
   transcode   Klair's one-pass transcode vs a bare ffmpeg decode (bench/transcode.py)
   detection   scene + pause detection vs PySceneDetect and ffmpeg silencedetect, agreement
@@ -144,11 +145,11 @@ def main() -> None:
     console = Console(width=150)
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="klair-bench-") as tmp:
-        from klair.sample import make_sample_video
+        from bench.talk import make_talk
 
-        source, width = Path(tmp) / "talk.mp4", args.height * 16 // 9 // 2 * 2
-        console.print(f"generating {seconds:g} s of {width}x{args.height} talk at 30 fps…")
-        sample = make_sample_video(source, seconds, width=width, height=args.height, fps=30)
+        source = Path(tmp) / "talk.mp4"
+        console.print(f"generating about {seconds:g} s of {args.height}p30 talk…")
+        sample = make_talk(source, seconds, height=args.height)
         given = Input(source, Path(tmp), list(sample.cuts), repeat, args.quick)
         for name in chosen:
             console.print(f"[bold]{name}[/bold]…")

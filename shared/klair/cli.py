@@ -228,8 +228,9 @@ def package(
 
 @app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    epilog="Examples: `klair bench --quick` (the suite, short inputs); `klair bench "
-    "transcode -- --seconds 120`; `klair bench detection`. Exit code: the benchmark's.",
+    epilog="Examples: `klair bench --quick` (the suite, short inputs); `klair bench --only "
+    "load --only cold_start`; `klair bench transcode --seconds 120 --breakdown`. Exit code: "
+    "the benchmark's.",
 )
 def bench(
     ctx: typer.Context,
@@ -253,7 +254,11 @@ def bench(
     from klair.cli_bench import BenchNotFound
     from klair.cli_bench import run as run_bench
 
-    args = [*(["--quick"] if quick else []), *ctx.args]
+    extra = list(ctx.args)
+    if name is not None and name.startswith("-"):  # `klair bench --only load`: the suite's
+        extra = [name, *extra]
+        name = None
+    args = [*(["--quick"] if quick else []), *extra]
     try:
         code = run_bench(name, args)
     except BenchNotFound as error:
