@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import hcl2
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 INDEXES = ROOT / "emulator-config" / "firestore.indexes.json"
