@@ -21,6 +21,19 @@ def lufs(mean_power: float) -> float:
     return max(10.0 * math.log10(mean_power), LOUDNESS_FLOOR) if mean_power > 0 else LOUDNESS_FLOOR
 
 
+def merge_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Spans sorted, empty ones dropped, overlapping or touching ones merged."""
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 class Signals(BaseModel):
     """What `signals.json` holds: absolute seconds from the start of the source.
 
@@ -57,15 +70,7 @@ class Signals(BaseModel):
     @classmethod
     def _merged(cls, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
         """Sorted, non-overlapping: the running sums below depend on it."""
-        merged: list[tuple[float, float]] = []
-        for start, end in sorted(spans):
-            if end <= start:
-                continue
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-            else:
-                merged.append((start, end))
-        return merged
+        return merge_spans(spans)
 
     @cached_property
     def _times(self) -> list[float]:

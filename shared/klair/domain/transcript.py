@@ -10,6 +10,7 @@ from itertools import pairwise
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from klair.domain.lexicon import is_terminal
+from klair.domain.signals import merge_spans
 
 Span = tuple[float, float]
 # Chunk transcripts are cut near the middle of their overlap, at the widest word gap this
@@ -42,18 +43,6 @@ class Word(BaseModel):
         return is_terminal(self.text)
 
 
-def _merged(spans: list[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 class Transcript(BaseModel):
     """The transcript of the window [start, end) of a source (absolute seconds).
 
@@ -78,7 +67,7 @@ class Transcript(BaseModel):
     @field_validator("speech")
     @classmethod
     def _speech_merged(cls, spans: list[Span]) -> list[Span]:
-        return _merged(spans)
+        return merge_spans(spans)
 
     @property
     def text(self) -> str:
