@@ -7,8 +7,12 @@ Where the time goes, and what keeps the pass close to a bare decode (see bench/t
 - the proxy is x264 `ultrafast` at 5 frames per second (models sample one or two), a
   keyframe every 2 s;
 - scene-change scores are computed on a 160-pixel-wide copy of every frame, not the source;
-- audio is decoded once; loudness (EBU R128) and pauses are measured on it, and the 16 kHz
-  mono resample feeds both the wav and the proxy's AAC (fast coder, 32 kb/s).
+- audio is decoded and resampled to 16 kHz once; loudness (EBU R128) and pauses are
+  measured on that, and its mono downmix feeds both the wav and the proxy's AAC (fast
+  coder, 32 kb/s).
+- ffmpeg before 7.0 runs every filter and the audio encoder on one thread, which then
+  bounds the pass; ffmpeg 7+ runs decoders, filtergraphs and encoders on threads of their
+  own (`ffmpeg` here is the binary used: `KLAIR_FFMPEG`).
 """
 
 from __future__ import annotations
@@ -45,13 +49,19 @@ def _video_graph(height: int, fps: float) -> str:
 
 
 def _audio_graph(media: MediaInfo) -> str:
-    to_16k = "aresample=16000,aformat=sample_fmts=s16:channel_layouts=mono"
+    """Resampled to 16 kHz once: the meter keeps every channel (R128 sums their power; its
+    filters are computed for the rate, and speech has little above 8 kHz: within 0.1 LU of
+    the full-rate measure), the wav and the proxy get the mono downmix."""
+    mono = "aformat=sample_fmts=s16:channel_layouts=mono"
     meter = (
         f"[ameter]ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.M:file={LOUDNESS_FILE},"
         f"silencedetect=n={SILENCE_NOISE}:d={SILENCE_MIN_SECONDS},anullsink"
     )
     if media.has_audio:
-        return f"[0:a:0]asplit=2[ameter][aconv];[aconv]{to_16k},asplit=2[awav][aproxy];{meter}"
+        return (
+            f"[0:a:0]aresample=16000,asplit=2[ameter][aconv];"
+            f"[aconv]{mono},asplit=2[awav][aproxy];{meter}"
+        )
     # A silent track stands in for the missing audio: the wav and signals still exist.
     return f"anullsrc=r=16000:cl=mono:d={media.duration},asplit=2[awav][ameter];{meter}"
 
@@ -72,7 +82,7 @@ def _outputs(media: MediaInfo, fps: float) -> tuple[list[str], str]:
 
 
 def transcode_command(
-    source: Path, media: MediaInfo, height: int, max_fps: float
+    source: Path, media: MediaInfo, height: int, max_fps: float, ffmpeg: str = "ffmpeg"
 ) -> tuple[list[str], str]:
     """The ffmpeg command (run in the work directory) and the proxy's file name."""
     fps = min(max_fps, media.fps or max_fps)
@@ -81,7 +91,7 @@ def transcode_command(
         graph = _video_graph(height, fps) + ";" + graph
     outputs, proxy = _outputs(media, fps)
     command = [
-        "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-y", "-loglevel", "info",
+        ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-y", "-loglevel", "info",
         "-progress", "pipe:1", "-skip_loop_filter", "all", "-i", str(source.resolve()),
         "-filter_complex", graph, *outputs, "-map", "[awav]", "-c:a", "pcm_s16le", "audio.wav",
     ]  # fmt: skip
@@ -147,11 +157,16 @@ class FfmpegTranscoder:
     """
 
     def __init__(
-        self, proxy_height: int = 480, proxy_fps: float = 5.0, timeout: float | None = None
+        self,
+        proxy_height: int = 480,
+        proxy_fps: float = 5.0,
+        timeout: float | None = None,
+        ffmpeg: str = "ffmpeg",
     ) -> None:
         self._proxy_height = proxy_height
         self._proxy_fps = proxy_fps
         self._timeout = timeout
+        self._ffmpeg = ffmpeg
 
     def transcode(
         self,
@@ -163,7 +178,9 @@ class FfmpegTranscoder:
         workdir.mkdir(parents=True, exist_ok=True)
         # Relative output names in the work directory keep paths out of the filter graph,
         # where ':' and '\\' would need escaping.
-        command, proxy = transcode_command(source, media, self._proxy_height, self._proxy_fps)
+        command, proxy = transcode_command(
+            source, media, self._proxy_height, self._proxy_fps, self._ffmpeg
+        )
         code, log, timed_out = run_ffmpeg(
             command, workdir, media.duration, self._timeout, on_progress
         )
