@@ -1,7 +1,7 @@
 """Klair's one-pass transcode against a bare ffmpeg decode of the same source, same run.
 
     python -m bench.transcode [--seconds 600] [--height 720] [--repeat 3] [--source PATH]
-                              [--breakdown]
+                              [--breakdown] [--ffmpeg BINARY]
 
 Generates a talk (espeak-ng speech with pauses over test-pattern shots with hard cuts) at
 HEIGHTp30 — 10 minutes of 720p by default — then times, interleaved (decode, transcode,
@@ -13,7 +13,9 @@ decode, …) so a busy machine slows both alike:
 It prints medians of wall time and of CPU time (user + system of the ffmpeg processes),
 both ratios (target: wall ≤ 1.3×), the speed in × real time, and the longest source one
 transcode fits in a 540 s function at that speed on this machine. `--breakdown` adds single
-measurements of the pieces, to show where the time goes. Targets are printed, never asserted.
+measurements of the pieces, to show where the time goes. `--ffmpeg` runs both sides with
+another binary (ffmpeg 7+ threads its pipeline; Debian 12 has 5.1, which does not).
+Targets are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from klair.sample import make_sample_video
 
 FUNCTION_SECONDS = 540
 TARGET = 1.3
+BINARY = {"ffmpeg": "ffmpeg"}  # both sides run this binary (`--ffmpeg`)
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def timed(fn: Callable[[], object]) -> Timing:
 
 
 def ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", *args], check=True)
+    subprocess.run([BINARY["ffmpeg"], "-v", "error", "-nostdin", "-y", *args], check=True)
 
 
 def median(timings: list[Timing]) -> Timing:
@@ -116,12 +119,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--source", help="reuse (or create) the source at this path")
     parser.add_argument("--breakdown", action="store_true")
+    parser.add_argument("--ffmpeg", default="ffmpeg", help="the ffmpeg binary for both sides")
     args = parser.parse_args()
+    BINARY["ffmpeg"] = args.ffmpeg
     with tempfile.TemporaryDirectory(prefix="klair-bench-transcode-") as tmp:
         work = Path(tmp)
         source = source_for(args, work)
         media = FfprobeMediaProbe().probe(source)
-        transcoder = FfmpegTranscoder()
+        transcoder = FfmpegTranscoder(ffmpeg=args.ffmpeg)
         decode = partial(ffmpeg, "-i", str(source), "-f", "null", "-")
         transcode = partial(transcoder.transcode, source, work / "out", media)
         bases, subjects = [], []
@@ -129,6 +134,8 @@ def main() -> None:
             bases.append(timed(decode))
             subjects.append(timed(transcode))
         pieces = breakdown(source, work) if args.breakdown else []
+        version = subprocess.run([args.ffmpeg, "-version"], capture_output=True, text=True)
+        print(version.stdout.split("\n", 1)[0])
         report(media.duration, median(bases), median(subjects), pieces, args.repeat)
 
 

@@ -38,7 +38,11 @@ def media_adapters(settings: Settings) -> MediaAdapters:
     return (
         FfprobeMediaProbe(),
         YtDlpDownloader(policy, socket_timeout=settings.download_socket_timeout),
-        FfmpegTranscoder(proxy_height=settings.proxy_height, proxy_fps=settings.proxy_fps),
+        FfmpegTranscoder(
+            proxy_height=settings.proxy_height,
+            proxy_fps=settings.proxy_fps,
+            ffmpeg=settings.ffmpeg,
+        ),
         analyzer_for(settings),
         FfmpegClipRenderer(),
     )

@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     # Analysis proxy frame rate: models sample a frame or two per second (Gemini's `fps`
     # should not exceed it); 5 keeps the transcode close to a bare decode.
     proxy_fps: float = 5.0
+    # The ffmpeg binary the transcode runs: 7.0+ threads its pipeline, which keeps the pass
+    # near a bare decode (5.1, Debian 12's, runs filters and audio on one thread).
+    ffmpeg: str = "ffmpeg"
 
     tiers: dict[str, Tier] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
     default_tier: str = "free"
