@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
-import yaml
 from google.api_core.exceptions import Conflict, NotFound
 from google.auth.credentials import AnonymousCredentials
 from google.pubsub_v1 import (
@@ -22,26 +21,19 @@ from google.pubsub_v1 import (
 )
 from google.pubsub_v1.services.publisher.transports import PublisherRestTransport
 from google.pubsub_v1.services.subscriber.transports import SubscriberRestTransport
-from pydantic import BaseModel
 
 from klair.devstack.process import StackError
-from klair.topology import DEFAULT_PATH, Topology
+from klair.topology import DEFAULT_PATH, Topology, load_topology
+from klair.topology import RetryPolicy as Backoff
 from klair.topology import Subscription as SubscriptionSpec
 
 _DURATION = re.compile(r"^(\d+)(?:\.(\d{1,9}))?s$")
 _UPDATED_FIELDS = ["push_config", "ack_deadline_seconds", "retry_policy", "dead_letter_policy"]
 
 
-class Backoff(BaseModel):
-    """The `retry_policy` block of topology.yaml, in Pub/Sub's duration syntax ("5s")."""
-
-    minimum_backoff: str = "10s"
-    maximum_backoff: str = "600s"
-
-
 def load_backoff(path: Path = DEFAULT_PATH) -> Backoff:
-    raw = yaml.safe_load(path.read_text()) or {}
-    return Backoff.model_validate(raw.get("retry_policy") or {})
+    """The `retry_policy` block of topology.yaml, in Pub/Sub's duration syntax ("5s")."""
+    return load_topology(path).retry_policy
 
 
 def duration(text: str) -> timedelta:
@@ -146,7 +138,7 @@ def provision(
     created as a pull subscription, so its messages wait there and tests can pull them.
     """
     address = _emulator_address(emulator_host)
-    policy = backoff or load_backoff()
+    policy = backoff or topology.retry_policy
     names: list[str] = []
     with _publisher(address) as publisher, _subscriber(address) as subscriber:
         topics = [*topology.topics]
