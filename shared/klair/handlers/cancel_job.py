@@ -11,6 +11,7 @@ from klair.domain.ids import UserId
 from klair.domain.job import Job
 from klair.domain.progress import progress
 from klair.domain.status import JobStatus
+from klair.handlers.cleanup import discard_outputs
 from klair.handlers.deps import Deps
 from klair.handlers.ownership import owned_job
 from klair.handlers.queries import StatusView, job_status
@@ -55,5 +56,6 @@ def cancel(deps: Deps, job: Job) -> tuple[Job, float]:
 
 
 def cancel_job(deps: Deps, owner: UserId, job_id: str) -> StatusView:
-    cancel(deps, owned_job(deps, owner, job_id))
+    job, _ = cancel(deps, owned_job(deps, owner, job_id))
+    discard_outputs(deps, job.id)  # after the move: a stage still writing cleans after itself
     return job_status(deps, owner, job_id)

@@ -12,6 +12,7 @@ from klair.domain import naming
 from klair.domain.errors import KlairError, NotFound, Transient
 from klair.domain.events import NOTICES, DeadLettered, Message, ObjectFinalized
 from klair.domain.ids import JobId
+from klair.handlers.cleanup import settle
 from klair.handlers.deps import Deps
 from klair.handlers.stages import fail_job
 
@@ -35,6 +36,16 @@ def deliver(deps: Deps, handler: Handler[M], message: M, stage: str) -> bool:
     job_id = job_of(message)
     structlog.contextvars.bind_contextvars(job_id=job_id, stage=stage)
     try:
+        done = _run(deps, handler, message, job_id, stage)
+        if job_id is not None:
+            settle(deps, job_id)  # after the stage's writes: nothing outlives a dead job
+        return done
+    finally:
+        structlog.contextvars.unbind_contextvars("job_id", "stage")
+
+
+def _run(deps: Deps, handler: Handler[M], message: M, job_id: JobId | None, stage: str) -> bool:
+    try:
         return handler(deps, message)
     except Transient:
         log.warning("transient failure, will be retried", exc_info=True)
@@ -47,8 +58,6 @@ def deliver(deps: Deps, handler: Handler[M], message: M, stage: str) -> bool:
             except NotFound:
                 log.warning("message for a job that no longer exists dropped")
         return False
-    finally:
-        structlog.contextvars.unbind_contextvars("job_id", "stage")
 
 
 def fail_dead_letter(deps: Deps, message: DeadLettered) -> bool:

@@ -12,6 +12,7 @@ from klair.domain.ids import JobId
 from klair.domain.job import Job, JobError
 from klair.domain.progress import progress
 from klair.domain.status import TERMINAL, JobStatus
+from klair.handlers.cleanup import discard_outputs
 from klair.handlers.deps import Deps
 
 log = structlog.get_logger(__name__)
@@ -33,6 +34,7 @@ def advance(deps: Deps, job: Job, to: JobStatus, **fields: Any) -> Job | None:
         stage=to.value,
         stage_started_at=now,
         timings=timings,
+        stalled=False,  # progress: a later stall gets its own re-drive
         **fields,
     )
     if moved is not None:
@@ -59,6 +61,7 @@ def fail_job(deps: Deps, job_id: JobId, error: KlairError, stage: str | None = N
     if moved is None:
         return fail_job(deps, job_id, error, stage)  # the job moved meanwhile: look again
     deps.usage.refund(job.owner, job_id)
+    discard_outputs(deps, job_id)  # no partial clips: a failed job leaves nothing behind
     log.warning("job failed", job_id=job_id, code=error.code, reason=error.message)
     deps.bus.publish(JobFinished(job_id=job_id, status="failed", error_code=error.code))
     return True

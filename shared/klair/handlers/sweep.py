@@ -1,5 +1,7 @@
-"""The sweeper: jobs with no progress for longer than their stage's budget are flagged
-`stalled`, given one more budget, then failed and refunded."""
+"""The sweeper: a job with no progress for longer than its stage's budget is flagged
+`stalled` and re-driven once (its stage's message is sent again); if it still makes no
+progress within another budget it is failed and refunded. A stage change clears the flag,
+so each stage gets its own re-drive."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from klair.domain.errors import KlairError
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
+from klair.handlers.redrive import redrive
 from klair.handlers.stages import fail_job
 
 log = structlog.get_logger(__name__)
@@ -31,11 +34,25 @@ BUDGETS: dict[JobStatus, timedelta] = {
 class SweepReport(BaseModel):
     examined: int = 0
     flagged: int = 0
+    redriven: int = 0  # messages sent again
     failed: int = 0
 
 
 def _expired(job: Job, deps: Deps) -> bool:
     return deps.clock.now() - job.updated_at > BUDGETS[job.status]
+
+
+def _flag_and_redrive(deps: Deps, job: Job, report: SweepReport) -> None:
+    # The flag is a write first: a crash before the re-drive still gives the job one more
+    # budget, after which it fails rather than hangs.
+    flagged = deps.store.update(job.id, stalled=True)
+    if flagged.status is not job.status:  # it moved on meanwhile: not stalled after all
+        deps.store.update(job.id, stalled=False)
+        return
+    report.flagged += 1
+    sent = redrive(deps, flagged)
+    report.redriven += sent
+    log.warning("job stalled, re-driven", job_id=job.id, status=job.status.value, sent=sent)
 
 
 def sweep(deps: Deps, limit: int = 200) -> SweepReport:
@@ -48,13 +65,12 @@ def sweep(deps: Deps, limit: int = 200) -> SweepReport:
         if job.status is JobStatus.AWAITING_UPLOAD:
             error = KlairError("the upload never arrived", code="upload_expired")
         elif not job.stalled:
-            # Flagging is a write, so the job gets one more budget before it is failed.
-            deps.store.update(job.id, stalled=True)
-            report.flagged += 1
-            log.warning("job stalled", job_id=job.id, status=job.status.value)
+            _flag_and_redrive(deps, job, report)
             continue
         else:
-            error = KlairError(f"no progress while {job.status.value}", code="stalled")
+            error = KlairError(
+                f"no progress while {job.status.value}, even after a retry", code="stalled"
+            )
         if fail_job(deps, job.id, error, job.status.value):
             report.failed += 1
     return report

@@ -58,26 +58,27 @@ def _transcode(deps: Deps, job: Job, source_name: str) -> None:
         )
 
 
-def _fan_out(deps: Deps, job: Job) -> bool:
+def chunk_messages(deps: Deps, job: Job) -> list[ChunkReady]:
+    """The job's chunk plan as the messages that fan it out (the same plan on every call)."""
     assert job.media is not None
     s = deps.settings
     chunks = plan_for_clips(
         job.media.duration, s.chunk_seconds, s.chunk_overlap_seconds, job.options.max_clip_seconds
     )
-    moved = advance(deps, job, JobStatus.ANALYZING, chunks_total=len(chunks), chunks_done=0)
+    return [
+        ChunkReady(job_id=job.id, index=c.index, start=c.start, end=c.end, total=len(chunks))
+        for c in chunks
+    ]
+
+
+def _fan_out(deps: Deps, job: Job) -> bool:
+    messages = chunk_messages(deps, job)
+    moved = advance(deps, job, JobStatus.ANALYZING, chunks_total=len(messages), chunks_done=0)
     if moved is None:
         return False
-    for chunk in chunks:
-        deps.bus.publish(
-            ChunkReady(
-                job_id=job.id,
-                index=chunk.index,
-                start=chunk.start,
-                end=chunk.end,
-                total=len(chunks),
-            )
-        )
-    log.info("chunks published", job_id=job.id, chunks=len(chunks))
+    for message in messages:
+        deps.bus.publish(message)
+    log.info("chunks published", job_id=job.id, chunks=len(messages))
     return True
 
 

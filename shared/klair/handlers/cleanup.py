@@ -1,0 +1,36 @@
+"""Outputs of a job that ended without clips (cancelled or failed) or was deleted are removed.
+
+Race-safe by ordering: the transition to cancelled/failed cleans once, and every stage
+delivery looks at its job again *after* its own writes and cleans again when the job ended
+meanwhile, so an object written by a stage that lost the race never outlives the job."""
+
+from __future__ import annotations
+
+import structlog
+
+from klair.domain import naming
+from klair.domain.errors import NotFound
+from klair.domain.ids import JobId
+from klair.domain.status import JobStatus
+from klair.handlers.deps import Deps
+
+log = structlog.get_logger(__name__)
+
+DISCARDED = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
+
+
+def discard_outputs(deps: Deps, job_id: JobId) -> int:
+    """Delete the job's source copy, work files and clips; the number of objects deleted."""
+    deleted = sum(deps.blobs.delete_prefix(prefix) for prefix in naming.job_prefixes(job_id))
+    if deleted:
+        log.info("job outputs discarded", job_id=job_id, objects=deleted)
+    return deleted
+
+
+def settle(deps: Deps, job_id: JobId) -> int:
+    """After a delivery: clean what it may have written if its job ended meanwhile."""
+    try:
+        job = deps.store.get(job_id)
+    except NotFound:  # deleted while the stage ran
+        return discard_outputs(deps, job_id)
+    return discard_outputs(deps, job_id) if job.status in DISCARDED else 0
