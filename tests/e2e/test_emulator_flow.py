@@ -13,11 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
+from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore
+from google.cloud.storage import Client as StorageClient
 
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.devstack import emulators as emu
 from klair.devstack.stack import LocalStack, StackOptions
+from klair.domain import naming
+from klair.domain.ids import JobId
 from klair.sample import make_sample_video
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
@@ -174,3 +178,44 @@ def test_bad_requests_get_json_errors(api: httpx.Client) -> None:
     health = httpx.get(f"{api.base_url}/api/health", timeout=30)
     assert health.status_code == 200
     assert all(dep["ok"] for dep in health.json()["dependencies"].values())
+
+
+def _job_objects(stack: LocalStack, job_id: str) -> list[str]:
+    anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
+    client = StorageClient(
+        stack.project, anonymous, client_options={"api_endpoint": stack.emulators.gcs}
+    )
+    bucket = stack.options.topology.bucket
+    return [
+        blob.name
+        for prefix in naming.job_prefixes(JobId(job_id))
+        for blob in client.list_blobs(bucket, prefix=prefix)
+    ]
+
+
+def _wait_for(api: httpx.Client, job_id: str, wanted: set[str], timeout: float = 300) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = str(api.get(f"/api/klair/status/{job_id}").json()["status"])
+        if status in wanted or status in ("completed", "failed", "cancelled"):
+            return status
+        time.sleep(0.2)
+    raise AssertionError(f"{job_id} never reached {wanted}")
+
+
+def test_a_job_cancelled_while_its_stages_run_leaves_no_objects(
+    api: httpx.Client, stack: LocalStack, sample: Path
+) -> None:
+    job_id = _upload(api, sample)
+    reached = _wait_for(api, job_id, {"analyzing", "selecting", "exporting"})
+    assert reached in ("analyzing", "selecting", "exporting"), reached
+    cancelled = api.post(f"/api/klair/jobs/{job_id}/cancel")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    # Stages already running finish their work, find the job cancelled and clean after
+    # themselves; wait for the pipeline to go quiet, then nothing of the job is left.
+    deadline, left = time.monotonic() + 120, _job_objects(stack, job_id)
+    while left and time.monotonic() < deadline:
+        time.sleep(1)
+        left = _job_objects(stack, job_id)
+    assert left == []
+    assert api.get(f"/api/klair/status/{job_id}").json()["status"] == "cancelled"
