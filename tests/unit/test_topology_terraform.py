@@ -15,7 +15,7 @@ import pytest
 
 from klair.config import Mode, Settings
 from klair.domain.tiers import DEFAULT_TIERS
-from klair.topology import DEFAULT_PATH, Topology
+from klair.topology import DEFAULT_PATH, Topology, load_topology
 from tests.unit.terraform_config import (
     CONFIG_DIRS,
     ENVIRONMENTS,
@@ -222,3 +222,18 @@ def test_terraform_fmt_is_clean() -> None:
         check=False,
     )
     assert run.returncode == 0, f"not fmt-clean: {run.stdout}{run.stderr}"
+
+
+def _bytes(memory: str) -> int:
+    units = {"Mi": 1024**2, "Gi": 1024**3}
+    return int(memory[:-2]) * units[memory[-2:]]
+
+
+@pytest.mark.parametrize("function", ["ingest", "transcode"])
+def test_functions_holding_a_source_in_tmp_have_memory_for_the_largest_one(function: str) -> None:
+    """Cloud Functions' /tmp is memory: ingest holds a download (and yt-dlp's merge, about
+    twice the source), transcode the source plus its outputs."""
+    memory = _bytes(load_topology().functions[function].memory)
+    biggest_tier = max(t.max_source_bytes for t in DEFAULT_TIERS.values())
+    largest = min(Settings().max_download_bytes, biggest_tier)
+    assert memory >= 2 * largest
