@@ -147,7 +147,7 @@ def test_chunks_are_transcribed_once_and_the_transcripts_feed_selection(
     assert insights is not None and insights.word_count == len(talk.words)
     assert {"bread", "ovens"} <= {k.term for k in insights.keywords}
     assert insights.quotes and insights.chapters
-    assert json.loads(deps.blobs.read_bytes(naming.work(JOB, "insights.json")))["version"] == 1
+    assert json.loads(deps.blobs.read_bytes(naming.result(JOB, "insights.json")))["version"] == 1
 
 
 def test_without_a_transcriber_the_signals_alone_propose_the_moments(

@@ -278,8 +278,8 @@ def test_results_carry_the_analyzers_insights_and_transcripts(world: World) -> N
         "language": "en", "duration": 600.0, "word_count": 1200, "speech_seconds": 500.0,
         "words_per_minute": 144.0, "keywords": [], "chapters": [], "quotes": [],
     }  # fmt: skip
-    world.deps.blobs.put_bytes(f"work/{job_id}/insights.json", json.dumps(analysis).encode())
-    world.deps.blobs.put_bytes(f"work/{job_id}/transcript.srt", b"1\n00:00:00,000 --> ...")
+    world.deps.blobs.put_bytes(f"clips/{job_id}/insights.json", json.dumps(analysis).encode())
+    world.deps.blobs.put_bytes(f"clips/{job_id}/transcript.srt", b"1\n00:00:00,000 --> ...")
     body = world.call("GET", f"/api/klair/results/{job_id}").get_json()
     assert body["insights"]["analysis"]["word_count"] == 1200
     assert set(body["transcript_urls"]) == {"srt"}

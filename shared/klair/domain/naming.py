@@ -37,6 +37,11 @@ def work(job_id: JobId, filename: str) -> str:
     return f"work/{job_id}/{filename}"
 
 
+def result(job_id: JobId, filename: str) -> str:
+    """A job-level result kept as long as its clips (transcript, insights), unlike work/."""
+    return f"clips/{job_id}/{filename}"
+
+
 def clip(job_id: JobId, clip_id: ClipId, filename: str) -> str:
     return f"clips/{job_id}/{clip_id}/{filename}"
 

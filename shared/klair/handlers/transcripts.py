@@ -24,11 +24,11 @@ def chunk_name(job_id: JobId, index: int) -> str:
 
 def transcript_files(job_id: JobId) -> dict[str, str]:
     """Format → object name of the job's whole transcript: json, srt and vtt."""
-    return {fmt: naming.work(job_id, f"transcript.{fmt}") for fmt in ("json", *CAPTION_FORMATS)}
+    return {fmt: naming.result(job_id, f"transcript.{fmt}") for fmt in ("json", *CAPTION_FORMATS)}
 
 
 def insights_name(job_id: JobId) -> str:
-    return naming.work(job_id, INSIGHTS)
+    return naming.result(job_id, INSIGHTS)
 
 
 def save_chunk(deps: Deps, job_id: JobId, index: int, transcript: Transcript) -> None:
