@@ -86,15 +86,16 @@ def klair_run(given: Input) -> list[Result]:
 
 
 def export(given: Input) -> list[Result]:
-    from bench.export import CLIPS, _clips, _klair, _minimal
+    from bench.export import CLIPS, _clips, _klair, _minimal, _proxy
     from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 
     duration, length = FfprobeMediaProbe().probe(given.source).duration, 20.0
     clips = _clips(duration, length)
-    edits = _klair(given.source, clips, given.work / "e-warm")
+    proxy = _proxy(given.source, given.work / "e-proxy")  # the transcode stage's
+    edits = _klair(given.source, clips, given.work / "e-warm", proxy)
     base, subject = side_by_side(
         partial(_minimal, given.source, edits, given.work / "e-min"),
-        partial(_klair, given.source, clips, given.work / "e-klair"),
+        partial(_klair, given.source, clips, given.work / "e-klair", proxy),
         given.repeat,
     )
     name = f"export {CLIPS} × {length:.0f} s clips, 9:16"

@@ -19,6 +19,7 @@ from klair.ports import (
     Transcriber,
 )
 from klair.ports_notify import WebhookSender
+from klair.ports_reframe import Reframer
 
 if TYPE_CHECKING:
     from google.cloud import firestore, storage
@@ -31,6 +32,7 @@ def media_adapters(settings: Settings) -> MediaAdapters:
     from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
     from klair.adapters.ffmpeg_render import FfmpegClipRenderer
     from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
+    from klair.adapters.reframed_render import ReframedRenderer
     from klair.adapters.ytdlp_downloader import YtDlpDownloader
     from klair.domain.url_policy import UrlPolicy
 
@@ -44,7 +46,7 @@ def media_adapters(settings: Settings) -> MediaAdapters:
             ffmpeg=settings.ffmpeg,
         ),
         analyzer_for(settings),
-        FfmpegClipRenderer(),
+        ReframedRenderer(FfmpegClipRenderer()),
     )
 
 
@@ -91,6 +93,20 @@ def model_analyzer_for(settings: Settings) -> ModelAnalyzer | None:
 
     bucket = settings.bucket
     return GeminiAnalyzer(GeminiOptions.from_settings(settings), lambda n: f"gs://{bucket}/{n}")
+
+
+def reframer_for(settings: Settings) -> Reframer | None:
+    """Sieve autocrop when its key, callback secret and webhooks URL are set, else None."""
+    if not settings.sieve_configured or settings.sieve_api_key is None:
+        return None
+    from klair.adapters.sieve_reframer import SieveReframer
+
+    return SieveReframer(
+        settings.sieve_api_url,
+        settings.sieve_api_key,
+        function=settings.sieve_function,
+        timeout=settings.sieve_timeout_seconds,
+    )
 
 
 def webhook_sender(settings: Settings) -> WebhookSender:
@@ -153,6 +169,7 @@ def bootstrap(settings: Settings) -> Deps:
         captions=captions,
         model_analyzer=model_analyzer_for(settings),
         rate_limiter=FirestoreRateLimiter(db),
+        reframer=reframer_for(settings),
     ))  # fmt: skip
 
 

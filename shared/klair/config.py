@@ -121,7 +121,22 @@ class Settings(BaseSettings):
     # X-Forwarded-For (an external load balancer adds 1); the client is the entry before them.
     forwarded_hops: int = Field(default=0, ge=0)
 
+    # Sieve autocrop (`reframe: "sieve"`): the API (a local stub in tests), its key, the
+    # secret that signs each export's callback URL, and the public base URL of the
+    # `webhooks` function Sieve calls back (`{webhooks_url}/webhooks/sieve/autocrop`).
+    # Sieve is on only when the key, the secret and the URL are all set.
+    sieve_api_url: str = "https://mango.sievedata.com"
+    sieve_api_key: str | None = None
+    sieve_callback_secret: str | None = None
+    webhooks_url: str | None = None
+    sieve_function: str = "sieve/autocrop"
+    sieve_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
     log_level: str = "INFO"
+
+    @property
+    def sieve_configured(self) -> bool:
+        return bool(self.sieve_api_key and self.sieve_callback_secret and self.webhooks_url)
 
     def tier(self, name: str | None) -> Tier:
         return self.tiers.get(name or self.default_tier, self.tiers[self.default_tier])

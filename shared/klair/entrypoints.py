@@ -1,55 +1,75 @@
 """What the thin `functions/*/main.py` files call: decode the trigger, run one handler
-through the delivery rules, and answer the platform (ack, retry, or an HTTP status)."""
+through the delivery rules, and answer the platform (ack, retry, or an HTTP status).
+
+Importing this module imports nothing but the standard library: each function's event
+type and handler are import strings resolved on its first call, so a cold instance pays
+for its own code only (the `analyze` function never imports the exporter, the `api`
+function no pipeline stage), and `import main` does no I/O.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Mapping
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache, lru_cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-import structlog
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from klair.domain.events import DeadLettered, Message
+    from klair.handlers.deps import Deps
 
-from klair.adapters import wire
-from klair.domain import naming
-from klair.domain.errors import InvalidInput, KlairError
-from klair.domain.events import (
-    NOTICES,
-    AnalysisCompleted,
-    ChunkReady,
-    ClipSelected,
-    DeadLettered,
-    DeliverNotification,
-    Message,
-    ObjectFinalized,
-    StartIngest,
-)
-from klair.domain.ids import JobId
-from klair.handlers.admit_upload import admit_upload
-from klair.handlers.analyze_chunk import analyze_chunk
-from klair.handlers.delivery import deliver, fail_dead_letter
-from klair.handlers.deps import Deps
-from klair.handlers.export_clip import export_clip
-from klair.handlers.ingest_source import ingest_source
-from klair.handlers.notify import run_notice
-from klair.handlers.select_clips import select_clips
-from klair.handlers.transcode_source import transcode_source
-
-log = structlog.get_logger(__name__)
-
-EventHandler = Callable[[Deps, Any], bool]
-EVENT_FUNCTIONS: dict[str, tuple[type[Message], EventHandler]] = {
-    "admit": (ObjectFinalized, admit_upload),
-    "transcode": (ObjectFinalized, transcode_source),
-    "analyze": (ChunkReady, analyze_chunk),
-    "select": (AnalysisCompleted, select_clips),
-    "export": (ClipSelected, export_clip),
-    "fail": (DeadLettered, fail_dead_letter),
-    "ingest": (StartIngest, ingest_source),
+EventHandler = Callable[["Deps", Any], bool]
+EVENTS = "klair.domain.events:"
+# function → (event type, handler), as `module:attribute` import strings.
+EVENT_REFS: dict[str, tuple[str, str]] = {
+    "admit": (EVENTS + "ObjectFinalized", "klair.handlers.admit_upload:admit_upload"),
+    "transcode": (EVENTS + "ObjectFinalized", "klair.handlers.transcode_source:transcode_source"),
+    "analyze": (EVENTS + "ChunkReady", "klair.handlers.analyze_chunk:analyze_chunk"),
+    "select": (EVENTS + "AnalysisCompleted", "klair.handlers.select_clips:select_clips"),
+    "export": (EVENTS + "ClipSelected", "klair.handlers.export_clip:export_clip"),
+    "fail": (EVENTS + "DeadLettered", "klair.handlers.delivery:fail_dead_letter"),
+    "ingest": (EVENTS + "StartIngest", "klair.handlers.ingest_source:ingest_source"),
 }
 DEAD_LETTER_SOURCE = "CloudPubSubDeadLetterSourceSubscription"
+# What a message or task that cannot be decoded raises (ValidationError is a ValueError).
+UNDECODABLE = (ValueError, KeyError, TypeError)
+
+
+def resolve(ref: str) -> Any:
+    """`package.module:attribute` → the attribute, importing the module."""
+    module, _, name = ref.partition(":")
+    return getattr(import_module(module), name)
+
+
+@cache
+def event_function(function: str) -> tuple[type[Message], EventHandler]:
+    """(event type, handler) of an event-driven function, imported on first use."""
+    kind, handler = EVENT_REFS[function]
+    return resolve(kind), resolve(handler)
+
+
+class EventFunctions(Mapping[str, "tuple[type[Message], EventHandler]"]):
+    """`EVENT_REFS` as a mapping of resolved pairs; only the pairs read are imported."""
+
+    def __getitem__(self, function: str) -> tuple[type[Message], EventHandler]:
+        return event_function(function)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(EVENT_REFS)
+
+    def __len__(self) -> int:
+        return len(EVENT_REFS)
+
+
+EVENT_FUNCTIONS = EventFunctions()
+
+
+def _log() -> Any:
+    import structlog
+
+    return structlog.get_logger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +88,9 @@ def decode_pubsub(
     kind: type[Message], data: bytes, attributes: Mapping[str, str]
 ) -> Message | None:
     """The message, or None for a notification we do not act on (not a finalize)."""
+    from klair.adapters import wire
+    from klair.domain.events import DeadLettered, ObjectFinalized
+
     if kind is ObjectFinalized:
         return wire.decode_gcs_notification(data, attributes)
     if kind is DeadLettered:
@@ -76,6 +99,10 @@ def decode_pubsub(
 
 
 def _dead_letter(data: bytes, attributes: Mapping[str, str]) -> DeadLettered:
+    from klair.domain import naming
+    from klair.domain.events import DeadLettered
+    from klair.domain.ids import JobId
+
     job_id: str | None = attributes.get("job_id")
     if job_id is None and "objectId" in attributes:
         name = attributes["objectId"]
@@ -93,19 +120,28 @@ def _dead_letter(data: bytes, attributes: Mapping[str, str]) -> DeadLettered:
     )
 
 
+def _decode_event(kind: type[Message], payload: Mapping[str, Any]) -> Message | None:
+    from klair.adapters import wire
+    from klair.domain.events import ObjectFinalized
+
+    if "message" in payload:
+        message = payload["message"]
+        data = base64.b64decode(message.get("data") or b"")
+        return decode_pubsub(kind, data, message.get("attributes") or {})
+    # Eventarc's direct storage event: data is the object resource
+    return ObjectFinalized.model_validate(wire.object_resource(payload))
+
+
 def handle_cloud_event(function: str, cloud_event: Any) -> None:
     """A Pub/Sub push (messagePublished CloudEvent) or a direct GCS CloudEvent."""
-    kind, handler = EVENT_FUNCTIONS[function]
-    payload = cloud_event.data
+    from klair.domain.errors import InvalidInput
+    from klair.handlers.delivery import deliver
+
+    kind, handler = event_function(function)
     try:
-        if "message" in payload:
-            message = payload["message"]
-            data = base64.b64decode(message.get("data") or b"")
-            event = decode_pubsub(kind, data, message.get("attributes") or {})
-        else:  # Eventarc's direct storage event: data is the object resource
-            event = ObjectFinalized.model_validate(wire.object_resource(payload))
-    except (ValidationError, InvalidInput, ValueError, KeyError, TypeError) as error:
-        log.error("undecodable message acked", function=function, error=str(error))
+        event = _decode_event(kind, cloud_event.data)
+    except (InvalidInput, *UNDECODABLE) as error:
+        _log().error("undecodable message acked", function=function, error=str(error))
         return  # never retried forever
     if event is None:
         return
@@ -117,11 +153,17 @@ def handle_task(
 ) -> tuple[int, dict[str, Any]]:
     """A Cloud Task's HTTP request: 2xx acks it, 503 asks Cloud Tasks to retry (Cloud Tasks
     retries every non-2xx, so permanent failures, already recorded on the job, answer 200)."""
-    kind, handler = EVENT_FUNCTIONS[function]
+    from pydantic import ValidationError
+
+    from klair.adapters import wire
+    from klair.domain.errors import InvalidInput, KlairError
+    from klair.handlers.delivery import deliver
+
+    kind, handler = event_function(function)
     try:
         command = wire.decode_task(body, headers, kind)
     except (ValidationError, InvalidInput) as error:
-        log.error("undecodable task acked", function=function, error=str(error))
+        _log().error("undecodable task acked", function=function, error=str(error))
         return 200, {"accepted": False, "code": "invalid_task"}
     try:
         done = deliver(deps(), handler, command, function)
@@ -161,6 +203,10 @@ def handle_sweep() -> dict[str, int]:
 
 def decode_notice(body: bytes, headers: Mapping[str, str]) -> Message:
     """A delivery task (its type travels as a header) or a Pub/Sub push of an announcement."""
+    from klair.adapters import wire
+    from klair.domain.errors import InvalidInput
+    from klair.domain.events import NOTICES, DeliverNotification
+
     if any(name.lower() == wire.TYPE_HEADER.lower() for name, _ in headers.items()):
         return wire.decode_task(body, headers, DeliverNotification)
     try:
@@ -180,10 +226,15 @@ def handle_notify(body: bytes, headers: Mapping[str, str]) -> tuple[int, dict[st
     """The `notify` function: pushes of JobFinished / ClipExported schedule signed deliveries
     on the webhook queue; that queue's tasks POST them. 2xx acks (a notification never fails
     its job), 503 asks Pub/Sub or Cloud Tasks to retry."""
+    from pydantic import ValidationError
+
+    from klair.domain.errors import InvalidInput, KlairError
+    from klair.handlers.notify import run_notice
+
     try:
         message = decode_notice(body, headers)
     except (ValidationError, InvalidInput) as error:
-        log.error("undecodable notification acked", error=str(error))
+        _log().error("undecodable notification acked", error=str(error))
         return 200, {"accepted": False, "code": "invalid_message"}
     try:
         done = run_notice(deps(), message)

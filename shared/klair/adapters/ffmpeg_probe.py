@@ -1,4 +1,6 @@
-"""MediaProbe over ffprobe: what a file contains, or `UnsupportedMedia` when it is not media."""
+"""MediaProbe over ffprobe: what a file contains, or `UnsupportedMedia` when it is not media
+(its bytes sniffed first: `adapters/media_sniff.py` names archives, polyglots, MP4s cut short
+and files that are not media at all, each with its own code)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from klair.adapters import media_sniff
 from klair.domain.errors import UnsupportedMedia
 from klair.domain.job import MediaInfo
 
@@ -182,7 +185,12 @@ class FfprobeMediaProbe:
         return times
 
     def probe(self, path: Path) -> MediaInfo:
-        out = self._run(path, "-print_format", "json", "-show_format", "-show_streams")
+        sniffed = media_sniff.sniff(path)
+        media_sniff.check_layout(sniffed)
+        try:
+            out = self._run(path, "-print_format", "json", "-show_format", "-show_streams")
+        except UnsupportedMedia as refused:
+            raise media_sniff.unreadable(sniffed, refused) from refused
         try:
             probe = _Probe.model_validate_json(out)
         except ValidationError as exc:

@@ -36,6 +36,11 @@ from klair.ports import Transcoded
 SCENE_WIDTH = 160
 KEYFRAME_SECONDS = 2.0
 LOG_FILE = "ffmpeg.log"
+# A source whose frames (audio and video) fail to decode more often than this is damaged
+# (garbage in its media data): ffmpeg finishes the pass but exits with DECODE_ERRORS_EXIT,
+# and the job fails `corrupt_media` instead of cutting clips with glitches and gaps.
+MAX_DECODE_ERROR_RATE = 0.05
+DECODE_ERRORS_EXIT = 69
 
 
 def _video_graph(height: int, fps: float) -> str:
@@ -92,6 +97,7 @@ def transcode_command(
     outputs, proxy = _outputs(media, fps)
     command = [
         ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-y", "-loglevel", "info",
+        "-max_error_rate", f"{MAX_DECODE_ERROR_RATE:g}",
         "-progress", "pipe:1", "-skip_loop_filter", "all", "-i", str(source.resolve()),
         "-filter_complex", graph, *outputs, "-map", "[awav]", "-c:a", "pcm_s16le", "audio.wav",
     ]  # fmt: skip
@@ -186,6 +192,12 @@ class FfmpegTranscoder:
         )
         if timed_out:
             raise Transient(f"transcoding {source.name} timed out")
+        if code == DECODE_ERRORS_EXIT:
+            raise UnsupportedMedia(
+                f"the source is damaged: more than {MAX_DECODE_ERROR_RATE:.0%} of its frames "
+                "could not be decoded, so clips would show glitches; send an undamaged copy",
+                code="corrupt_media",
+            )
         if code != 0:
             tail = "\n".join(log.strip().splitlines()[-5:])
             raise UnsupportedMedia(f"ffmpeg could not transcode {source.name}: {tail}")

@@ -43,6 +43,7 @@ class StackOptions:
     functions_dir: Path = FUNCTIONS_DIR
     workdir: Path = REPO_ROOT / ".devstack"
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    delivery_urls: Mapping[str, str] = field(default_factory=dict)  # push/task target, by function
     emulators: emu.Emulators | None = None  # reuse running emulators instead of starting them
     host: str = "127.0.0.1"
     ready_timeout: float = 120.0
@@ -181,7 +182,7 @@ class LocalStack:
         self._exit.callback(self._issuer.stop)
         self._env = self._make_env(signer)
         self._run([self._dispatcher()])
-        urls = {name: self.url(name) for name in self.names}
+        urls = {n: self.options.delivery_urls.get(n, self.url(n)) for n in self.names}
         pubsub_setup.provision(self.project, topo, urls, emulator_host=self.emulators.pubsub)
         if self.options.emulators is not None:  # their push endpoints die with this stack
             self._exit.callback(self._deprovision)
@@ -226,10 +227,11 @@ class LocalStack:
             "KLAIR_CLERK_JWKS_URL": self.issuer.jwks_url,
             "KLAIR_SSRF_ALLOWED_HOSTS": json.dumps([self.options.host, "localhost"]),
         }
+        via = self.options.delivery_urls  # tasks reach a function there (a test proxy)
         if "ingest" in self.ports:
-            env["KLAIR_INGEST_URL"] = self.url("ingest") + "/"
+            env["KLAIR_INGEST_URL"] = via.get("ingest", self.url("ingest")) + "/"
         if "notify" in self.ports:
-            env["KLAIR_NOTIFY_URL"] = self.url("notify") + "/"
+            env["KLAIR_NOTIFY_URL"] = via.get("notify", self.url("notify")) + "/"
         if "api" in self.names:
             env["KLAIR_API_URL"] = self.url("api") + "/"
         return {**env, **self.options.extra_env}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from klair.domain.ids import ClipId
+from klair.domain.sieve_task import SieveTask
 
 
 class Evidence(BaseModel):
@@ -41,3 +42,5 @@ class Clip(Candidate):
     id: ClipId
     rank: int = Field(ge=1)
     exports: dict[str, str] = {}
+    # A Sieve autocrop in flight or done for this clip (klair.handlers.sieve_export).
+    sieve: SieveTask | None = None

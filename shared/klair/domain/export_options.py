@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
+from pathlib import Path
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +21,8 @@ CAPTION_STYLES: tuple[str, ...] = get_args(CaptionStyle)
 # crop; "sieve": Sieve's autocrop service (when configured).
 ReframeMode = Literal["auto", "center", "sieve"]
 REFRAME_MODES: tuple[str, ...] = get_args(ReframeMode)
+# Sieve reframes one cropped aspect per export (one autocrop job per clip).
+SIEVE_ASPECTS: tuple[str, ...] = ("9:16", "1:1")
 DEFAULT_LOUDNESS_LUFS = -14.0
 # Short side of an exported video when the tier does not say ("1080p").
 DEFAULT_MAX_SHORT_SIDE = 1080
@@ -47,6 +50,18 @@ def parse_caption_style(value: str) -> str:
             allowed=list(CAPTION_STYLES),
         )
     return value
+
+
+def check_sieve_aspects(aspects: Iterable[str]) -> None:
+    """Sieve autocrop makes one cropped variant per export: exactly one of SIEVE_ASPECTS."""
+    asked = tuple(aspects)
+    if len(asked) != 1 or asked[0] not in SIEVE_ASPECTS:
+        raise InvalidInput(
+            'reframe "sieve" renders exactly one cropped aspect ratio per export',
+            code="sieve_aspect_ratios",
+            asked=list(asked),
+            allowed=list(SIEVE_ASPECTS),
+        )
 
 
 def variant_key(aspect: str, caption_style: str | None) -> str:
@@ -126,6 +141,13 @@ class RenderSpec(BaseModel):
     reframe: str = "auto"
     sidecars: bool = True  # SRT and VTT of the clip's words, when it has any
     source_name: str = ""  # what the edit list names as the media (the source object)
+    # When the media was reframed elsewhere (Sieve's output, already cut and cropped): where
+    # it starts in the source, and the edit list's reframe label for its variants.
+    source_offset: float = 0.0
+    reframed_by: str | None = None
+    # A local low-resolution copy of the source on the same timeline (the transcode's
+    # proxy): the renderer analyses its frames instead of decoding the source twice.
+    proxy: Path | None = None
 
     @property
     def variants(self) -> dict[str, str]:

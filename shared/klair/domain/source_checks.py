@@ -11,6 +11,15 @@ from klair.domain.tiers import Tier
 
 # Decoding more pixels than 8K per frame would not fit the functions' memory and time.
 MAX_PIXELS = 7680 * 4320
+SHORT_SIDE_4K, SHORT_SIDE_8K = 2160, 4320
+RESOLUTION_NAMES = {SHORT_SIDE_4K: "4K", SHORT_SIDE_8K: "8K"}
+
+
+def max_short_side(tier: Tier) -> int:
+    """The largest source a plan reads, by its short side: twice what the plan exports, from
+    4K (every plan) to 8K (plans exporting 4K). Decoding more costs time the clips, scaled to
+    the plan's export size, cannot show."""
+    return max(SHORT_SIDE_4K, min(SHORT_SIDE_8K, 2 * tier.max_export_short_side))
 
 
 class SourceLimits(BaseModel):
@@ -21,6 +30,7 @@ class SourceLimits(BaseModel):
     max_seconds: float = Field(gt=0)
     max_bytes: int = Field(gt=0)
     audio_only: bool = False
+    max_short_side: int = Field(default=SHORT_SIDE_8K, gt=0)
     plan: str = "your"
 
     @classmethod
@@ -29,6 +39,7 @@ class SourceLimits(BaseModel):
             max_seconds=tier.max_source_minutes * 60,
             max_bytes=min(tier.max_source_bytes, ceiling_bytes),
             audio_only=kind is JobKind.AUDIO,
+            max_short_side=max_short_side(tier),
             plan=f"the {tier.name}",
         )
 
@@ -57,6 +68,20 @@ def check_size(size: int, limits: SourceLimits) -> None:
         )
 
 
+def check_resolution(media: MediaInfo, limits: SourceLimits) -> None:
+    """Within the plan's short side, and never more pixels than 8K (in any aspect)."""
+    width, height = media.width or 0, media.height or 0
+    if min(width, height) > limits.max_short_side or width * height > MAX_PIXELS:
+        cap = limits.max_short_side
+        name = RESOLUTION_NAMES.get(cap)
+        raise UnsupportedMedia(
+            f"the source is {width}x{height}; {limits.plan} plan reads video up to "
+            f"{cap}p{f' ({name})' if name else ''}",
+            code="resolution_too_high",
+            max_short_side=cap,
+        )
+
+
 def check_media(kind: JobKind, options: JobOptions, media: MediaInfo, limits: SourceLimits) -> None:
     """Everything ffprobe told us, judged against the job; raises the first refusal."""
     if kind is JobKind.VIDEO and not media.has_video:
@@ -66,11 +91,7 @@ def check_media(kind: JobKind, options: JobOptions, media: MediaInfo, limits: So
         )
     if kind is JobKind.AUDIO and not media.has_audio:
         raise UnsupportedMedia("the source has no audio stream", code="no_audio_stream")
-    if media.width and media.height and media.width * media.height > MAX_PIXELS:
-        raise UnsupportedMedia(
-            f"the source is {media.width}x{media.height}; Klair reads video up to 8K",
-            code="resolution_too_high",
-        )
+    check_resolution(media, limits)
     check_duration(media.duration, limits)
     if media.size_bytes is not None:
         check_size(media.size_bytes, limits)

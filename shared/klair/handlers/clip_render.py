@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+
+import structlog
 
 from klair.domain import naming
 from klair.domain.clip import Clip
 from klair.domain.errors import NotFound
-from klair.domain.export_options import ExportRequest
+from klair.domain.events import ClipExported
+from klair.domain.export_options import ExportRequest, RenderSpec
+from klair.domain.ids import ClipId
 from klair.domain.job import Job, JobKind
 from klair.handlers.deps import Deps
+from klair.handlers.stages import complete_job
 from klair.handlers.transcripts import load_transcript
+
+log = structlog.get_logger(__name__)
+PROXY = "proxy.mp4"  # the transcode's video proxy, under `work/{job}/`
 
 
 def job_export(job: Job) -> ExportRequest:
@@ -37,21 +46,77 @@ def find_clip(deps: Deps, job: Job, clip_id: str) -> Clip:
 
 def render_clip(deps: Deps, job: Job, clip: Clip, request: ExportRequest) -> dict[str, str]:
     """Render and store; returns output key → object name."""
+    return render_spec(deps, job, clip, export_spec(deps, job, clip, request))
+
+
+def export_spec(deps: Deps, job: Job, clip: Clip, request: ExportRequest) -> RenderSpec:
+    """What `request` renders of `clip`: its words, under the tier's resolution cap."""
     assert job.source_object is not None
     transcript = load_transcript(deps, job.id)
     words = tuple(transcript.words_between(clip.start, clip.end)) if transcript else ()
     tier = deps.settings.tier(job.tier)
-    spec = request.spec(words, tier.max_export_short_side, job.source_object)
+    return request.spec(words, tier.max_export_short_side, job.source_object)
+
+
+def render_spec(
+    deps: Deps,
+    job: Job,
+    clip: Clip,
+    spec: RenderSpec,
+    *,
+    fetch: Callable[[Path], Path] | None = None,
+    cut: Clip | None = None,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Render `cut` (the clip itself by default) of the media `fetch` puts in the work dir
+    (the job's source by default) and store the files under the clip's prefix; `names`
+    keeps only those outputs, stored under those file names."""
     exports: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="klair-export-") as tmp:
         work = Path(tmp)
-        source = work / ("source" + Path(job.source_object).suffix)
-        deps.blobs.download(job.source_object, source)
-        for key, path in deps.renderer.render(source, clip, work / "out", spec).items():
-            name = naming.clip(job.id, clip.id, path.name)
+        media = (fetch or (lambda w: _fetch_source(deps, job, w)))(work)
+        if fetch is None:
+            spec = _with_proxy(deps, job, spec, work)
+        for key, path in deps.renderer.render(media, cut or clip, work / "out", spec).items():
+            if names is not None and key not in names:
+                continue
+            name = naming.clip(job.id, clip.id, names[key] if names else path.name)
             deps.blobs.put_file(name, path, _content_type(path))
             exports[key] = name
     return exports
+
+
+def _fetch_source(deps: Deps, job: Job, work: Path) -> Path:
+    assert job.source_object is not None
+    source = work / ("source" + Path(job.source_object).suffix)
+    deps.blobs.download(job.source_object, source)
+    return source
+
+
+def _with_proxy(deps: Deps, job: Job, spec: RenderSpec, work: Path) -> RenderSpec:
+    """The transcode's proxy of the source for the renderer's analysis (its frames are
+    already small and few); without one (an audio job) the renderer analyses the source."""
+    name = naming.work(job.id, PROXY)
+    if job.kind is JobKind.AUDIO or not deps.blobs.exists(name):
+        return spec
+    try:
+        deps.blobs.download(name, work / PROXY)
+    except NotFound:  # removed since: the source serves
+        return spec
+    return spec.model_copy(update={"proxy": work / PROXY})
+
+
+def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str]) -> None:
+    """Record the clip's files and count it once; the last clip completes the job."""
+    counted = deps.store.record_export(job.id, clip_id, exports)
+    if counted is None:
+        job = deps.store.get(job.id)
+        counted = (job.clips_exported, job.clips_total)
+    done, total = counted
+    log.info("clip exported", job_id=job.id, clip=clip_id, done=done, total=total)
+    deps.bus.publish(ClipExported(job_id=job.id, clip_id=clip_id))  # clip.ready webhooks
+    if done >= total:
+        complete_job(deps, deps.store.get(job.id))
 
 
 def _content_type(path: Path) -> str | None:

@@ -25,6 +25,7 @@ from klair.ports import (
 )
 from klair.ports_accounts import UsageEraser
 from klair.ports_notify import DeliveryLog, WebhookSender, WebhookStore
+from klair.ports_reframe import Reframer
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,5 @@ class Deps:
     sender: WebhookSender | None = None
     # Usage books to forget when Clerk deletes a user; None keeps them.
     usage_eraser: UsageEraser | None = None
+    # Sieve autocrop (`reframe: "sieve"`); None when Sieve is not configured.
+    reframer: Reframer | None = None

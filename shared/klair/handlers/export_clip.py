@@ -5,16 +5,12 @@ loudness, reframe, under the tier's resolution cap) and store its files under
 
 from __future__ import annotations
 
-import structlog
-
-from klair.domain.events import ClipExported, ClipSelected
+from klair.domain.events import ClipSelected
 from klair.domain.status import JobStatus
-from klair.handlers.clip_render import find_clip, job_export, render_clip
+from klair.handlers.clip_render import count_export, find_clip, job_export, render_clip
 from klair.handlers.deps import Deps
 from klair.handlers.reexport import reexport_clip
-from klair.handlers.stages import complete_job
-
-log = structlog.get_logger(__name__)
+from klair.handlers.sieve_export import start_sieve, uses_sieve
 
 
 def export_clip(deps: Deps, event: ClipSelected) -> bool:
@@ -24,14 +20,8 @@ def export_clip(deps: Deps, event: ClipSelected) -> bool:
     if job.status is not JobStatus.EXPORTING or job.source_object is None:
         return False
     clip = find_clip(deps, job, event.clip_id)
-    exports = render_clip(deps, job, clip, job_export(job))
-    counted = deps.store.record_export(job.id, clip.id, exports)
-    if counted is None:
-        job = deps.store.get(job.id)
-        counted = (job.clips_exported, job.clips_total)
-    done, total = counted
-    log.info("clip exported", job_id=job.id, clip=clip.id, done=done, total=total)
-    deps.bus.publish(ClipExported(job_id=job.id, clip_id=clip.id))  # clip.ready webhooks
-    if done >= total:
-        complete_job(deps, deps.store.get(job.id))
+    request = job_export(job)
+    if uses_sieve(deps, request):  # the `webhooks` function counts it when Sieve is done
+        return start_sieve(deps, job, clip, request, reexport=False)
+    count_export(deps, job, clip.id, render_clip(deps, job, clip, request))
     return True

@@ -79,7 +79,8 @@ def _fetch(deps: Deps, job: Job, tmp: Path, limits: SourceLimits) -> Path:
 
         return deps.downloader.download(str(job.source.url), tmp, limits, report)
     assert job.source.upload_object is not None
-    local = tmp / ("upload" + Path(job.source.upload_object).suffix)
+    name = Path(job.source.upload_object).name  # sanitised: refusals name the user's file
+    local = tmp / (name if name.strip(".") else "upload")
     deps.blobs.download(job.source.upload_object, local)
     if local.stat().st_size == 0:
         raise InvalidInput("the uploaded file is empty", code="upload_empty")

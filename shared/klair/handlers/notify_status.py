@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from klair.domain.ids import JobId
+from klair.domain.job import Job
 from klair.domain.notification import DeliveryState, EventKind
 from klair.handlers.deps import Deps
 from klair.handlers.views import Timestamp
@@ -24,10 +24,13 @@ class NotificationView(BaseModel):
     delivered_at: Timestamp | None
 
 
-def notifications(deps: Deps, job_id: JobId) -> list[NotificationView]:
-    if deps.deliveries is None:
+def notifications(deps: Deps, job: Job) -> list[NotificationView]:
+    """The job's deliveries. Events are only made of a finished job (`job.*`) or an exported
+    clip (`clip.ready`), after the job records either, so a running job with no clip
+    exported has none: its status skips the query."""
+    if deps.deliveries is None or not (job.status.terminal or job.clips_exported > 0):
         return []
     return [
         NotificationView.model_validate(record.model_dump())
-        for record in deps.deliveries.records(job_id)
+        for record in deps.deliveries.records(job.id)
     ]

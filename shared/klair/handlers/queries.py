@@ -105,7 +105,7 @@ def job_status(deps: Deps, owner: UserId, job_id: str) -> StatusView:
         created_at=job.created_at,
         updated_at=job.updated_at,
         results_url=f"/api/klair/results/{job.id}",
-        notifications=notifications(deps, job.id),
+        notifications=notifications(deps, job),
         **estimate(deps, job).model_dump(),
     )
 

@@ -5,6 +5,11 @@ Position: queued jobs created earlier on tiers of equal or higher priority. ETA:
 job's own processing (average seconds per source minute × its duration, or the average per
 job before the source is probed), scaled by the progress still to make. Averages are over
 the last completed jobs; with no history, priors below stand in.
+
+Status is polled, so both reads are cached per instance: the pace for `CACHE_SECONDS`
+(the priors for `QUEUE_CACHE_SECONDS` only, so the first finished job replaces them
+quickly), and each position for `QUEUE_CACHE_SECONDS`, keyed by the job's creation time and
+the tiers ahead of it. A position is thus at most that many seconds old.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from datetime import timedelta
+from datetime import datetime, timedelta
 from statistics import fmean
 
 from pydantic import BaseModel
@@ -25,6 +30,8 @@ from klair.handlers.views import Timestamp
 
 HISTORY = 20  # completed jobs in the moving average
 CACHE_SECONDS = 30.0  # the average moves slowly; status polls need not recompute it
+QUEUE_CACHE_SECONDS = 3.0
+QUEUE_CACHE_ENTRIES = 10_000
 PRIOR_SECONDS_PER_SOURCE_MINUTE = 30.0
 PRIOR_SECONDS_PER_JOB = 300.0
 PROCESSING = tuple(
@@ -51,7 +58,11 @@ class Estimate(BaseModel):
     estimated_completion_at: Timestamp | None = None
 
 
+PositionKey = tuple[datetime, frozenset[str]]
 _cache: weakref.WeakKeyDictionary[object, tuple[float, Pace]] = weakref.WeakKeyDictionary()
+_positions: weakref.WeakKeyDictionary[object, dict[PositionKey, tuple[float, int]]] = (
+    weakref.WeakKeyDictionary()
+)
 _cache_lock = threading.Lock()
 
 
@@ -78,13 +89,31 @@ def current_pace(deps: Deps) -> Pace:
     now = time.monotonic()
     with _cache_lock:
         cached = _cache.get(deps.store)
-    if cached is not None and now - cached[0] < CACHE_SECONDS:
-        return cached[1]
+    if cached is not None:
+        ttl = CACHE_SECONDS if cached[1].samples else QUEUE_CACHE_SECONDS
+        if now - cached[0] < ttl:
+            return cached[1]
     pace = pace_of(deps.store.recently_completed(HISTORY))
-    if pace.samples:  # the priors are not worth caching: the first finished job replaces them
-        with _cache_lock:
-            _cache[deps.store] = (now, pace)
+    with _cache_lock:
+        _cache[deps.store] = (now, pace)
     return pace
+
+
+def queue_position(deps: Deps, created_at: datetime, peers: frozenset[str]) -> int:
+    """Queued jobs of `peers` created before `created_at`, at most `QUEUE_CACHE_SECONDS` old."""
+    now = time.monotonic()
+    key = (created_at, peers)
+    with _cache_lock:
+        cached = _positions.setdefault(deps.store, {}).get(key)
+    if cached is not None and now - cached[0] < QUEUE_CACHE_SECONDS:
+        return cached[1]
+    position = deps.store.queued_ahead(created_at, peers)
+    with _cache_lock:
+        seen = _positions.setdefault(deps.store, {})
+        if len(seen) >= QUEUE_CACHE_ENTRIES:
+            seen.clear()
+        seen[key] = (now, position)
+    return position
 
 
 def estimate(deps: Deps, job: Job) -> Estimate:
@@ -101,8 +130,10 @@ def estimate(deps: Deps, job: Job) -> Estimate:
     seconds = own * (100.0 - progress(job)) / 100.0
     if job.status is JobStatus.QUEUED:
         tier = deps.settings.tier(job.tier)
-        peers = {t.name for t in deps.settings.tiers.values() if t.priority >= tier.priority}
-        position = deps.store.queued_ahead(job.created_at, peers)
+        peers = frozenset(
+            t.name for t in deps.settings.tiers.values() if t.priority >= tier.priority
+        )
+        position = queue_position(deps, job.created_at, peers)
         seconds = own + position * pace.seconds_per_job / max(1, tier.queue_max_concurrency)
     seconds = round(max(seconds, 0.0), 1)
     return Estimate(

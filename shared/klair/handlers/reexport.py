@@ -26,6 +26,7 @@ from klair.handlers.admission import check_options
 from klair.handlers.clip_render import find_clip, job_export, render_clip
 from klair.handlers.deps import Deps
 from klair.handlers.ownership import owned_job
+from klair.handlers.sieve_export import check_reframe, start_sieve, uses_sieve
 from klair.handlers.user_usage import tier_of
 from klair.handlers.views import status_url
 
@@ -97,6 +98,7 @@ def request_export(deps: Deps, owner: UserId, body: ExportBody) -> ExportAccepte
     job = owned_job(deps, owner, body.job_id)
     request = _choices(job, body)
     check_options(tier_of(deps, owner), JobOptions(aspect_ratios=request.aspect_ratios))
+    check_reframe(deps, request.reframe, request.aspect_ratios)
     _exportable(job)
     clips = deps.store.clips(job.id)
     if body.clip_ids is not None:
@@ -125,6 +127,8 @@ def reexport_clip(deps: Deps, event: ClipSelected, request: ExportRequest) -> bo
     if not job.status.terminal or job.source_object is None:
         return False
     clip = find_clip(deps, job, event.clip_id)
+    if uses_sieve(deps, request):  # the `webhooks` function adds the variants
+        return start_sieve(deps, job, clip, request, reexport=True)
     exports = render_clip(deps, job, clip, request)
     merged = clip.model_copy(update={"exports": {**clip.exports, **exports}})
     deps.store.put_clips(job.id, [merged])

@@ -30,6 +30,7 @@ from klair.handlers.admission import admit_job, check_options
 from klair.handlers.deps import Deps
 from klair.handlers.ownership import JOB_ID_PATTERN, owned_job
 from klair.handlers.queue_eta import Estimate, estimate
+from klair.handlers.sieve_export import check_reframe
 from klair.handlers.user_usage import tier_of
 from klair.handlers.views import Timestamp, status_url
 
@@ -99,6 +100,7 @@ def _new_job(
     now = deps.clock.now()
     tier = tier_of(deps, owner)
     check_options(tier, options)
+    check_reframe(deps, options.reframe, options.aspect_ratios)
     return Job(
         id=job_id or new_job_id(),
         owner=owner,
@@ -179,6 +181,7 @@ def _from_upload(
     if upload.status is JobStatus.AWAITING_UPLOAD:
         if (wanted, request.kind) != (upload.options, upload.kind):
             check_options(tier_of(deps, owner), wanted)
+            check_reframe(deps, wanted.reframe, wanted.aspect_ratios)
             upload = deps.store.update(
                 upload.id, options=wanted.model_dump(), kind=request.kind.value
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 from werkzeug.wrappers import Request
@@ -11,24 +13,53 @@ from klair.domain.ids import UserId
 from klair.http.router import Verifier
 from klair.ports import UserStore
 
+# How long an instance trusts what it read of `users/{uid}`: a deletion refuses the user's
+# tokens everywhere within this (Clerk's session tokens themselves live 60 s).
+CACHE_SECONDS = 15.0
+CACHE_ENTRIES = 10_000  # bounded: an instance sees few users at once
+
 
 class ActiveUserVerifier:
     """Wraps another `Verifier`: a valid token of a deleted user is refused.
 
     Unknown users pass, because a first sign-in can reach the API before Clerk's
-    `user.created` webhook does. `users` is a factory so wiring does no I/O.
+    `user.created` webhook does. `users` is a factory so wiring does no I/O. Each user's
+    state is read at most once per `ttl` seconds per instance, so polling the API costs
+    no user read per request.
     """
 
-    def __init__(self, inner: Verifier, users: Callable[[], UserStore]) -> None:
+    def __init__(
+        self,
+        inner: Verifier,
+        users: Callable[[], UserStore],
+        ttl: float = CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.inner = inner
         self.users = users
+        self.ttl = ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._seen: dict[UserId, tuple[float, bool]] = {}  # uid → (read at, deleted)
 
     def verify(self, request: Request) -> UserId:
         uid = self.inner.verify(request)
-        try:
-            user = self.users().get(uid)
-        except NotFound:
-            return uid
-        if user.status == "deleted":
+        if self._deleted(uid):
             raise Unauthorized("this account has been deleted", code="user_deleted")
         return uid
+
+    def _deleted(self, uid: UserId) -> bool:
+        now = self._clock()
+        with self._lock:
+            cached = self._seen.get(uid)
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        try:
+            deleted = self.users().get(uid).status == "deleted"
+        except NotFound:
+            deleted = False
+        with self._lock:
+            if len(self._seen) >= CACHE_ENTRIES:
+                self._seen.clear()
+            self._seen[uid] = (now, deleted)
+        return deleted

@@ -1,4 +1,5 @@
-"""The `webhooks` function's route table: Svix-signed Clerk user events."""
+"""The `webhooks` function's route table: Svix-signed Clerk user events and Sieve autocrop
+callbacks."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ from klair.config import Settings
 from klair.domain.errors import InvalidJson, Transient, Unauthorized
 from klair.handlers.clerk_event import ClerkOutcome, handle_clerk_event
 from klair.handlers.deps import Deps
+from klair.handlers.sieve_callback import (
+    SieveCallbackOutcome,
+    SieveCallbackQuery,
+    claimed_job_id,
+    handle_sieve_callback,
+)
 from klair.http.call import Call
 from klair.http.router import Router
 
@@ -71,4 +78,24 @@ def build_webhooks(deps: Callable[[], Deps], settings: Settings) -> Router:
     router.add(
         "POST", "/webhooks/clerk", clerk, auth=False, response=ClerkOutcome, tags=("webhooks",)
     )
+    add_sieve_route(router, deps)
     return router
+
+
+def add_sieve_route(router: Router, deps: Callable[[], Deps]) -> None:
+    def sieve_autocrop(call: Call) -> SieveCallbackOutcome:
+        """Sieve's `job.complete` webhook for an autocrop export: the URL's token is
+        checked and the job read back from Sieve before the clip's export is finished.
+        Redelivered callbacks answer `duplicate`; 409 asks Sieve to retry later."""
+        query = call.query(SieveCallbackQuery)
+        try:
+            payload: Any = json.loads(call.raw_body() or b"null")
+        except ValueError:
+            payload = None  # the body is not trusted anyway: Sieve's API is asked
+        return handle_sieve_callback(deps(), query, claimed_job_id(payload))
+
+    router.add(
+        "POST", "/webhooks/sieve/autocrop", sieve_autocrop, auth=False,
+        query=SieveCallbackQuery, response=SieveCallbackOutcome, tags=("webhooks",),
+        responses={401: "bad token", 404: "unknown or stale export", 409: "retry later"},
+    )  # fmt: skip

@@ -26,6 +26,7 @@ module "klair" {
   clerk_authorized_parties = var.clerk_authorized_parties
   cors_origins             = var.cors_origins
   function_secrets         = var.function_secrets
+  sieve_callback_base_url  = var.sieve_callback_base_url
   budget                   = var.budget
 
   # Disposable data, verbose logs, small instance caps.

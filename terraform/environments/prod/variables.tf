@@ -67,3 +67,9 @@ variable "budget" {
   description = "Monthly budget alert on the project's spend; null disables it."
   default     = null
 }
+
+variable "sieve_callback_base_url" {
+  type        = string
+  description = "Public base URL of the webhooks function for Sieve autocrop callbacks; null keeps Sieve off."
+  default     = null
+}

@@ -29,7 +29,7 @@ locals {
   # Every function that can end a job (a permanent failure, a cancel, a deletion) announces it
   # on job-finished, which the notify function turns into the owner's webhook events.
   access = {
-    api       = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["job-finished"], enqueues_tasks = true, signs_urls = true }
+    api       = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["job-finished", "clip-selected"], enqueues_tasks = true, signs_urls = true }
     webhooks  = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["job-finished"] }
     ingest    = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectUser"], publishes = ["job-finished"] }
     admit     = { project_roles = ["roles/datastore.user"], bucket_roles = ["roles/storage.objectViewer"], publishes = ["job-finished"], enqueues_tasks = true }
@@ -63,6 +63,15 @@ locals {
     KLAIR_CLERK_ISSUER             = var.clerk_issuer
     KLAIR_CLERK_JWKS_URL           = var.clerk_jwks_url
     KLAIR_CLERK_AUTHORIZED_PARTIES = length(var.clerk_authorized_parties) > 0 ? jsonencode(var.clerk_authorized_parties) : null
+  } : name => value if value != null }
+
+  # Sieve autocrop: the export function submits, the webhooks function takes the callback.
+  # The API key and callback secret come from Secret Manager (`function_secrets`:
+  # KLAIR_SIEVE_API_KEY, KLAIR_SIEVE_CALLBACK_SECRET); Sieve stays off until both are set.
+  sieve_functions = ["export", "webhooks"]
+  sieve_env = { for name, value in {
+    KLAIR_SIEVE_API_URL = var.sieve_api_url
+    KLAIR_WEBHOOKS_URL  = var.sieve_callback_base_url
   } : name => value if value != null }
 
   # Who may invoke each function: its push identity, the tasks or scheduler identity, or anyone.
@@ -232,6 +241,7 @@ module "functions" {
     local.env,
     { KLAIR_SIGNER_EMAIL = module.iam.function_service_accounts[each.key] },
     contains(var.public_functions, each.key) ? local.clerk_env : {},
+    contains(local.sieve_functions, each.key) ? local.sieve_env : {},
   )
   secret_env = try(var.function_secrets[each.key], [])
   invokers   = local.invokers[each.key]

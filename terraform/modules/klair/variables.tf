@@ -183,3 +183,15 @@ variable "budget" {
   description = "Monthly budget alert on the project's spend; null disables it."
   default     = null
 }
+
+variable "sieve_api_url" {
+  type        = string
+  description = "Sieve's API (KLAIR_SIEVE_API_URL of the export and webhooks functions)."
+  default     = "https://mango.sievedata.com"
+}
+
+variable "sieve_callback_base_url" {
+  type        = string
+  description = "Public base URL of the webhooks function that Sieve calls back (KLAIR_WEBHOOKS_URL); null leaves Sieve autocrop off."
+  default     = null
+}

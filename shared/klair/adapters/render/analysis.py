@@ -1,6 +1,7 @@
 """One cheap ffmpeg pass over a clip's window before rendering: low-resolution grey frames a
-few times a second for the reframe and thumbnail choices, and the EBU R128 loudness and true
-peak of its audio (the measurement of a linear loudness normalisation)."""
+few times a second for the reframe and thumbnail choices (from the transcode's proxy when
+there is one, so the source is decoded once, by the render), and the EBU R128 loudness and
+true peak of its audio (the measurement of a linear loudness normalisation)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
 from klair.adapters.render.cut import Measured, Window
-from klair.adapters.render.face_track import FrameView, look
+from klair.adapters.render.face_track import Box, FrameView, look, track_faces
 from klair.domain.errors import Transient, UnsupportedMedia
 from klair.domain.job import MediaInfo
 from klair.domain.reframe_path import Face, FrameSample
 
 ANALYSIS_FPS = 4.0
 ANALYSIS_SHORT_SIDE = 180
+# Faces are tracked near where they were between whole-frame searches (new faces) at least
+# once a second.
+FULL_SEARCH_EVERY = 4
 _INTEGRATED = re.compile(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS")
 _PEAK = re.compile(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
 
@@ -62,17 +67,27 @@ def _size(media: MediaInfo) -> tuple[int, int, float]:
     return small_w, small_h, width / small_w
 
 
-def _command(source: Path, window: Window, media: MediaInfo, size: tuple[int, int]) -> list[str]:
+def _command(
+    source: Path, window: Window, media: MediaInfo, size: tuple[int, int], proxy: Path | None
+) -> list[str]:
+    """Frames from the proxy when there is one (already small and a few a second: its decode
+    costs a fraction of the source's), the audio from the source (loudness as delivered)."""
     args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info"]
-    if media.has_video:  # a few frames a second are enough: skip B-frames and deblocking
+    video_input, audio_input = "0", "0"
+    if media.has_video and proxy is not None:
+        args += Window(window.start, window.end, linear=False).input_args(proxy)
+        audio_input = "1"
+    elif media.has_video:  # a few frames a second are enough: skip B-frames and deblocking
         args += ["-skip_frame", "bidir", "-skip_loop_filter", "all"]
-    args += window.input_args(source)
+    if media.has_audio or audio_input == "0":
+        args += window.input_args(source)
     if media.has_video:
-        video = f"{window.vtrim}fps={ANALYSIS_FPS},scale={size[0]}:{size[1]},format=gray"
-        args += ["-map", "0:V:0", "-vf", video, "-f", "rawvideo", "pipe:1"]
+        trim = "" if proxy is not None else window.vtrim
+        video = f"{trim}fps={ANALYSIS_FPS},scale={size[0]}:{size[1]},format=gray"
+        args += ["-map", f"{video_input}:V:0", "-vf", video, "-f", "rawvideo", "pipe:1"]
     if media.has_audio:
         audio = f"{window.atrim}ebur128=peak=true"
-        args += ["-map", "0:a:0", "-af", audio, "-f", "null", "-"]
+        args += ["-map", f"{audio_input}:a:0", "-af", audio, "-f", "null", "-"]
     return args
 
 
@@ -85,25 +100,34 @@ def _loudness(log: str) -> Measured | None:
     return found if np.isfinite(found.integrated) and found.integrated > -70 else None
 
 
-def analyse(source: Path, window: Window, media: MediaInfo, timeout: float) -> ClipAnalysis:
-    """Frames are detected while ffmpeg still decodes, so the two overlap on two cores."""
+def _frames(stream: IO[bytes], result: ClipAnalysis) -> None:
+    """Look at each frame as ffmpeg delivers it, tracking the faces already found."""
+    frame_bytes, previous, known = result.width * result.height, None, list[Box]()
+    while len(data := stream.read(frame_bytes)) == frame_bytes:
+        gray = np.frombuffer(data, np.uint8).reshape(result.height, result.width)
+        known = track_faces(gray, known, full=len(result.views) % FULL_SEARCH_EVERY == 0)
+        result.times.append(round(len(result.views) / ANALYSIS_FPS, 3))
+        result.views.append(look(gray, previous, known))
+        previous = gray
+
+
+def analyse(
+    source: Path, window: Window, media: MediaInfo, timeout: float, proxy: Path | None = None
+) -> ClipAnalysis:
+    """Frames are detected while ffmpeg still decodes, so the two overlap on two cores.
+    `proxy`: a low-resolution copy of the source on the same timeline (the transcode's)."""
     width, height, scale = _size(media) if media.has_video else (0, 0, 1.0)
     result = ClipAnalysis(width=width, height=height, scale=scale)
     if not media.has_video and not media.has_audio:
         return result
-    frame_bytes = width * height
     with tempfile.TemporaryFile() as errors:
         with subprocess.Popen(
-            _command(source, window, media, (width, height)),
+            _command(source, window, media, (width, height), proxy),
             stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
         ) as process:  # fmt: skip
             assert process.stdout is not None
-            previous = None
-            while media.has_video and len(data := process.stdout.read(frame_bytes)) == frame_bytes:
-                gray = np.frombuffer(data, np.uint8).reshape(height, width)
-                result.times.append(round(len(result.views) / ANALYSIS_FPS, 3))
-                result.views.append(look(gray, previous))
-                previous = gray
+            if media.has_video:
+                _frames(process.stdout, result)
             try:
                 code = process.wait(timeout=timeout)
             except subprocess.TimeoutExpired as exc:

@@ -4,6 +4,7 @@ a spectral-residual saliency centre for frames without a face, and sharpness."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,11 @@ Gray = npt.NDArray[np.uint8]
 CASCADE = "haarcascade_frontalface_default.xml"
 # The cascade's own window: faces from 24 px (≈ 1/7 of the 180 px analysis frame's height).
 MIN_FACE = 24
+# Tracking a known face: searched within this many face widths around it, at sizes within
+# this factor of its own (a face moves and turns little in a quarter of a second).
+NEAR_MARGIN = 0.6
+NEAR_SIZE = 1.5
+Box = tuple[int, int, int, int]
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +50,7 @@ class FrameView:
     sharpness: float
 
 
-def detect_faces(gray: Gray) -> list[tuple[int, int, int, int]]:
+def detect_faces(gray: Gray) -> list[Box]:
     cascade = _cascade()
     if cascade is None:
         return []
@@ -54,7 +60,40 @@ def detect_faces(gray: Gray) -> list[tuple[int, int, int, int]]:
     return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
 
 
-def _mouth(gray: Gray, box: tuple[int, int, int, int]) -> Gray:
+def _near(gray: Gray, box: Box) -> Box | None:
+    """The face in the region around where `box` was one analysed frame earlier, searched
+    only at sizes close to its own: a small fraction of a whole-frame search."""
+    cascade = _cascade()
+    if cascade is None:
+        return None
+    x, y, w, h = box
+    rows, cols = gray.shape
+    left, top = max(0, x - int(NEAR_MARGIN * w)), max(0, y - int(NEAR_MARGIN * h))
+    right, bottom = min(cols, x + w + int(NEAR_MARGIN * w)), min(rows, y + h + int(NEAR_MARGIN * h))
+    smallest = max(MIN_FACE, int(w / NEAR_SIZE))
+    if right - left < smallest or bottom - top < smallest:
+        return None
+    found = cascade.detectMultiScale(
+        gray[top:bottom, left:right], scaleFactor=1.2, minNeighbors=4,
+        minSize=(smallest, smallest), maxSize=(int(w * NEAR_SIZE) + 1, int(w * NEAR_SIZE) + 1),
+    )  # fmt: skip
+    if len(found) == 0:
+        return None
+    fx, fy, fw, fh = max(found, key=lambda f: int(f[2]) * int(f[3]))
+    return int(fx) + left, int(fy) + top, int(fw), int(fh)
+
+
+def track_faces(gray: Gray, known: Sequence[Box], full: bool) -> list[Box]:
+    """Faces of this frame: each face of the previous analysed frame searched near where it
+    was, and the whole frame (new faces) when `full` or when one of them was lost."""
+    if full or not known:
+        return detect_faces(gray)
+    found = [_near(gray, box) for box in known]
+    boxes = [box for box in found if box is not None]
+    return boxes if len(boxes) == len(known) else detect_faces(gray)
+
+
+def _mouth(gray: Gray, box: Box) -> Gray:
     x, y, w, h = box
     region = gray[y + int(0.62 * h) : y + int(0.95 * h), x + w // 4 : x + 3 * w // 4]
     if region.size == 0:
@@ -62,7 +101,7 @@ def _mouth(gray: Gray, box: tuple[int, int, int, int]) -> Gray:
     return np.asarray(cv2.resize(region, (16, 8), interpolation=cv2.INTER_AREA), np.uint8)
 
 
-def _activity(gray: Gray, previous: Gray | None, box: tuple[int, int, int, int]) -> float:
+def _activity(gray: Gray, previous: Gray | None, box: Box) -> float:
     """Mean change of the mouth region since the previous frame (talking moves it)."""
     if previous is None:
         return 0.0
@@ -88,8 +127,9 @@ def salient_centre(gray: Gray) -> tuple[float, float] | None:
     return float(xs.mean() + 0.5) / 64 * width, float(ys.mean() + 0.5) / 64 * height
 
 
-def look(gray: Gray, previous: Gray | None) -> FrameView:
-    boxes = detect_faces(gray)
+def look(gray: Gray, previous: Gray | None, boxes: Sequence[Box] | None = None) -> FrameView:
+    """What `gray` shows; `boxes` are its faces when already found (`track_faces`)."""
+    boxes = detect_faces(gray) if boxes is None else boxes
     faces = tuple(
         Face(x=x, y=y, w=w, h=h, activity=_activity(gray, previous, (x, y, w, h)))
         for x, y, w, h in boxes

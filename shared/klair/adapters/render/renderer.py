@@ -31,7 +31,12 @@ from klair.domain.job import MediaInfo
 from klair.domain.reframe_path import FrameSample, Keyframe, crop_path
 from klair.ports import MediaProbe
 
-THUMBNAIL = "thumbnail.jpg"
+
+def thumbnail_key(variant: str, first: bool) -> str:
+    """Each video variant has its thumbnail, cropped as the variant is (`{stem}.jpg`, the
+    same moment): `thumbnail` is the first variant's, the clip's own; `thumbnail:{variant}`
+    the others'."""
+    return "thumbnail" if first else f"thumbnail:{variant}"
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,8 @@ def _keyframes(geo: Geometry, mode: str, samples: list[FrameSample]) -> tuple[Ke
 
 
 class FfmpegClipRenderer:
-    """Renders `{variant}.mp4` per asked variant (`.m4a` for audio-only sources),
-    `thumbnail.jpg`, `captions.srt|.vtt` when the clip has words, and
+    """Renders `{variant}.mp4` per asked variant (`.m4a` for audio-only sources) with its
+    `{variant}.jpg` thumbnail, `captions.srt|.vtt` when the clip has words, and
     `edit_list.json|.otio`.
 
     `aspect` is the variant rendered when no `RenderSpec` is given ("source" or a ratio).
@@ -88,7 +93,8 @@ class FfmpegClipRenderer:
         out_dir.mkdir(parents=True, exist_ok=True)
         source = source.resolve()
         cut = window(clip, media)
-        analysis = analyse(source, cut, media, self._timeout)
+        proxy = spec.proxy.resolve() if spec.proxy and spec.proxy.is_file() else None
+        analysis = analyse(source, cut, media, self._timeout, proxy)
         speech = [(w.start - clip.start, w.end - clip.start) for w in spec.words]
         samples = analysis.samples(speech)
         events = caption_events(spec.words, clip.start, clip.end)
@@ -96,13 +102,13 @@ class FfmpegClipRenderer:
         shared = _Clip(media, spec, samples, events, thumb_at, out_dir)
         audio = AudioPlan(target=spec.loudness_lufs, measured=analysis.loudness)
         files: dict[str, Path] = {}
-        edits = []
-        for index, (key, aspect) in enumerate(spec.variants.items()):
-            plan, edit = self._plan(key, aspect, shared, first=index == 0)
+        edits: list[VariantEdit] = []
+        for key, aspect in spec.variants.items():
+            plan, edit = self._plan(key, aspect, shared)
             self._run(render_command(source, cut, media, plan, audio), out_dir, clip)
             files[key] = out_dir / plan.file
             if plan.thumbnail is not None:
-                files["thumbnail"] = out_dir / plan.thumbnail[0]
+                files[thumbnail_key(key, first=not edits)] = out_dir / plan.thumbnail[0]
             edits.append(edit)
         if spec.sidecars:
             files.update(write_sidecars(out_dir, spec.words, clip.start, clip.end))
@@ -118,9 +124,7 @@ class FfmpegClipRenderer:
             self._probed = {key: self._probe.probe(source)}  # the latest source only
         return self._probed[key]
 
-    def _plan(
-        self, key: str, aspect: str, shared: _Clip, first: bool
-    ) -> tuple[VariantPlan, VariantEdit]:
+    def _plan(self, key: str, aspect: str, shared: _Clip) -> tuple[VariantPlan, VariantEdit]:
         media, spec, samples = shared.media, shared.spec, shared.samples
         stem = variant_stem(key)
         if not media.has_video or not media.width or not media.height:
@@ -144,7 +148,7 @@ class FfmpegClipRenderer:
             geometry=geo,
             keyframes=keys,
             subtitles=subtitles,
-            thumbnail=(THUMBNAIL, shared.thumb_at) if first else None,
+            thumbnail=(f"{stem}.jpg", shared.thumb_at),
         )
         edit = VariantEdit(
             key=key, aspect=aspect, file=plan.file,

@@ -1,0 +1,121 @@
+"""Sieve autocrop, first half: the export stage cuts the clip (uncropped), stores the cut,
+hands Sieve a signed URL of it with a signed callback URL and records the pending job on
+the clip. `handlers.sieve_callback` finishes the export when Sieve calls back."""
+
+from __future__ import annotations
+
+import secrets
+
+import structlog
+
+from klair.domain.clip import Clip
+from klair.domain.errors import InvalidInput
+from klair.domain.export_options import ExportRequest, check_sieve_aspects
+from klair.domain.ids import JobId
+from klair.domain.job import Job
+from klair.domain.naming import clip as clip_object
+from klair.domain.sieve_task import SieveTask, callback_url
+from klair.handlers.clip_render import count_export, export_spec, render_clip, render_spec
+from klair.handlers.deps import Deps
+
+log = structlog.get_logger(__name__)
+
+CUT_FILE = "sieve-input.mp4"
+# How long Sieve may take to start fetching the cut.
+CUT_URL_MINUTES = 180
+
+
+def sieve_ready(deps: Deps) -> bool:
+    return deps.reframer is not None and deps.settings.sieve_configured
+
+
+def check_reframe(deps: Deps, reframe: str, aspects: tuple[str, ...]) -> None:
+    """At submit and re-export: `reframe: "sieve"` without Sieve configured is a 400
+    (`sieve_not_configured`) rather than a silent local reframe; with it, one of the
+    aspects Sieve renders."""
+    if reframe != "sieve":
+        return
+    if not sieve_ready(deps):
+        raise InvalidInput(
+            'reframe "sieve" is not available: Sieve is not configured on this deployment',
+            code="sieve_not_configured",
+            allowed=["auto", "center"],
+        )
+    check_sieve_aspects(aspects)
+
+
+def uses_sieve(deps: Deps, request: ExportRequest) -> bool:
+    """Whether this export goes through Sieve. A job accepted for Sieve whose export stage
+    finds it unconfigured (a deploy in between) reframes locally, with a warning."""
+    if request.reframe != "sieve":
+        return False
+    if not sieve_ready(deps):
+        log.warning("sieve not configured: reframing locally", reframe=request.reframe)
+    return sieve_ready(deps)
+
+
+def save_task(deps: Deps, job_id: JobId, clip: Clip, task: SieveTask) -> Clip:
+    """Store the clip's Sieve task (exports already recorded are kept by `put_clips`)."""
+    updated = clip.model_copy(update={"sieve": task, "exports": {}})
+    deps.store.put_clips(job_id, [updated])
+    return updated
+
+
+def start_sieve(deps: Deps, job: Job, clip: Clip, request: ExportRequest, reexport: bool) -> bool:
+    """Submit the clip to Sieve once per export; a redelivered event changes nothing."""
+    current = clip.sieve
+    if current is not None and current.state == "pending" and current.request == request:
+        return True
+    task = SieveTask(nonce=secrets.token_urlsafe(16), request=request, reexport=reexport)
+    clip = save_task(deps, job.id, clip, task)  # before the push: callbacks may beat its answer
+    cut = _store_cut(deps, job, clip, request)
+    settings = deps.settings
+    assert deps.reframer is not None and settings.webhooks_url and settings.sieve_callback_secret
+    hook = callback_url(
+        settings.webhooks_url, settings.sieve_callback_secret, job.id, clip.id, task.nonce
+    )
+    video_url = deps.blobs.signed_url(cut, minutes=CUT_URL_MINUTES)
+    try:
+        submitted = deps.reframer.submit(video_url, request.aspect_ratios[0], hook)
+    except InvalidInput as refused:  # Sieve refused the job (key, input): reframe locally
+        fall_back(deps, job, clip, task, f"Sieve refused the job: {refused.message}")
+        return True
+    pending = task.model_copy(update={"state": "pending", "sieve_job_id": submitted.id})
+    save_task(deps, job.id, clip, pending)
+    log.info("clip sent to sieve", job_id=job.id, clip=clip.id, sieve_job=submitted.id)
+    return True
+
+
+def _store_cut(deps: Deps, job: Job, clip: Clip, request: ExportRequest) -> str:
+    """The clip cut from the source at its own aspect, no captions: what Sieve reframes."""
+    spec = export_spec(deps, job, clip, request).model_copy(
+        update={
+            "aspects": ("source",),
+            "caption_style": None,
+            "sidecars": False,
+            "reframe": "center",
+        }
+    )
+    render_spec(deps, job, clip, spec, names={"source": CUT_FILE})
+    return clip_object(job.id, clip.id, CUT_FILE)
+
+
+def fall_back(deps: Deps, job: Job, clip: Clip, task: SieveTask, reason: str) -> SieveTask:
+    """Sieve gave nothing usable: render with local face tracking, record why, finish."""
+    log.warning("sieve fell back to local reframing", job_id=job.id, clip=clip.id, why=reason)
+    local = task.request.model_copy(update={"reframe": "auto"})
+    done = task.model_copy(update={"state": "fell_back", "error": reason})
+    finish(deps, job, clip, done, render_clip(deps, job, clip, local))
+    return done
+
+
+def finish(deps: Deps, job: Job, clip: Clip, task: SieveTask, exports: dict[str, str]) -> None:
+    """Store the exports with the task's final state; a pipeline export counts the clip
+    (once, however many callbacks arrive), a re-export adds its variants."""
+    if task.reexport:
+        merged = clip.model_copy(update={"exports": {**clip.exports, **exports}, "sieve": task})
+        deps.store.put_clips(job.id, [merged])
+        log.info("clip re-exported", job_id=job.id, clip=clip.id, variants=list(exports))
+        return
+    save_task(deps, job.id, clip, task)
+    count_export(deps, job, clip.id, exports)
