@@ -9,7 +9,7 @@ import pytest
 
 COLUMNS = (
     *("scenario", "jobs", "deliveries", "completed", "failed"),
-    *("lost", "double-charged", "stuck"),
+    *("lost", "double-charged", "stuck", "spurious"),
 )
 
 
@@ -23,14 +23,16 @@ class Row:
     lost: int
     double_charged: int
     stuck: int
+    spurious: int = 0  # permanent failures logged by a function for a job that completed
 
     def cells(self) -> list[str]:
         values = (self.jobs, self.deliveries, self.completed, self.failed, self.lost)
-        return [self.scenario, *map(str, (*values, self.double_charged, self.stuck))]
+        flags = (self.double_charged, self.stuck, self.spurious)
+        return [self.scenario, *map(str, (*values, *flags))]
 
     @property
     def clean(self) -> bool:
-        return self.lost == self.double_charged == self.stuck == 0
+        return self.lost == self.double_charged == self.stuck == self.spurious == 0
 
 
 @dataclass

@@ -3,7 +3,10 @@ the job and its clips in Firestore, the usage ledger, and the clip objects in th
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +38,7 @@ class Outcome:
     status: str
     clips: tuple[Clip, ...] = ()
     objects: frozenset[str] = frozenset()  # clip files, relative to clips/{job}/
+    chunks: int = 0  # the analysis fan-out
     problems: dict[str, list[str]] = field(
         default_factory=lambda: {"lost": [], "double-charged": [], "stuck": []}
     )
@@ -78,7 +82,7 @@ class Inspector:
             found = Outcome(job_id, "missing")
             found.flag("lost", "the job document is gone")
             return found
-        found = Outcome(job_id, str(job["status"]))
+        found = Outcome(job_id, str(job["status"]), chunks=int(job.get("chunks_total") or 0))
         if not _terminal(found.status):
             found.flag("stuck", f"still {found.status}")
         found.clips = tuple(sorted(self._clips(job_id)))
@@ -142,6 +146,19 @@ class Inspector:
     def make_user(self, uid: str, tier: str = "pro") -> None:
         now = datetime.now(UTC)
         self.users.upsert(User(id=UserId(uid), tier=tier, created_at=now, updated_at=now))
+
+
+def permanent_failures(log_dir: Path) -> Counter[str]:
+    """Permanent failures the functions logged (JSON lines), by job: for a job that then
+    completed, a redelivery was mistaken for an error."""
+    found: Counter[str] = Counter()
+    for log in log_dir.glob("*.log"):
+        for line in log.read_text(errors="replace").splitlines():
+            if '"permanent failure"' not in line:
+                continue
+            with contextlib.suppress(ValueError):
+                found[str(json.loads(line).get("job_id"))] += 1
+    return found
 
 
 def _terminal(status: str | None) -> bool:

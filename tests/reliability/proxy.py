@@ -124,6 +124,11 @@ class Rules:
                         return fault
             return self._duplicates.get(job_id)
 
+    def inputs(self, function: str, job_id: str) -> int:
+        """How many times the stage's input for the job reached the proxy."""
+        with self._lock:
+            return self._inputs[(function, job_id)]
+
     def busy(self, entering: bool) -> None:
         with self._lock:
             self._active += 1 if entering else -1

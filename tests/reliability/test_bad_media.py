@@ -31,7 +31,7 @@ from tests.reliability.bad_media import CASES, Case, Site, serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
 
-FUNCTIONS = ("api", "ingest", "admit", "transcode", "fail")
+FUNCTIONS = ("api", "ingest", "admit", "transcode")
 OPTIONS = {"clip_count": 1, "min_clip_seconds": 3, "max_clip_seconds": 5}
 ENDED = {"failed", "completed", "cancelled"}
 # Past the transcode: a job there was let through (this stack runs no analysis).

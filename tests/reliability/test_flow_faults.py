@@ -19,7 +19,7 @@ from klair.devstack.process import free_port
 from klair.devstack.stack import LocalStack, StackOptions
 from klair.sample import make_sample_video
 from tests.reliability.conftest import Row, Summary
-from tests.reliability.flow import Inspector, Outcome, request_upload, upload
+from tests.reliability.flow import Inspector, Outcome, permanent_failures, request_upload, upload
 from tests.reliability.proxy import FaultProxy, Rules
 from tests.reliability.restart import Restarter
 from tests.reliability.scenarios import ALL, CLEAN, CRASHES, DELIVERED, DUPLICATES, KILLED, Scenario
@@ -118,25 +118,27 @@ def batch(
         time.sleep(0.5)  # late redeliveries must find nothing left to charge
     for (job_id, function, status), times in sorted(rules.refused.items()):
         print(f"{job_id} {function} answered {status} x{times}")  # -s shows it
-    results = {}
+    results, failures = {}, permanent_failures(running.log_dir)
     for scenario, (owner, ticket) in tickets.items():
         outcome = inspector.outcome(ticket.job_id, owner)
-        row = summary.add(_row(scenario.name, outcome, rules.forwarded[ticket.job_id]))
+        spurious = failures[ticket.job_id] if outcome.status == "completed" else 0
+        row = summary.add(_row(scenario.name, outcome, rules.forwarded[ticket.job_id], spurious))
         results[scenario] = Result(
             scenario, outcome, rules.forwarded[ticket.job_id], rules.injected[ticket.job_id], row
         )
     return results
 
 
-def _row(name: str, outcome: Outcome, forwarded: int) -> Row:
+def _row(name: str, outcome: Outcome, forwarded: int, spurious: int) -> Row:
     status = outcome.status
-    flags = [int(outcome.counts(kind)) for kind in ("lost", "double-charged", "stuck")]
-    return Row(name, 1, forwarded, int(status == "completed"), int(status == "failed"), *flags)
+    lost, double, stuck = (int(outcome.counts(k)) for k in ("lost", "double-charged", "stuck"))
+    done, failed = int(status == "completed"), int(status == "failed")
+    return Row(name, 1, forwarded, done, failed, lost, double, stuck, spurious)
 
 
 def _assert_sound(result: Result) -> None:
     outcome = result.outcome
-    assert result.row.clean, outcome.problems
+    assert result.row.clean, (outcome.problems, f"{result.row.spurious} spurious failures")
     assert outcome.status == "completed", outcome  # one fault, then the platform's retry
 
 
@@ -170,10 +172,13 @@ def test_every_delivery_three_times_changes_nothing(
 
 @pytest.mark.parametrize("scenario", CRASHES, ids=lambda s: s.slug)
 def test_a_crash_at_a_stage_boundary_is_retried(
-    batch: dict[Scenario, Result], scenario: Scenario
+    batch: dict[Scenario, Result], rules: Rules, scenario: Scenario
 ) -> None:
-    result = batch[scenario]
+    result, (stage,) = batch[scenario], {fault.function for fault in scenario.faults}
+    outcome = result.outcome
     assert result.injected == 2, "both faults fired"
+    fanout = {"analyze": outcome.chunks, "export": len(outcome.clips)}.get(stage, 1)
+    assert rules.inputs(stage, outcome.job_id) >= fanout + 2, "each crashed delivery came again"
     _assert_sound(result)
     assert result.outcome.clips == batch[CLEAN].outcome.clips
 

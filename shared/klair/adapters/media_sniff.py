@@ -36,18 +36,18 @@ FOREIGN: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "a PDF document"),
 )
 ISO_TOP_LEVEL = {b"ftyp", b"styp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot"}
-MEDIA_SIGNATURES: tuple[tuple[int, bytes], ...] = (
-    (0, b"\x1a\x45\xdf\xa3"),  # Matroska, WebM
-    (0, b"RIFF"),  # WAV, AVI
-    (0, b"OggS"),
-    (0, b"fLaC"),
-    (0, b"ID3"),  # MP3 with tags
-    (0, b"FLV"),
-    (0, b"FORM"),  # AIFF
-    (0, b"caff"),
-    (0, b"#!AMR"),
-    (0, b"\x30\x26\xb2\x75"),  # ASF, WMV
-    (0, b"\x00\x00\x01\xba"),  # MPEG program stream
+MEDIA_SIGNATURES: tuple[bytes, ...] = (
+    b"\x1a\x45\xdf\xa3",  # Matroska, WebM
+    b"RIFF",  # WAV, AVI
+    b"OggS",
+    b"fLaC",
+    b"ID3",  # MP3 with tags
+    b"FLV",
+    b"FORM",  # AIFF
+    b"caff",
+    b"#!AMR",
+    b"\x30\x26\xb2\x75",  # ASF, WMV
+    b"\x00\x00\x01\xba",  # MPEG program stream
 )
 
 Read = Callable[[int, int], bytes]
@@ -165,7 +165,7 @@ def looks_like(head: bytes) -> str | None:
 
 def media_signature(head: bytes) -> bool:
     """Whether the file starts the way some audio or video container does."""
-    if is_iso_bmff(head) or any(head[at:].startswith(sig) for at, sig in MEDIA_SIGNATURES):
+    if is_iso_bmff(head) or head.startswith(MEDIA_SIGNATURES):
         return True
     if len(head) > 188 and head[0] == 0x47 and head[188] == 0x47:
         return True  # MPEG transport stream packets
@@ -181,6 +181,7 @@ def _appended(read: Read, size: int, boxes: Boxes | None) -> str | None:
 
 
 def sniff_bytes(read: Read, size: int, name: str) -> Sniffed:
+    """`read(offset, length)` gives the file's bytes there (fewer at its end)."""
     head = read(0, HEAD_BYTES)
     boxes = walk_boxes(read, size) if is_iso_bmff(head) else None
     leading = foreign_start(head)

@@ -36,11 +36,25 @@ class Candidate(BaseModel):
         return self.end - self.start
 
 
+class ExportFailure(BaseModel):
+    """Why the clip's latest re-export failed; its earlier files stay as they were.
+    `retryable`: a transient failure, so the export is delivered again a few times and a
+    later success clears it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    message: str
+    variants: tuple[str, ...] = ()  # what the re-export was to add
+    retryable: bool = False
+
+
 class Clip(Candidate):
     """A selected candidate with its rank and, once exported, its objects per variant."""
 
     id: ClipId
     rank: int = Field(ge=1)
     exports: dict[str, str] = {}
+    export_error: ExportFailure | None = None  # the latest re-export's failure, if it failed
     # A Sieve autocrop in flight or done for this clip (klair.handlers.sieve_export).
     sieve: SieveTask | None = None

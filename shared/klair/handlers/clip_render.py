@@ -17,6 +17,7 @@ from klair.domain.events import ClipExported
 from klair.domain.export_options import ExportRequest, RenderSpec
 from klair.domain.ids import ClipId
 from klair.domain.job import Job, JobKind
+from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.stages import complete_job
 from klair.handlers.transcripts import load_transcript
@@ -116,7 +117,10 @@ def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str])
     log.info("clip exported", job_id=job.id, clip=clip_id, done=done, total=total)
     deps.bus.publish(ClipExported(job_id=job.id, clip_id=clip_id))  # clip.ready webhooks
     if done >= total:
-        complete_job(deps, deps.store.get(job.id))
+        latest = deps.store.get(job.id)
+        # A concurrent redelivery may find it completed (or cancelled) already: not an error.
+        if latest.status is JobStatus.EXPORTING:
+            complete_job(deps, latest)
 
 
 def _content_type(path: Path) -> str | None:

@@ -7,7 +7,7 @@ from statistics import fmean
 
 from pydantic import BaseModel, ConfigDict
 
-from klair.domain.clip import Clip, Evidence
+from klair.domain.clip import Clip, Evidence, ExportFailure
 from klair.domain.cost import Cost
 from klair.domain.errors import Conflict
 from klair.domain.ids import ClipId, JobId, UserId
@@ -61,7 +61,8 @@ class ClipView(BaseModel):
     evidence: dict[str, list[Evidence]]
     reason: str
     transcript: str
-    urls: dict[str, str]
+    urls: dict[str, str]  # variant → URL; `thumbnail` and `thumbnail:{variant}`, sidecars
+    export_error: ExportFailure | None = None  # why the latest re-export failed, if it did
 
 
 class Insights(BaseModel):

@@ -10,7 +10,8 @@ from typing import Annotated
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
-from klair.domain.errors import Conflict, InvalidInput, NotFound
+from klair.domain.clip import Clip, ExportFailure
+from klair.domain.errors import Conflict, InvalidInput, KlairError, NotFound
 from klair.domain.events import ClipSelected
 from klair.domain.export_options import (
     REFRAME_MODES,
@@ -115,7 +116,7 @@ def request_export(deps: Deps, owner: UserId, body: ExportBody) -> ExportAccepte
     return ExportAccepted(
         job_id=job.id,
         clips=[c.id for c in clips],
-        variants=[variant_key(a, request.caption_style) for a in request.aspect_ratios],
+        variants=list(_variants(request)),
         results_url=f"/api/klair/results/{job.id}",
         status_url=status_url(job.id),
     )
@@ -129,8 +130,47 @@ def reexport_clip(deps: Deps, event: ClipSelected, request: ExportRequest) -> bo
     clip = find_clip(deps, job, event.clip_id)
     if uses_sieve(deps, request):  # the `webhooks` function adds the variants
         return start_sieve(deps, job, clip, request, reexport=True)
-    exports = render_clip(deps, job, clip, request)
-    merged = clip.model_copy(update={"exports": {**clip.exports, **exports}})
+    try:
+        exports = render_clip(deps, job, clip, request)
+    except KlairError as error:  # the job is finished: the clip is where the failure shows
+        _record_failure(deps, job, clip, request, error)
+        if error.retryable:
+            raise  # delivered again; a later success clears the failure
+        return False
+    merged = clip.model_copy(
+        update={
+            "exports": merge_exports(clip.exports, exports, _variants(request)[0]),
+            "export_error": None,
+        }
+    )
     deps.store.put_clips(job.id, [merged])
     log.info("clip re-exported", job_id=job.id, clip=clip.id, variants=list(exports))
     return True
+
+
+def merge_exports(before: dict[str, str], added: dict[str, str], first: str) -> dict[str, str]:
+    """The clip's exports with a re-export's added (its first variant is `first`): a variant
+    rendered again replaces its files; the clip's own `thumbnail` stays, and the
+    re-export's first variant's thumbnail is listed as `thumbnail:{first}` like the others'."""
+    added = dict(added)
+    if before.get("thumbnail") not in (None, added.get("thumbnail")):
+        added[f"thumbnail:{first}"] = added.pop("thumbnail")
+    return {**before, **added}
+
+
+def _record_failure(
+    deps: Deps, job: Job, clip: Clip, request: ExportRequest, error: KlairError
+) -> None:
+    failure = ExportFailure(
+        code=error.code, message=error.message, variants=_variants(request),
+        retryable=error.retryable,
+    )  # fmt: skip
+    deps.store.put_clips(job.id, [clip.model_copy(update={"export_error": failure})])
+    log.warning(
+        "clip re-export failed", job_id=job.id, clip=clip.id, code=error.code,
+        retryable=error.retryable,
+    )  # fmt: skip
+
+
+def _variants(request: ExportRequest) -> tuple[str, ...]:
+    return tuple(variant_key(a, request.caption_style) for a in request.aspect_ratios)

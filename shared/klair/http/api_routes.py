@@ -114,7 +114,9 @@ class ApiHandlers:
     def export(self, call: Call) -> Reply:
         """Render chosen clips of a finished job again with other aspect ratios, caption
         style, loudness or reframe; the new variants appear in the clips' `urls` in the
-        results. 400 lists the allowed values of an unknown choice; 409 while the job runs."""
+        results, each with its own `thumbnail:{variant}`, and a failed one as the clip's
+        `export_error`. 400 lists the allowed values of an unknown choice; 409 while the job
+        runs."""
         accepted = request_export(self.deps(), call.principal, call.json(ExportBody))
         return Reply(202, accepted)
 
