@@ -39,6 +39,7 @@ class Outcome:
     clips: tuple[Clip, ...] = ()
     objects: frozenset[str] = frozenset()  # clip files, relative to clips/{job}/
     chunks: int = 0  # the analysis fan-out
+    error_code: str | None = None
     problems: dict[str, list[str]] = field(
         default_factory=lambda: {"lost": [], "double-charged": [], "stuck": []}
     )
@@ -83,6 +84,7 @@ class Inspector:
             found.flag("lost", "the job document is gone")
             return found
         found = Outcome(job_id, str(job["status"]), chunks=int(job.get("chunks_total") or 0))
+        found.error_code = (job.get("error") or {}).get("code")
         if not _terminal(found.status):
             found.flag("stuck", f"still {found.status}")
         found.clips = tuple(sorted(self._clips(job_id)))

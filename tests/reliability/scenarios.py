@@ -47,4 +47,10 @@ CRASHES = tuple(
     for stage in STAGES
 )
 KILLED = Scenario("transcode process killed", faults=(Fault("transcode", Crash.KILL),))
-ALL = (CLEAN, *DUPLICATES, *CRASHES, KILLED)
+# Every delivery of the selection dies: Pub/Sub gives up after max_delivery_attempts and the
+# dead letter reaches `fail`, which fails the job and refunds it.
+EXHAUSTED = Scenario(
+    "select always crashes (dead letter)",
+    faults=tuple(Fault("select", Crash.BEFORE, attempt) for attempt in range(1, 21)),
+)
+ALL = (CLEAN, *DUPLICATES, *CRASHES, KILLED, EXHAUSTED)

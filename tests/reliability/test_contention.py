@@ -133,6 +133,27 @@ class Deliveries:
                     self.selected[job_id] += 1
 
 
+def _judge(deps: Deps, jobs: list[Job], deliveries: Deliveries) -> dict[str, list[str]]:
+    """What went wrong per kind: lost (a count or chunk missing, or seen complete early),
+    double (counted or moved on twice), stuck (never reached exporting with its clips)."""
+    assert isinstance(deps.bus, RecordingBus)
+    published = Counter(m.job_id for m in deps.bus.published if isinstance(m, ClipSelected))
+    found: dict[str, list[str]] = {"lost": list(deliveries.early), "double": [], "stuck": []}
+    for job in jobs:
+        stored = deps.store.get(job.id)
+        counts = sorted(deliveries.counted.get(job.id, []))
+        if counts != [(n, CHUNKS) for n in range(1, CHUNKS + 1)]:
+            kind = "double" if len(counts) > CHUNKS else "lost"
+            found[kind].append(f"{job.id} counted {counts}")
+        if stored.chunks_done != CHUNKS or len(deps.store.chunk_candidates(job.id)) != CHUNKS:
+            found["lost"].append(f"{job.id}: {stored.chunks_done} done")
+        if deliveries.selected[job.id] > 1 or published[job.id] > CLIPS:
+            found["double"].append(f"{job.id} selected {deliveries.selected[job.id]}×")
+        if stored.status is not JobStatus.EXPORTING or published[job.id] != CLIPS:
+            found["stuck"].append(f"{job.id} {stored.status.value}, {published[job.id]} exports")
+    return found
+
+
 def test_chunk_completions_at_once_count_exactly_and_move_on_once(
     deps: Deps, summary: Summary
 ) -> None:
@@ -142,35 +163,17 @@ def test_chunk_completions_at_once_count_exactly_and_move_on_once(
     barrier = threading.Barrier(len(work))
 
     def deliver(item: tuple[JobId, int]) -> None:
-        barrier.wait()
+        barrier.wait()  # all released together
         deliveries.chunk_done(*item)
 
     with ThreadPoolExecutor(max_workers=len(work)) as pool:
         list(pool.map(deliver, work))
 
-    assert isinstance(deps.bus, RecordingBus)
-    published = Counter(m.job_id for m in deps.bus.published if isinstance(m, ClipSelected))
-    lost: list[str] = []
-    double: list[str] = []
-    stuck: list[str] = []
-    for job in jobs:
-        stored = deps.store.get(job.id)
-        counts = sorted(deliveries.counted.get(job.id, []))
-        if counts != [(n, CHUNKS) for n in range(1, CHUNKS + 1)]:
-            (double if len(counts) > CHUNKS else lost).append(f"{job.id} counted {counts}")
-        if stored.chunks_done != CHUNKS or len(deps.store.chunk_candidates(job.id)) != CHUNKS:
-            lost.append(f"{job.id}: {stored.chunks_done} done")
-        if deliveries.selected[job.id] > 1 or published[job.id] > CLIPS:
-            double.append(f"{job.id} selected {deliveries.selected[job.id]}×")
-        if stored.status is not JobStatus.EXPORTING or published[job.id] != CLIPS:
-            stuck.append(f"{job.id} {stored.status.value}, {published[job.id]} exports")
-    lost += deliveries.early
+    found = _judge(deps, jobs, deliveries)
     moved = sum(1 for job in jobs if deliveries.selected[job.id] == 1)
-    row = summary.add(
-        Row(
-            f"{CHUNKS} chunks x{COPIES} at once, {JOBS} jobs",
-            JOBS, len(work) + deliveries.redelivered, moved, 0, len(lost), len(double), len(stuck),
-        )
-    )  # fmt: skip
-    assert (lost, double, stuck) == ([], [], [])
+    lost, double, stuck = (len(found[kind]) for kind in ("lost", "double", "stuck"))
+    name = f"{CHUNKS} chunks x{COPIES} at once, {JOBS} jobs"
+    calls = len(work) + deliveries.redelivered
+    row = summary.add(Row(name, JOBS, calls, moved, 0, lost, double, stuck))
+    assert found == {"lost": [], "double": [], "stuck": []}
     assert row.clean and moved == JOBS

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +23,16 @@ from tests.reliability.conftest import Row, Summary
 from tests.reliability.flow import Inspector, Outcome, permanent_failures, request_upload, upload
 from tests.reliability.proxy import FaultProxy, Rules
 from tests.reliability.restart import Restarter
-from tests.reliability.scenarios import ALL, CLEAN, CRASHES, DELIVERED, DUPLICATES, KILLED, Scenario
+from tests.reliability.scenarios import (
+    ALL,
+    CLEAN,
+    CRASHES,
+    DELIVERED,
+    DUPLICATES,
+    EXHAUSTED,
+    KILLED,
+    Scenario,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media, pytest.mark.reliability]
 
@@ -33,7 +43,7 @@ OPTIONS = {"clip_count": 2, "min_clip_seconds": 5, "max_clip_seconds": 10, "anal
 ENV = {"KLAIR_CHUNK_SECONDS": "20", "KLAIR_CHUNK_OVERLAP_SECONDS": "5"}
 ENV |= {"KLAIR_TRANSCRIBER": "none"}
 DEADLINE = 420.0  # a liveness bound: a job not terminal by then is counted stuck
-QUIET = 8.0  # longer than Pub/Sub's 5 s minimum backoff: no redelivery is still due
+QUIET = 12.0  # past a second retry's backoff (5 s, then 10 s): no redelivery still due
 
 
 @dataclass(frozen=True)
@@ -107,8 +117,7 @@ def batch(
         owner = f"user_rel_{scenario.slug}_{secrets.token_hex(3)}"
         inspector.make_user(owner)
         ticket = request_upload(running, owner, sample, OPTIONS)
-        scenario.arm(rules, ticket.job_id)
-        print(f"{scenario.name}: {ticket.job_id}")
+        scenario.arm(rules, ticket.job_id)  # before the upload: its finalize starts the flow
         tickets[scenario] = (owner, ticket)
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda t: upload(t, sample), [ticket for _, ticket in tickets.values()]))
@@ -116,17 +125,21 @@ def batch(
     inspector.wait_terminal([t.job_id for _, t in tickets.values()], deadline)
     while rules.quiet_for() < QUIET and time.monotonic() < deadline:
         time.sleep(0.5)  # late redeliveries must find nothing left to charge
-    for (job_id, function, status), times in sorted(rules.refused.items()):
-        print(f"{job_id} {function} answered {status} x{times}")  # -s shows it
-    results, failures = {}, permanent_failures(running.log_dir)
-    for scenario, (owner, ticket) in tickets.items():
-        outcome = inspector.outcome(ticket.job_id, owner)
-        spurious = failures[ticket.job_id] if outcome.status == "completed" else 0
-        row = summary.add(_row(scenario.name, outcome, rules.forwarded[ticket.job_id], spurious))
-        results[scenario] = Result(
-            scenario, outcome, rules.forwarded[ticket.job_id], rules.injected[ticket.job_id], row
-        )
+    failures = permanent_failures(running.log_dir)
+    results = {
+        scenario: _judge(scenario, inspector.outcome(ticket.job_id, owner), rules, failures)
+        for scenario, (owner, ticket) in tickets.items()
+    }
+    for result in results.values():
+        summary.add(result.row)
     return results
+
+
+def _judge(scenario: Scenario, outcome: Outcome, rules: Rules, failures: Counter[str]) -> Result:
+    job_id = outcome.job_id
+    spurious = failures[job_id] if outcome.status == "completed" else 0
+    row = _row(scenario.name, outcome, rules.forwarded[job_id], spurious)
+    return Result(scenario, outcome, rules.forwarded[job_id], rules.injected[job_id], row)
 
 
 def _row(name: str, outcome: Outcome, forwarded: int, spurious: int) -> Row:
@@ -147,12 +160,12 @@ def test_deliveries_reach_functions_through_their_proxies(
 ) -> None:
     running, proxies = stack
     assert running.env["KLAIR_INGEST_URL"] == proxies["ingest"].url + "/"
-    subscriber = SubscriberClient()
-    for spec in running.options.topology.subscriptions:
-        path = subscriber.subscription_path(running.project, spec.name)
-        endpoint = subscriber.get_subscription(subscription=path).push_config.push_endpoint
-        expected = proxies[spec.function].url if spec.function in proxies else ""
-        assert endpoint.startswith(expected), (spec.name, endpoint)
+    with SubscriberClient() as subscriber:
+        for spec in running.options.topology.subscriptions:
+            path = subscriber.subscription_path(running.project, spec.name)
+            endpoint = subscriber.get_subscription(subscription=path).push_config.push_endpoint
+            expected = proxies[spec.function].url if spec.function in proxies else ""
+            assert endpoint.startswith(expected), (spec.name, endpoint)
 
 
 def test_a_clean_run_completes(batch: dict[Scenario, Result]) -> None:
@@ -184,10 +197,21 @@ def test_a_crash_at_a_stage_boundary_is_retried(
 
 
 def test_a_function_killed_mid_request_restarts_and_the_job_completes(
-    batch: dict[Scenario, Result], restarter: Restarter
+    batch: dict[Scenario, Result], restarter: Restarter, rules: Rules
 ) -> None:
     result = batch[KILLED]
     assert restarter.errors == []
     assert ("transcode", result.outcome.job_id) in restarter.kills
+    assert rules.refused[(result.outcome.job_id, "transcode", 502)] >= 1, "died under the request"
     _assert_sound(result)
     assert result.outcome.clips == batch[CLEAN].outcome.clips
+
+
+def test_a_stage_that_always_crashes_fails_the_job_with_a_refund(
+    batch: dict[Scenario, Result], rules: Rules
+) -> None:
+    result = batch[EXHAUSTED]
+    assert result.row.clean, result.outcome.problems  # refunded, nothing held, not stuck
+    assert result.outcome.status == "failed"
+    assert result.outcome.error_code == "delivery_exhausted"
+    assert rules.inputs("select", result.outcome.job_id) >= 5  # max_delivery_attempts

@@ -6,10 +6,11 @@ job's own processing (average seconds per source minute × its duration, or the 
 job before the source is probed), scaled by the progress still to make. Averages are over
 the last completed jobs; with no history, priors below stand in.
 
-Status is polled, so both reads are cached per instance: the pace for `CACHE_SECONDS`
-(the priors for `QUEUE_CACHE_SECONDS` only, so the first finished job replaces them
-quickly), and each position for `QUEUE_CACHE_SECONDS`, keyed by the job's creation time and
-the tiers ahead of it. A position is thus at most that many seconds old.
+Status is polled, so both reads are cached per instance: the pace for `CACHE_SECONDS`, and
+each position for `QUEUE_CACHE_SECONDS`, keyed by the job's creation time and the tiers
+ahead of it (a position is at most that old). The priors (no finished job yet) are reused
+only by polls (`polled=True`), for `QUEUE_CACHE_SECONDS`: a submit always looks for history,
+so the first finished job replaces them at once there and within seconds in polls.
 """
 
 from __future__ import annotations
@@ -85,11 +86,11 @@ def pace_of(jobs: list[Job]) -> Pace:
     )
 
 
-def current_pace(deps: Deps) -> Pace:
+def current_pace(deps: Deps, polled: bool = False) -> Pace:
     now = time.monotonic()
     with _cache_lock:
         cached = _cache.get(deps.store)
-    if cached is not None:
+    if cached is not None and (cached[1].samples or polled):
         ttl = CACHE_SECONDS if cached[1].samples else QUEUE_CACHE_SECONDS
         if now - cached[0] < ttl:
             return cached[1]
@@ -116,11 +117,12 @@ def queue_position(deps: Deps, created_at: datetime, peers: frozenset[str]) -> i
     return position
 
 
-def estimate(deps: Deps, job: Job) -> Estimate:
-    """Nothing to estimate for finished jobs, nor for uploads that have not arrived."""
+def estimate(deps: Deps, job: Job, polled: bool = False) -> Estimate:
+    """Nothing to estimate for finished jobs, nor for uploads that have not arrived.
+    `polled`: the status route, which may reuse the priors briefly."""
     if job.status.terminal or job.status is JobStatus.AWAITING_UPLOAD:
         return Estimate()
-    pace = current_pace(deps)
+    pace = current_pace(deps, polled)
     own = (
         pace.seconds_per_source_minute * job.media.duration / 60.0
         if job.media is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +18,12 @@ from klair.domain.ids import UserId
 ALGORITHMS = ["RS256"]
 SESSION_COOKIE = "__session"
 REQUIRED_CLAIMS = ["exp", "nbf", "iat", "iss", "sub"]
+# A token verified once is trusted again without its signature check for at most this long,
+# and never past its `exp` (+ leeway). Clients poll with the same token, and the check (RSA,
+# base64 parsing, claims) is most of an authenticated request's CPU. A key removed from the
+# JWKS stops being trusted within this plus the key set's own cache (`lifespan` below).
+VERIFIED_SECONDS = 60.0
+VERIFIED_TOKENS = 10_000
 
 log = structlog.get_logger(__name__)
 
@@ -42,6 +49,7 @@ class ClerkVerifier:
 
     The JWKS client is created on first use (no network at import or construction time) and
     caches the key set; an unknown `kid` triggers one refetch, so key rotation just works.
+    Tokens that passed every check are remembered (`VERIFIED_SECONDS`, until they expire).
     """
 
     def __init__(
@@ -60,6 +68,7 @@ class ClerkVerifier:
         self.timeout = timeout
         self._client: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
+        self._verified: dict[str, tuple[float, float, UserId]] = {}  # token → (at, exp, sub)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClerkVerifier:
@@ -74,6 +83,27 @@ class ClerkVerifier:
 
     def verify_token(self, token: str) -> UserId:
         """The token's `sub`; raises `Unauthorized` (or `Transient` if keys are unreachable)."""
+        known = self._remembered(token)
+        if known is not None:
+            return known
+        uid, expires = self._verify(token)
+        with self._lock:
+            if len(self._verified) >= VERIFIED_TOKENS:
+                self._verified.clear()
+            self._verified[token] = (time.monotonic(), expires, uid)
+        return uid
+
+    def _remembered(self, token: str) -> UserId | None:
+        with self._lock:
+            found = self._verified.get(token)
+        if found is None:
+            return None
+        at, expires, uid = found
+        if time.monotonic() - at < VERIFIED_SECONDS and time.time() < expires + self.leeway:
+            return uid
+        return None  # checked again in full: an expired token is refused as such
+
+    def _verify(self, token: str) -> tuple[UserId, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as e:
@@ -86,7 +116,7 @@ class ClerkVerifier:
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub:
             raise Unauthorized("token has no subject", code="invalid_token")
-        return UserId(sub)
+        return UserId(sub), float(claims["exp"])
 
     def _jwks(self) -> jwt.PyJWKClient:
         with self._lock:

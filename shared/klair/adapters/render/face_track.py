@@ -37,6 +37,9 @@ def _cascade() -> cv2.CascadeClassifier | None:
     if not hasattr(cv2, "CascadeClassifier") or not path.is_file():
         log.warning("no face model in this OpenCV: reframing by saliency", opencv=cv2.__version__)
         return None
+    # One thread: the frames are small, OpenCV's pool costs more CPU than it saves, and
+    # the analysis already runs beside ffmpeg's decode.
+    cv2.setNumThreads(1)
     cascade = cv2.CascadeClassifier(str(path))
     return None if cascade.empty() else cascade
 
@@ -84,10 +87,13 @@ def _near(gray: Gray, box: Box) -> Box | None:
 
 
 def track_faces(gray: Gray, known: Sequence[Box], full: bool) -> list[Box]:
-    """Faces of this frame: each face of the previous analysed frame searched near where it
-    was, and the whole frame (new faces) when `full` or when one of them was lost."""
-    if full or not known:
+    """Faces of this frame: the whole frame searched when `full` or when one of the `known`
+    faces (the previous analysed frame's) is lost, else each known face searched near where
+    it was; no search at all without `full` and known faces (the caller's schedule)."""
+    if full:
         return detect_faces(gray)
+    if not known:
+        return []
     found = [_near(gray, box) for box in known]
     boxes = [box for box in found if box is not None]
     return boxes if len(boxes) == len(known) else detect_faces(gray)
