@@ -158,3 +158,31 @@ def test_a_failed_job_keeps_no_partial_clips(world: World) -> None:
     assert fail_job(world.deps, JobId(job_id), KlairError("boom", code="render_failed"))
     assert world.deps.blobs.list(f"clips/{job_id}/") == []
     assert world.deps.blobs.list(f"work/{job_id}/") == []
+
+
+@pytest.mark.parametrize("ending", [S.COMPLETED, S.FAILED])
+def test_a_delivery_that_died_after_the_final_move_is_finished_by_the_next(
+    world: World, ending: S
+) -> None:
+    from klair.domain.events import JobFinished
+    from klair.domain.quota import period_at
+    from klair.handlers.export_clip import export_clip
+
+    job_id = world.submit()
+    path = [S.DOWNLOADING, S.TRANSCODING, S.ANALYZING, S.SELECTING, S.EXPORTING, ending]
+    job = world.move(job_id, *path, media=MEDIA)  # the move landed, the ledger call did not
+    owner = job.owner
+    assert world.deps.usage.active_jobs(owner) == 1
+    world.deps.blobs.put_bytes(f"work/{job_id}/proxy.mp4", b"left by the dead delivery")
+    finished: list[JobFinished] = []
+    world.bus.subscribe(JobFinished, finished.append)
+    redelivered = ClipSelected(job_id=JobId(job_id), clip_id=ClipId("c1"), total=1)
+    for _ in range(2):
+        assert deliver(world.deps, export_clip, redelivered, "export") is False
+    world.bus.drain()
+    assert world.deps.usage.active_jobs(owner) == 0
+    usage = world.deps.usage.usage(owner, period_at(world.clock.now()))
+    assert usage.minutes_used == (10.0 if ending is S.COMPLETED else 0.0)
+    assert [f.status for f in finished] == [ending.value]  # announced once
+    left = world.deps.blobs.list(f"work/{job_id}/")
+    assert left == ([] if ending is S.FAILED else [f"work/{job_id}/proxy.mp4"])

@@ -9,14 +9,10 @@ from __future__ import annotations
 import structlog
 
 from klair.domain import naming
-from klair.domain.errors import NotFound
 from klair.domain.ids import JobId
-from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 
 log = structlog.get_logger(__name__)
-
-DISCARDED = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
 
 
 def discard_outputs(deps: Deps, job_id: JobId) -> int:
@@ -25,12 +21,3 @@ def discard_outputs(deps: Deps, job_id: JobId) -> int:
     if deleted:
         log.info("job outputs discarded", job_id=job_id, objects=deleted)
     return deleted
-
-
-def settle(deps: Deps, job_id: JobId) -> int:
-    """After a delivery: clean what it may have written if its job ended meanwhile."""
-    try:
-        job = deps.store.get(job_id)
-    except NotFound:  # deleted while the stage ran
-        return discard_outputs(deps, job_id)
-    return discard_outputs(deps, job_id) if job.status in DISCARDED else 0

@@ -12,9 +12,9 @@ from klair.domain import naming
 from klair.domain.errors import KlairError, NotFound, Transient
 from klair.domain.events import NOTICES, DeadLettered, Message, ObjectFinalized
 from klair.domain.ids import JobId
-from klair.handlers.cleanup import settle
+from klair.handlers.cleanup import discard_outputs
 from klair.handlers.deps import Deps
-from klair.handlers.stages import fail_job
+from klair.handlers.stages import fail_job, finish_terminal
 
 log = structlog.get_logger(__name__)
 
@@ -42,6 +42,20 @@ def deliver(deps: Deps, handler: Handler[M], message: M, stage: str) -> bool:
         return done
     finally:
         structlog.contextvars.unbind_contextvars("job_id", "stage")
+
+
+def settle(deps: Deps, job_id: JobId) -> None:
+    """After a delivery: if its job ended meanwhile, clean what the delivery may have written
+    and finish the end's bookkeeping a crashed delivery may have left (ledger, announcement).
+    Either the end's own cleanup ran after this delivery's writes, or this re-read sees the
+    end: an object written by a stage that lost the race never outlives its job."""
+    try:
+        job = deps.store.get(job_id)
+    except NotFound:  # deleted while the stage ran
+        discard_outputs(deps, job_id)
+        return
+    if job.status.terminal:
+        finish_terminal(deps, job)
 
 
 def _run(deps: Deps, handler: Handler[M], message: M, job_id: JobId | None, stage: str) -> bool:

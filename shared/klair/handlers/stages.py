@@ -60,10 +60,8 @@ def fail_job(deps: Deps, job_id: JobId, error: KlairError, stage: str | None = N
     )
     if moved is None:
         return fail_job(deps, job_id, error, stage)  # the job moved meanwhile: look again
-    deps.usage.refund(job.owner, job_id)
-    discard_outputs(deps, job_id)  # no partial clips: a failed job leaves nothing behind
     log.warning("job failed", job_id=job_id, code=error.code, reason=error.message)
-    deps.bus.publish(JobFinished(job_id=job_id, status="failed", error_code=error.code))
+    finish_terminal(deps, moved, moved_now=True)
     return True
 
 
@@ -72,7 +70,24 @@ def complete_job(deps: Deps, job: Job) -> bool:
     moved = advance(deps, job, JobStatus.COMPLETED, progress=100.0)
     if moved is None:
         return False
-    minutes = round((job.media.duration if job.media else 0.0) / 60.0, 3)
-    deps.usage.commit(job.owner, job.id, minutes)
-    deps.bus.publish(JobFinished(job_id=job.id, status="completed"))
+    finish_terminal(deps, moved, moved_now=True)
     return True
+
+
+def finish_terminal(deps: Deps, job: Job, *, moved_now: bool = False) -> bool:
+    """Make an ended job's side effects true, whoever runs it and however often: a completed
+    job's minutes committed, a failed or cancelled job's refunded and its outputs discarded.
+    Announces the end when the caller just moved the job or this call settled the
+    reservation, so a delivery that died between the status move and the ledger is finished
+    by the next one. True when it settled the reservation."""
+    if job.status is JobStatus.COMPLETED:
+        minutes = round((job.media.duration if job.media else 0.0) / 60.0, 3)
+        settled = deps.usage.commit(job.owner, job.id, minutes)
+        code = None
+    else:
+        settled = deps.usage.refund(job.owner, job.id)
+        discard_outputs(deps, job.id)  # no partial clips: an ended job leaves nothing behind
+        code = job.error.code if job.error else None
+    if (settled or moved_now) and job.status is not JobStatus.CANCELLED:  # cancel announces
+        deps.bus.publish(JobFinished(job_id=job.id, status=job.status.value, error_code=code))
+    return settled
