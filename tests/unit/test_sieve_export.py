@@ -257,3 +257,20 @@ def test_a_sieve_reexport_adds_its_variant_and_leaves_the_job_alone(
     assert s.deps.blobs.read_bytes(clip.exports["1:1"]) == b"SQUARE|center|0.0-8.0"
     job = world.job(job_id)
     assert (job.status, job.clips_exported) == (S.COMPLETED, 1)
+
+
+def test_a_lost_callback_is_recovered_when_the_sweeper_re_drives_the_export(
+    sieve: tuple[Sieve, Any],
+) -> None:
+    s, world = sieve
+    job_id = start(s, world)
+    event = ClipSelected(job_id=JobId(job_id), clip_id=CLIP.id, total=1)
+    assert export_clip(s.deps, event)  # Sieve still working: the clip keeps waiting
+    assert world.job(job_id).clips_exported == 0
+    s.reframer.finish(only_job(s), b"SIEVE")  # ... and its callback never arrives
+    assert export_clip(s.deps, event)  # the re-drive asks Sieve itself
+    job = world.job(job_id)
+    assert (job.status, job.clips_exported, len(s.reframer.submitted)) == (S.COMPLETED, 1, 1)
+    assert s.deps.blobs.read_bytes(s.clip(job_id).exports["9:16"]) == b"SIEVE|center|0.0-8.0"
+    late = s.callback(only_job(s))
+    assert (late.status_code, late.get_json()["outcome"]) == (200, "duplicate")

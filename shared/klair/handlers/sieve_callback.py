@@ -40,13 +40,16 @@ class SieveCallbackQuery(BaseModel):
     token: str
 
 
+Outcome = Literal["exported", "fell_back", "duplicate", "ignored"]
+
+
 class SieveCallbackOutcome(BaseModel):
     job_id: str
     clip_id: str
     sieve_job_id: str
     # exported: Sieve's video; fell_back: local tracking (see `error`); duplicate: done
     # before; ignored: the job moved on (cancelled, failed) and takes no export.
-    outcome: Literal["exported", "fell_back", "duplicate", "ignored"]
+    outcome: Outcome
     error: str | None = None
 
 
@@ -96,19 +99,42 @@ def handle_sieve_callback(
         raise Conflict("the Sieve job is not recorded yet", code="sieve_job_not_recorded")
     if claimed is not None and claimed != task.sieve_job_id:
         raise NotFound("not the Sieve job of this export", code="sieve_job_unknown")
+    final, outcome = complete_pending(deps, job, clip, task, reframer)
+    return _outcome(query, final, outcome)
+
+
+def complete_pending(
+    deps: Deps, job: Job, clip: Clip, task: SieveTask, reframer: Reframer
+) -> tuple[SieveTask, Outcome]:
+    """Finish a recorded Sieve export from Sieve's own account of its job: on a callback,
+    or when the export stage is re-driven (a callback that never came). 409 while running."""
+    assert task.sieve_job_id is not None
     reframed = reframer.job(task.sieve_job_id)
     if not reframed.terminal:
         raise Conflict("the Sieve job has not ended", code="sieve_job_running")
     if not _takes_export(job, task):
-        log.info("sieve callback for a job that moved on", job_id=job.id, status=job.status)
-        return _outcome(query, task, "ignored")
+        log.info("sieve result for a job that moved on", job_id=job.id, status=job.status)
+        return task, "ignored"
     if not reframed.succeeded:
         why = reframed.error or f"Sieve job {reframed.status}"
-        return _outcome(query, fall_back(deps, job, clip, task, why), "fell_back")
+        return fall_back(deps, job, clip, task, why), "fell_back"
     done = task.model_copy(update={"state": "done"})
     finish(deps, job, clip, done, _render_reframed(deps, job, clip, task, reframer, reframed))
     log.info("sieve export finished", job_id=job.id, clip=clip.id, sieve_job=reframed.id)
-    return _outcome(query, done, "exported")
+    return done, "exported"
+
+
+def poll_pending(deps: Deps, job: Job, clip: Clip) -> bool:
+    """A re-delivered export of a clip waiting on Sieve: finish it if Sieve is done (its
+    callback may be lost), else leave it waiting. False when there is nothing to poll."""
+    task, reframer = clip.sieve, deps.reframer
+    if task is None or task.state != "pending" or task.sieve_job_id is None or reframer is None:
+        return False
+    try:
+        complete_pending(deps, job, clip, task, reframer)
+    except Conflict:
+        log.info("sieve job still running", job_id=job.id, clip=clip.id)
+    return True
 
 
 def _takes_export(job: Job, task: SieveTask) -> bool:
