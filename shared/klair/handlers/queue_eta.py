@@ -31,7 +31,7 @@ from klair.handlers.views import Timestamp
 
 HISTORY = 20  # completed jobs in the moving average
 CACHE_SECONDS = 30.0  # the average moves slowly; status polls need not recompute it
-QUEUE_CACHE_SECONDS = 3.0
+QUEUE_CACHE_SECONDS = 10.0
 QUEUE_CACHE_ENTRIES = 10_000
 PRIOR_SECONDS_PER_SOURCE_MINUTE = 30.0
 PRIOR_SECONDS_PER_JOB = 300.0

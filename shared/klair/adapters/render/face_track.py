@@ -119,18 +119,28 @@ def salient_centre(gray: Gray) -> tuple[float, float] | None:
     """Spectral residual saliency (Hou & Zhang) on a thumbnail: the centre of its strongest
     region, or None for a flat frame."""
     small = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA).astype(np.float32)
-    spectrum = np.fft.fft2(small)
-    log_amp = np.log(np.abs(spectrum) + 1e-6).astype(np.float32)
-    residual = log_amp - cv2.blur(log_amp, (3, 3))
-    saliency = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2
-    saliency = cv2.GaussianBlur(saliency.astype(np.float32), (9, 9), 2.5)
-    peak = float(saliency.max())
-    if peak <= 0 or float(small.std()) < 2.0:
+    if float(small.std()) < 2.0:
         return None
-    mask = saliency >= 0.5 * peak
-    ys, xs = np.nonzero(mask)
+    spectrum = cv2.dft(small, flags=cv2.DFT_COMPLEX_OUTPUT)
+    amplitude = cv2.magnitude(spectrum[..., 0], spectrum[..., 1])
+    log_amp = np.log(amplitude + 1e-6)
+    residual = log_amp - cv2.blur(log_amp, (3, 3))
+    # The residual's amplitude with the spectrum's phase.
+    spectrum *= (np.exp(residual) / (amplitude + 1e-30))[..., None]
+    back = cv2.idft(spectrum, flags=cv2.DFT_COMPLEX_OUTPUT | cv2.DFT_SCALE)
+    saliency = cv2.GaussianBlur(cv2.magnitude(back[..., 0], back[..., 1]) ** 2, (9, 9), 2.5)
+    peak = float(saliency.max())
+    if peak <= 0:
+        return None
+    ys, xs = np.nonzero(saliency >= 0.5 * peak)
     height, width = gray.shape
     return float(xs.mean() + 0.5) / 64 * width, float(ys.mean() + 0.5) / 64 * height
+
+
+def sharpness(gray: Gray) -> float:
+    """Variance of the Laplacian (exact in 16 bits for 8-bit frames)."""
+    _, deviation = cv2.meanStdDev(cv2.Laplacian(gray, cv2.CV_16S))
+    return float(deviation[0, 0]) ** 2
 
 
 def look(gray: Gray, previous: Gray | None, boxes: Sequence[Box] | None = None) -> FrameView:
@@ -143,5 +153,5 @@ def look(gray: Gray, previous: Gray | None, boxes: Sequence[Box] | None = None) 
     return FrameView(
         faces=faces,
         salient=None if faces else salient_centre(gray),
-        sharpness=float(cv2.Laplacian(gray, cv2.CV_64F).var()),
+        sharpness=sharpness(gray),
     )
