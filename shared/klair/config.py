@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     # allows any origin but never with cookies or credentials.
     cors_origins: tuple[str, ...] = ()
     cors_max_age_seconds: int = 600
+    # How old a queue position in GET status may be (one queue read serves every poll).
+    queue_cache_seconds: float = Field(default=10.0, ge=0, le=300)
 
     # Embedded mode: where filesystem blobs live.
     local_root: Path = Path(".klair")

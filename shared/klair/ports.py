@@ -127,6 +127,9 @@ class JobStore(Protocol):
     def queued_ahead(self, created_before: datetime, tiers: Collection[str]) -> int:
         """How many queued jobs of these tiers were created before `created_before`."""
 
+    def queued_times(self, tiers: Collection[str], limit: int) -> list[datetime]:
+        """Creation times of the queued jobs of these tiers, oldest first, at most `limit`."""
+
     def recently_completed(self, limit: int) -> list[Job]:
         """The latest completed jobs, the most recently updated first."""
 

@@ -83,6 +83,17 @@ def test_queued_ahead_counts_older_queued_jobs_of_the_given_tiers(store: Store) 
     assert store.queued_ahead(at(5), set()) == 0
 
 
+def test_queued_times_are_the_queued_jobs_of_the_tiers_oldest_first(store: Store) -> None:
+    created(store, S.QUEUED, tier="pro", created_at=at(9))
+    created(store, S.QUEUED, tier="free", created_at=at(1))
+    created(store, S.DOWNLOADING, tier="pro", created_at=at(3))
+    created(store, S.QUEUED, tier="creator", created_at=at(4))
+    created(store, S.QUEUED, tier="pro", created_at=at(2))
+    assert store.queued_times({"pro", "creator"}, 10) == [at(2), at(4), at(9)]
+    assert store.queued_times({"pro", "creator", "free"}, 2) == [at(1), at(2)]
+    assert store.queued_times(set(), 10) == []
+
+
 def test_recently_completed_is_latest_first(store: Store) -> None:
     first = created(store, S.COMPLETED, updated_at=at(1))
     created(store, S.FAILED, updated_at=at(5))

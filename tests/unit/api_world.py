@@ -113,7 +113,8 @@ def make_world(
     verifier: Verifier | None = None, cors: tuple[str, ...] = (), settings: Settings | None = None
 ) -> World:
     clock = ManualClock()
-    settings = settings or Settings(cors_origins=cors, tiers=ROOMY_TIERS)
+    # Positions read fresh on every poll here; their caching is tested in test_status_reads.
+    settings = settings or Settings(cors_origins=cors, tiers=ROOMY_TIERS, queue_cache_seconds=0)
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     tasks, bus = RecordingTasks(), InProcessBus()
     deps = Deps(

@@ -6,7 +6,7 @@ terraform's firestore module); the emulator does not enforce indexes, production
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -67,6 +67,20 @@ def queued_ahead(
     return int(results[0][0].value)
 
 
+def queued_times(jobs: CollectionReference, tiers: Collection[str], limit: int) -> list[datetime]:
+    """One query, only `created_at` read back (the status/tier/created_at index)."""
+    if not tiers:
+        return []
+    query: Any = (
+        jobs.where(filter=FieldFilter("status", "==", JobStatus.QUEUED.value))
+        .where(filter=FieldFilter("tier", "in", sorted(tiers)))
+        .order_by("created_at")
+        .limit(limit)
+        .select(["created_at"])
+    )
+    return [snap.get("created_at") for snap in query.stream()]
+
+
 def recently_completed(jobs: CollectionReference, limit: int) -> list[Job]:
     query = (
         jobs.where(filter=FieldFilter("status", "==", JobStatus.COMPLETED.value))
@@ -74,3 +88,23 @@ def recently_completed(jobs: CollectionReference, limit: int) -> list[Job]:
         .limit(limit)
     )
     return [Job.model_validate(snap.to_dict()) for snap in query.stream()]
+
+
+class JobQueries:
+    """The read side of the Firestore JobStore: listings, the queue, recent completions."""
+
+    _client: Callable[[], firestore.Client]
+
+    def list_jobs(
+        self, owner: UserId, where: JobFilter, limit: int, after: JobCursor | None = None
+    ) -> list[Job]:
+        return list_jobs(self._client().collection("jobs"), owner, where, limit, after)
+
+    def queued_ahead(self, created_before: datetime, tiers: Collection[str]) -> int:
+        return queued_ahead(self._client().collection("jobs"), created_before, tiers)
+
+    def queued_times(self, tiers: Collection[str], limit: int) -> list[datetime]:
+        return queued_times(self._client().collection("jobs"), tiers, limit)
+
+    def recently_completed(self, limit: int) -> list[Job]:
+        return recently_completed(self._client().collection("jobs"), limit)

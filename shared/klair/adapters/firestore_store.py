@@ -6,7 +6,7 @@ import hashlib
 import random
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -23,9 +23,8 @@ from klair.adapters.memory.store import apply_fields, key_reused, missing
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, NotFound, Transient
-from klair.domain.ids import ClipId, JobId, UserId
+from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job
-from klair.domain.listing import JobCursor, JobFilter
 from klair.domain.status import JobStatus, check_transition
 from klair.ports import Clock
 
@@ -98,8 +97,10 @@ def claim_doc_id(key: str) -> str:
     return key
 
 
-class FirestoreJobStore:
-    """The JobStore port on Firestore (native mode)."""
+class FirestoreJobStore(queries.JobQueries):
+    """The JobStore port on Firestore (native mode); its read side is `queries.JobQueries`."""
+
+    _client: LazyClient
 
     def __init__(self, client: ClientSource, clock: Clock | None = None) -> None:
         self._client = LazyClient(client)
@@ -259,17 +260,6 @@ class FirestoreJobStore:
             return new
 
         return retry_conflicts(attempt)
-
-    def list_jobs(
-        self, owner: UserId, where: JobFilter, limit: int, after: JobCursor | None = None
-    ) -> list[Job]:
-        return queries.list_jobs(self._client().collection("jobs"), owner, where, limit, after)
-
-    def queued_ahead(self, created_before: datetime, tiers: Collection[str]) -> int:
-        return queries.queued_ahead(self._client().collection("jobs"), created_before, tiers)
-
-    def recently_completed(self, limit: int) -> list[Job]:
-        return queries.recently_completed(self._client().collection("jobs"), limit)
 
     def _count_once(
         self,

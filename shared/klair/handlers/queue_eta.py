@@ -7,14 +7,17 @@ job before the source is probed), scaled by the progress still to make. Averages
 the last completed jobs; with no history, priors below stand in.
 
 Status is polled, so both reads are cached per instance: the pace for `CACHE_SECONDS`, and
-each position for `QUEUE_CACHE_SECONDS`, keyed by the job's creation time and the tiers
-ahead of it (a position is at most that old). The priors (no finished job yet) are reused
-only by polls (`polled=True`), for `QUEUE_CACHE_SECONDS`: a submit always looks for history,
-so the first finished job replaces them at once there and within seconds in polls.
+the queue for `Settings.queue_cache_seconds`: one query reads the creation times of the first
+`QUEUE_SNAPSHOT` queued jobs of the tiers ahead, and every polled job's position is found in
+it (a job further back is counted, cached per job); a position is at most that old. The
+priors (no finished job yet) are reused only by polls (`polled=True`), for
+`QUEUE_CACHE_SECONDS`: a submit always looks for history, so the first finished job replaces
+them at once there and within seconds in polls.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 import weakref
@@ -31,8 +34,9 @@ from klair.handlers.views import Timestamp
 
 HISTORY = 20  # completed jobs in the moving average
 CACHE_SECONDS = 30.0  # the average moves slowly; status polls need not recompute it
-QUEUE_CACHE_SECONDS = 10.0
+QUEUE_CACHE_SECONDS = 10.0  # the priors' reuse by polls
 QUEUE_CACHE_ENTRIES = 10_000
+QUEUE_SNAPSHOT = 1_000  # queued jobs read at once; a job further back is counted
 PRIOR_SECONDS_PER_SOURCE_MINUTE = 30.0
 PRIOR_SECONDS_PER_JOB = 300.0
 PROCESSING = tuple(
@@ -62,6 +66,10 @@ class Estimate(BaseModel):
 PositionKey = tuple[datetime, frozenset[str]]
 _cache: weakref.WeakKeyDictionary[object, tuple[float, Pace]] = weakref.WeakKeyDictionary()
 _positions: weakref.WeakKeyDictionary[object, dict[PositionKey, tuple[float, int]]] = (
+    weakref.WeakKeyDictionary()
+)
+Snapshot = tuple[float, datetime, list[datetime]]  # (monotonic, store time, creation times)
+_snapshots: weakref.WeakKeyDictionary[object, dict[frozenset[str], Snapshot]] = (
     weakref.WeakKeyDictionary()
 )
 _cache_lock = threading.Lock()
@@ -100,13 +108,34 @@ def current_pace(deps: Deps, polled: bool = False) -> Pace:
     return pace
 
 
+def _queue_times(deps: Deps, peers: frozenset[str], created_at: datetime) -> list[datetime]:
+    """The first `QUEUE_SNAPSHOT` creation times of the peers' queue, read once per
+    `queue_cache_seconds` for every job polled (positions of many jobs cost one query). A
+    snapshot taken before the job was created may miss jobs ahead of it: read again."""
+    now, ttl = time.monotonic(), deps.settings.queue_cache_seconds
+    with _cache_lock:
+        cached = _snapshots.setdefault(deps.store, {}).get(peers)
+    if cached is not None and now - cached[0] < ttl and cached[1] >= created_at:
+        return cached[2]
+    taken_at = deps.clock.now()
+    times = deps.store.queued_times(peers, QUEUE_SNAPSHOT)
+    with _cache_lock:
+        _snapshots.setdefault(deps.store, {})[peers] = (now, taken_at, times)
+    return times
+
+
 def queue_position(deps: Deps, created_at: datetime, peers: frozenset[str]) -> int:
-    """Queued jobs of `peers` created before `created_at`, at most `QUEUE_CACHE_SECONDS` old."""
-    now = time.monotonic()
-    key = (created_at, peers)
+    """Queued jobs of `peers` created before `created_at`, at most `queue_cache_seconds` old:
+    from the queue's snapshot when the job lies within it, else counted."""
+    if not peers:
+        return 0
+    times = _queue_times(deps, peers, created_at)
+    if len(times) < QUEUE_SNAPSHOT or created_at <= times[-1]:
+        return bisect.bisect_left(times, created_at)
+    now, key = time.monotonic(), (created_at, peers)
     with _cache_lock:
         cached = _positions.setdefault(deps.store, {}).get(key)
-    if cached is not None and now - cached[0] < QUEUE_CACHE_SECONDS:
+    if cached is not None and now - cached[0] < deps.settings.queue_cache_seconds:
         return cached[1]
     position = deps.store.queued_ahead(created_at, peers)
     with _cache_lock:

@@ -248,6 +248,15 @@ class MemoryJobStore:
                 and r.job.created_at < created_before
             )
 
+    def queued_times(self, tiers: Collection[str], limit: int) -> list[datetime]:
+        with self._lock:
+            times = [
+                r.job.created_at
+                for r in self._records.values()
+                if r.job.status is JobStatus.QUEUED and r.job.tier in tiers
+            ]
+        return sorted(times)[:limit]
+
     def recently_completed(self, limit: int) -> list[Job]:
         with self._lock:
             done = [
