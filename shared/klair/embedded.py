@@ -16,7 +16,6 @@ from typing import Any
 import structlog
 
 from klair.adapters.clock import SystemClock
-from klair.adapters.early_transcriber import EarlyTranscriber
 from klair.adapters.local.blobs import LocalBlobs
 from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore
@@ -28,14 +27,12 @@ from klair.domain.errors import Conflict, KlairError
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobKind, JobOptions
 from klair.domain.selection import ordered
-from klair.domain.status import JobStatus
 from klair.entrypoints import EVENT_FUNCTIONS
 from klair.handlers.cancel_job import cancel
 from klair.handlers.delivery import deliver, job_of
 from klair.handlers.deps import Deps
 from klair.handlers.stages import fail_job
 from klair.handlers.submit_job import SubmitRequest, submit_local_file, submit_url
-from klair.handlers.transcode_source import chunk_messages
 from klair.handlers.transcripts import load_insights, transcript_files
 
 log = structlog.get_logger(__name__)
@@ -58,8 +55,6 @@ def embedded_deps(settings: Settings, bus: InProcessBus) -> Deps:
     blobs = LocalBlobs(settings.local_root / "blobs", on_finalize=bus.publish)
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     transcriber, captions = speech_adapters(settings)
-    if transcriber is not None:  # one process runs every stage: transcription can start early
-        transcriber = EarlyTranscriber(transcriber, settings.ffmpeg, settings.local_root)
     return Deps(
         settings=settings,
         store=MemoryJobStore(),
@@ -122,7 +117,6 @@ def run_job(
         settings = settings.model_copy(update={"model_analyzer": model_analyzer})
     bus = InProcessBus()
     deps = embedded_deps(settings, bus)
-    hook = _transcribing_early(deps, source, hook)
     _wire(deps, bus, hook)
     if source.startswith(("http://", "https://")):
         job_id = submit_url(
@@ -138,30 +132,9 @@ def run_job(
     except KeyboardInterrupt:
         with _interrupts_ignored():
             return _cancelled(deps, job_id, out, hook)
-    finally:
-        if isinstance(deps.transcriber, EarlyTranscriber):
-            deps.transcriber.close()
     job = deps.store.get(job_id)
     hook(job)
     return _write_results(deps, job, out)
-
-
-def _transcribing_early(deps: Deps, source: str, hook: ProgressHook) -> ProgressHook:
-    """`hook`, and once the job of a local file has its media and is transcoding, the early
-    transcription of its chunk plan starts (beside the transcode, which leaves a core idle
-    much of the time; see `EarlyTranscriber`)."""
-    early = deps.transcriber
-    if not isinstance(early, EarlyTranscriber) or source.startswith(("http://", "https://")):
-        return hook
-    path = Path(source)
-
-    def watch(job: Job) -> None:
-        if job.media is not None and job.status in (JobStatus.DOWNLOADING, JobStatus.TRANSCODING):
-            windows = [(m.start, m.end) for m in chunk_messages(deps, job)]
-            early.start(path, job.media, windows, job.options.language)
-        hook(job)
-
-    return watch
 
 
 @contextlib.contextmanager

@@ -86,17 +86,6 @@ def _outputs(media: MediaInfo, fps: float) -> tuple[list[str], str]:
     return [*args, "-movflags", "+faststart", "proxy.mp4"], "proxy.mp4"
 
 
-def audio_command(source: Path, media: MediaInfo, ffmpeg: str = "ffmpeg") -> list[str]:
-    """The transcode's audio branch alone, run in a work directory: the same filter graph, so
-    its `audio.wav` holds the very samples the transcode's does (the embedded run transcribes
-    early from it while the transcode decodes the video). Only for sources with audio."""
-    return [
-        ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-y", "-loglevel", "error", "-vn",
-        "-i", str(source.resolve()), "-filter_complex", _audio_graph(media),
-        "-map", "[aproxy]", "-f", "null", "-", "-map", "[awav]", "-c:a", "pcm_s16le", "audio.wav",
-    ]  # fmt: skip
-
-
 def transcode_command(
     source: Path, media: MediaInfo, height: int, max_fps: float, ffmpeg: str = "ffmpeg"
 ) -> tuple[list[str], str]:
