@@ -126,3 +126,13 @@ def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str])
 def _content_type(path: Path) -> str | None:
     special = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".otio": "application/json"}
     return special.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+
+
+def merge_exports(before: dict[str, str], added: dict[str, str], first: str) -> dict[str, str]:
+    """The clip's exports with a re-export's added (its first variant is `first`): a variant
+    rendered again replaces its files; the clip's own `thumbnail` stays, and the
+    re-export's first variant's thumbnail is listed as `thumbnail:{first}` like the others'."""
+    added = dict(added)
+    if before.get("thumbnail") not in (None, added.get("thumbnail")):
+        added[f"thumbnail:{first}"] = added.pop("thumbnail")
+    return {**before, **added}

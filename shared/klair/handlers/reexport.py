@@ -24,7 +24,7 @@ from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job, JobOptions
 from klair.domain.status import JobStatus
 from klair.handlers.admission import check_options
-from klair.handlers.clip_render import find_clip, job_export, render_clip
+from klair.handlers.clip_render import find_clip, job_export, merge_exports, render_clip
 from klair.handlers.deps import Deps
 from klair.handlers.ownership import owned_job
 from klair.handlers.sieve_export import check_reframe, start_sieve, uses_sieve
@@ -146,16 +146,6 @@ def reexport_clip(deps: Deps, event: ClipSelected, request: ExportRequest) -> bo
     deps.store.put_clips(job.id, [merged])
     log.info("clip re-exported", job_id=job.id, clip=clip.id, variants=list(exports))
     return True
-
-
-def merge_exports(before: dict[str, str], added: dict[str, str], first: str) -> dict[str, str]:
-    """The clip's exports with a re-export's added (its first variant is `first`): a variant
-    rendered again replaces its files; the clip's own `thumbnail` stays, and the
-    re-export's first variant's thumbnail is listed as `thumbnail:{first}` like the others'."""
-    added = dict(added)
-    if before.get("thumbnail") not in (None, added.get("thumbnail")):
-        added[f"thumbnail:{first}"] = added.pop("thumbnail")
-    return {**before, **added}
 
 
 def _record_failure(

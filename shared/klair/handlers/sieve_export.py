@@ -10,12 +10,18 @@ import structlog
 
 from klair.domain.clip import Clip
 from klair.domain.errors import InvalidInput
-from klair.domain.export_options import ExportRequest, check_sieve_aspects
+from klair.domain.export_options import ExportRequest, check_sieve_aspects, variant_key
 from klair.domain.ids import JobId
 from klair.domain.job import Job
 from klair.domain.naming import clip as clip_object
 from klair.domain.sieve_task import SieveTask, callback_url
-from klair.handlers.clip_render import count_export, export_spec, render_clip, render_spec
+from klair.handlers.clip_render import (
+    count_export,
+    export_spec,
+    merge_exports,
+    render_clip,
+    render_spec,
+)
 from klair.handlers.deps import Deps
 
 log = structlog.get_logger(__name__)
@@ -113,7 +119,10 @@ def finish(deps: Deps, job: Job, clip: Clip, task: SieveTask, exports: dict[str,
     """Store the exports with the task's final state; a pipeline export counts the clip
     (once, however many callbacks arrive), a re-export adds its variants."""
     if task.reexport:
-        merged = clip.model_copy(update={"exports": {**clip.exports, **exports}, "sieve": task})
+        request = task.request
+        first = variant_key(request.aspect_ratios[0], request.caption_style)
+        added = merge_exports(clip.exports, exports, first)
+        merged = clip.model_copy(update={"exports": added, "sieve": task})
         deps.store.put_clips(job.id, [merged])
         log.info("clip re-exported", job_id=job.id, clip=clip.id, variants=list(exports))
         return
