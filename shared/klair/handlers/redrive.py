@@ -9,22 +9,14 @@ from klair.domain.events import (
     ClipSelected,
     Message,
     ObjectFinalized,
-    StartIngest,
 )
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
+from klair.handlers.submit_job import enqueue_ingest
 from klair.handlers.transcode_source import chunk_messages
 
 REDRIVE_GENERATION = "redrive"  # no real generation: transcode does not dedup by it
-
-
-def _ingest(deps: Deps, job: Job) -> list[Message]:
-    """A new ingest task (a fresh name: Cloud Tasks refuses a reused one for about an hour)."""
-    name = f"ingest-{job.id}-redrive-{job.status.value}"
-    queue = deps.settings.tier(job.tier).queue
-    deps.tasks.enqueue(queue, name, deps.settings.ingest_url, StartIngest(job_id=job.id))
-    return []
 
 
 def _source_stored(deps: Deps, job: Job) -> list[Message]:
@@ -49,26 +41,27 @@ def _exports(deps: Deps, job: Job) -> list[Message]:
     ]
 
 
-def redrive_messages(deps: Deps, job: Job) -> list[Message]:
-    """What to send for the job's stage; ingest tasks are enqueued directly."""
-    status = job.status
-    stored = job.source_object is not None and deps.blobs.exists(job.source_object)
-    if status in (JobStatus.DOWNLOADING, JobStatus.TRANSCODING) and stored:
+def _stage_messages(deps: Deps, job: Job) -> list[Message]:
+    """What to publish for the job's stage, once its source is stored."""
+    if job.status in (JobStatus.DOWNLOADING, JobStatus.TRANSCODING):
         return _source_stored(deps, job)
-    if status in (JobStatus.QUEUED, JobStatus.DOWNLOADING):
-        return _ingest(deps, job)
-    if status is JobStatus.ANALYZING:
+    if job.status is JobStatus.ANALYZING:
         return _analysis(deps, job)
-    if status is JobStatus.SELECTING:
+    if job.status is JobStatus.SELECTING:
         return [AnalysisCompleted(job_id=job.id, chunks=job.chunks_total)]
-    if status is JobStatus.EXPORTING:
+    if job.status is JobStatus.EXPORTING:
         return _exports(deps, job)
     return []
 
 
 def redrive(deps: Deps, job: Job) -> int:
-    """Send the stage's messages again; the number of messages published."""
-    messages = redrive_messages(deps, job)
+    """Send the stage's messages again; the number of messages sent. Before the source is
+    stored that is a new ingest task (a fresh name: Cloud Tasks refuses a reused one for
+    about an hour)."""
+    stored = job.source_object is not None and deps.blobs.exists(job.source_object)
+    if job.status is JobStatus.QUEUED or (job.status is JobStatus.DOWNLOADING and not stored):
+        return int(enqueue_ingest(deps, job, suffix=f"-redrive-{job.status.value}"))
+    messages = _stage_messages(deps, job)
     for message in messages:
         deps.bus.publish(message)
     return len(messages)

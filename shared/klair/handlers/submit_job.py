@@ -140,11 +140,12 @@ def accepted(deps: Deps, job: Job) -> Accepted:
     )
 
 
-def enqueue_ingest(deps: Deps, job: Job) -> bool:
-    """One task per job on its tier's queue; the name dedups retried submits."""
+def enqueue_ingest(deps: Deps, job: Job, suffix: str = "") -> bool:
+    """One task per job on its tier's queue; the name dedups retried submits (`suffix`
+    names a later one, such as the sweeper's re-drive)."""
     queue = deps.settings.tier(job.tier).queue
     return deps.tasks.enqueue(
-        queue, f"ingest-{job.id}", deps.settings.ingest_url, StartIngest(job_id=job.id)
+        queue, f"ingest-{job.id}{suffix}", deps.settings.ingest_url, StartIngest(job_id=job.id)
     )
 
 
