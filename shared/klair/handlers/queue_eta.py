@@ -31,6 +31,7 @@ from klair.domain.progress import progress
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.views import Timestamp
+from klair.recent import Recent
 
 HISTORY = 20  # completed jobs in the moving average
 CACHE_SECONDS = 30.0  # the average moves slowly; status polls need not recompute it
@@ -65,7 +66,7 @@ class Estimate(BaseModel):
 
 PositionKey = tuple[datetime, frozenset[str]]
 _cache: weakref.WeakKeyDictionary[object, tuple[float, Pace]] = weakref.WeakKeyDictionary()
-_positions: weakref.WeakKeyDictionary[object, dict[PositionKey, tuple[float, int]]] = (
+_positions: weakref.WeakKeyDictionary[object, Recent[PositionKey, int]] = (
     weakref.WeakKeyDictionary()
 )
 Snapshot = tuple[float, datetime, list[datetime]]  # (monotonic, store time, creation times)
@@ -132,18 +133,13 @@ def queue_position(deps: Deps, created_at: datetime, peers: frozenset[str]) -> i
     times = _queue_times(deps, peers, created_at)
     if len(times) < QUEUE_SNAPSHOT or created_at <= times[-1]:
         return bisect.bisect_left(times, created_at)
-    now, key = time.monotonic(), (created_at, peers)
     with _cache_lock:
-        cached = _positions.setdefault(deps.store, {}).get(key)
-    if cached is not None and now - cached[0] < deps.settings.queue_cache_seconds:
-        return cached[1]
-    position = deps.store.queued_ahead(created_at, peers)
-    with _cache_lock:
-        seen = _positions.setdefault(deps.store, {})
-        if len(seen) >= QUEUE_CACHE_ENTRIES:
-            seen.clear()
-        seen[key] = (now, position)
-    return position
+        counted = _positions.setdefault(deps.store, Recent(QUEUE_CACHE_ENTRIES))
+    key = (created_at, peers)
+    cached = counted.get(key, deps.settings.queue_cache_seconds)
+    if cached is not None:
+        return cached
+    return counted.put(key, deps.store.queued_ahead(created_at, peers))
 
 
 def estimate(deps: Deps, job: Job, polled: bool = False) -> Estimate:

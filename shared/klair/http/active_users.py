@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
@@ -12,6 +11,7 @@ from klair.domain.errors import NotFound, Unauthorized
 from klair.domain.ids import UserId
 from klair.http.router import Verifier
 from klair.ports import UserStore
+from klair.recent import Recent
 
 # How long an instance trusts what it read of `users/{uid}`: a deletion refuses the user's
 # tokens everywhere within this (Clerk's session tokens themselves live 60 s).
@@ -38,9 +38,7 @@ class ActiveUserVerifier:
         self.inner = inner
         self.users = users
         self.ttl = ttl
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._seen: dict[UserId, tuple[float, bool]] = {}  # uid → (read at, deleted)
+        self._seen: Recent[UserId, bool] = Recent(CACHE_ENTRIES, clock)  # uid → deleted
 
     def verify(self, request: Request) -> UserId:
         uid = self.inner.verify(request)
@@ -49,17 +47,11 @@ class ActiveUserVerifier:
         return uid
 
     def _deleted(self, uid: UserId) -> bool:
-        now = self._clock()
-        with self._lock:
-            cached = self._seen.get(uid)
-        if cached is not None and now - cached[0] < self.ttl:
-            return cached[1]
+        cached = self._seen.get(uid, self.ttl)
+        if cached is not None:
+            return cached
         try:
             deleted = self.users().get(uid).status == "deleted"
         except NotFound:
             deleted = False
-        with self._lock:
-            if len(self._seen) >= CACHE_ENTRIES:
-                self._seen.clear()
-            self._seen[uid] = (now, deleted)
-        return deleted
+        return self._seen.put(uid, deleted)

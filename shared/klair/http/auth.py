@@ -14,6 +14,7 @@ from werkzeug.wrappers import Request
 from klair.config import Settings
 from klair.domain.errors import Transient, Unauthorized
 from klair.domain.ids import UserId
+from klair.recent import Recent
 
 ALGORITHMS = ["RS256"]
 SESSION_COOKIE = "__session"
@@ -68,7 +69,7 @@ class ClerkVerifier:
         self.timeout = timeout
         self._client: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
-        self._verified: dict[str, tuple[float, float, UserId]] = {}  # token → (at, exp, sub)
+        self._verified: Recent[str, tuple[float, UserId]] = Recent(VERIFIED_TOKENS)  # (exp, sub)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClerkVerifier:
@@ -87,20 +88,13 @@ class ClerkVerifier:
         if known is not None:
             return known
         uid, expires = self._verify(token)
-        with self._lock:
-            if len(self._verified) >= VERIFIED_TOKENS:
-                self._verified.clear()
-            self._verified[token] = (time.monotonic(), expires, uid)
+        self._verified.put(token, (expires, uid))
         return uid
 
     def _remembered(self, token: str) -> UserId | None:
-        with self._lock:
-            found = self._verified.get(token)
-        if found is None:
-            return None
-        at, expires, uid = found
-        if time.monotonic() - at < VERIFIED_SECONDS and time.time() < expires + self.leeway:
-            return uid
+        found = self._verified.get(token, VERIFIED_SECONDS)
+        if found is not None and time.time() < found[0] + self.leeway:
+            return found[1]
         return None  # checked again in full: an expired token is refused as such
 
     def _verify(self, token: str) -> tuple[UserId, float]:
