@@ -97,12 +97,11 @@ def _fetch_source(deps: Deps, job: Job, work: Path) -> Path:
 def _with_proxy(deps: Deps, job: Job, spec: RenderSpec, work: Path) -> RenderSpec:
     """The transcode's proxy of the source for the renderer's analysis (its frames are
     already small and few); without one (an audio job) the renderer analyses the source."""
-    name = naming.work(job.id, PROXY)
-    if job.kind is JobKind.AUDIO or not deps.blobs.exists(name):
+    if job.kind is JobKind.AUDIO:
         return spec
     try:
-        deps.blobs.download(name, work / PROXY)
-    except NotFound:  # removed since: the source serves
+        deps.blobs.download(naming.work(job.id, PROXY), work / PROXY)
+    except NotFound:  # none made, or expired with work/: the source serves
         return spec
     return spec.model_copy(update={"proxy": work / PROXY})
 
