@@ -3,7 +3,7 @@
     python -m bench.export [--seconds 120] [--clip 15] [--repeat 2]
 
 Klair: per clip one analysis pass (faces, saliency and sharpness from the proxy the transcode
-stage already wrote, loudness from the source's audio) and one render (9:16 reframe,
+stage already wrote, loudness from the source's audio; in process, through PyAV) and one render (9:16 reframe,
 loudness normalised, fades, thumbnail, edit list), as the `export` function runs it. The
 proxy is made before the timing, by Klair's transcoder, as the pipeline makes it before
 export. Baseline: per clip one ffmpeg command with the same cut, the same crop path
@@ -39,6 +39,7 @@ from klair.adapters.render.cut import AUDIO_CODEC, VIDEO_CODEC, position_expr, w
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList
 from klair.domain.export_options import RenderSpec
+from klair.domain.media import MediaInfo
 from klair.domain.ids import clip_id
 from klair.face_sample import make_face_video
 from klair.sample import make_sample_video
@@ -61,8 +62,12 @@ def _proxy(source: Path, work: Path) -> Path:
     return FfmpegTranscoder().transcode(source, work, media).proxy
 
 
-def _klair(source: Path, clips: list[Clip], out: Path, proxy: Path | None = None) -> list[EditList]:
-    renderer, spec = FfmpegClipRenderer(), RenderSpec(aspects=("9:16",), proxy=proxy)
+def _klair(
+    source: Path, clips: list[Clip], out: Path, proxy: Path | None, media: MediaInfo
+) -> list[EditList]:
+    """As `export` renders: with the probe ingest recorded on the job and the proxy."""
+    renderer = FfmpegClipRenderer()
+    spec = RenderSpec(aspects=("9:16",), proxy=proxy, media=media)
     edits = []
     for clip in clips:
         files = renderer.render(source, clip, out / clip.id, spec)
@@ -151,12 +156,12 @@ def _export(
     """The export side by side, then the reframe analysis's seconds per minute of clip."""
     source = work / "talk.mp4"
     make_sample_video(source, seconds=seconds, width=1280, height=720)
-    proxy = _proxy(source, work / "talk-work")
+    proxy, media = _proxy(source, work / "talk-work"), FfprobeMediaProbe().probe(source)
     clips = _clips(seconds, length)
-    edits = _klair(source, clips, work / "warm", proxy)
+    edits = _klair(source, clips, work / "warm", proxy, media)
     paired = _interleaved(
         partial(_minimal, source, edits, work / "min"),
-        partial(_klair, source, clips, work / "klair", proxy),
+        partial(_klair, source, clips, work / "klair", proxy, media),
         repeat,
     )
     face = make_face_video(work / "face.mp4", seconds=30, width=1280, height=720, face=200)

@@ -89,13 +89,13 @@ def export(given: Input) -> list[Result]:
     from bench.export import CLIPS, _clips, _klair, _minimal, _proxy
     from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 
-    duration, length = FfprobeMediaProbe().probe(given.source).duration, 20.0
-    clips = _clips(duration, length)
+    media, length = FfprobeMediaProbe().probe(given.source), 20.0  # ingest's, on the job
+    clips = _clips(media.duration, length)
     proxy = _proxy(given.source, given.work / "e-proxy")  # the transcode stage's
-    edits = _klair(given.source, clips, given.work / "e-warm", proxy)
+    edits = _klair(given.source, clips, given.work / "e-warm", proxy, media)
     base, subject = side_by_side(
         partial(_minimal, given.source, edits, given.work / "e-min"),
-        partial(_klair, given.source, clips, given.work / "e-klair", proxy),
+        partial(_klair, given.source, clips, given.work / "e-klair", proxy, media),
         given.repeat,
     )
     name = f"export {CLIPS} × {length:.0f} s clips, 9:16"

@@ -13,7 +13,8 @@ from klair.domain.captions import Cue
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.export_options import RenderSpec
-from klair.domain.job import Job, MediaInfo
+from klair.domain.job import Job
+from klair.domain.media import MediaInfo
 from klair.domain.source_checks import SourceLimits
 from klair.domain.transcript import Transcript
 

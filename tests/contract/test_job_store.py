@@ -16,7 +16,8 @@ from klair.adapters.memory.store import MemoryJobStore
 from klair.domain.clip import Candidate, Clip, Evidence
 from klair.domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from klair.domain.ids import ClipId, UserId, clip_id, new_job_id
-from klair.domain.job import Job, JobError, JobOptions, MediaInfo
+from klair.domain.job import Job, JobError, JobOptions
+from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus, can_transition
 from tests.contract.step_clock import START, StepClock
 

@@ -20,8 +20,9 @@ from klair.bootstrap import media_adapters
 from klair.config import Settings
 from klair.domain.errors import QuotaExceeded
 from klair.domain.ids import JobId, UserId
-from klair.domain.job import Job, JobSource, MediaInfo
+from klair.domain.job import Job, JobSource
 from klair.domain.listing import JobFilter
+from klair.domain.media import MediaInfo
 from klair.domain.quota import Quota, period_at
 from klair.domain.status import JobStatus
 from klair.domain.tiers import DEFAULT_TIERS

@@ -17,7 +17,8 @@ import pytest
 
 from klair.domain.clip import Clip, Evidence
 from klair.domain.ids import JobId, UserId, clip_id
-from klair.domain.job import Job, JobSource, MediaInfo
+from klair.domain.job import Job, JobSource
+from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript, Word
 from klair.report import write_report

@@ -19,6 +19,7 @@ from klair.domain.edit_list import EditList
 from klair.domain.events import ClipSelected
 from klair.domain.export_options import RenderSpec
 from klair.domain.ids import ClipId, JobId
+from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
 from klair.domain.transcript import Transcript, Word
 from klair.face_sample import FaceVideo, make_face_video
@@ -163,3 +164,19 @@ def test_a_reexport_adds_variants_to_a_finished_jobs_clip(video: FaceVideo) -> N
     assert world.job(job_id).status is S.COMPLETED
     name = f"clips/{job_id}/clip_01/9x16-bold.mp4"
     assert world.deps.blobs.exists(name)
+
+
+class NoProbe:
+    def probe(self, path: Path) -> MediaInfo:
+        raise AssertionError(f"{path} probed again")
+
+
+def test_the_probe_recorded_at_ingest_spares_probing_the_source_again(
+    video: FaceVideo, tmp_path: Path
+) -> None:
+    spec = RenderSpec(aspects=("9:16",), max_short_side=240, media=probe.probe(video.path))
+
+    out = FfmpegClipRenderer(probe=NoProbe()).render(video.path, CLIP, tmp_path, spec)
+
+    [stream] = [s for s in streams(out["9:16"]) if s["codec_type"] == "video"]
+    assert (stream["width"], stream["height"]) == (202, 360)  # 9:16 of the 640 × 360 source

@@ -19,7 +19,7 @@ from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
 from klair.adapters.signals_analyzer import SignalsAnalyzer
 from klair.domain.clip import Clip
 from klair.domain.errors import UnsupportedMedia
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.selection import select_clips
 from klair.domain.signals import Signals
 from klair.ports import Transcoded

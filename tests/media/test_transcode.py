@@ -15,7 +15,7 @@ import pytest
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
 from klair.domain.errors import KlairError
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.signals import Signals
 from klair.ports import Transcoded
 from klair.sample import Sample, make_sample_video

@@ -16,7 +16,7 @@ from klair.config import Settings
 from klair.domain.errors import KlairError
 from klair.domain.events import StartIngest
 from klair.domain.ids import JobId, UserId
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.quota import Quota
 from klair.domain.source_checks import SourceLimits
 from klair.domain.status import JobStatus as S

@@ -10,7 +10,7 @@ import pytest
 
 from klair.domain.clip import Clip
 from klair.domain.ids import ClipId, JobId
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
 from tests.unit.api_world import ALICE, BOB, World, make_world
 

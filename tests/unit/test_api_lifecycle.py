@@ -13,7 +13,7 @@ from klair.domain.events import (
     StartIngest,
 )
 from klair.domain.ids import ClipId, JobId
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.progress import period_of
 from klair.domain.status import JobStatus as S
 from klair.handlers.analyze_chunk import analyze_chunk

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from klair.domain.ids import JobId
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
 from klair.handlers import queue_eta
 from klair.handlers.queue_eta import estimate, pace_of

@@ -9,7 +9,8 @@ import pytest
 
 from klair.adapters.ffmpeg_transcode import DECODE_ERRORS_EXIT, transcode_command
 from klair.domain.errors import UnsupportedMedia
-from klair.domain.job import JobKind, JobOptions, MediaInfo
+from klair.domain.job import JobKind, JobOptions
+from klair.domain.media import MediaInfo
 from klair.domain.source_checks import SourceLimits, check_media, max_short_side
 from klair.domain.tiers import DEFAULT_TIERS
 

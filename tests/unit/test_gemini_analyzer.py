@@ -16,7 +16,8 @@ from klair.adapters.gemini.options import GeminiOptions
 from klair.domain.clip import Candidate
 from klair.domain.cost import Cost
 from klair.domain.ids import JobId, UserId
-from klair.domain.job import Job, JobOptions, JobSource, MediaInfo
+from klair.domain.job import Job, JobOptions, JobSource
+from klair.domain.media import MediaInfo
 from klair.domain.transcript import Transcript, Word
 from klair.ports import ModelAnalysis
 from tests.unit.gemini_fixtures.stub import VertexStub, field, fixture

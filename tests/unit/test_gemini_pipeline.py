@@ -26,7 +26,8 @@ from klair.domain import naming
 from klair.domain.cost import GEMINI_PRICES
 from klair.domain.events import AnalysisCompleted, ChunkReady
 from klair.domain.ids import JobId, UserId
-from klair.domain.job import Job, JobOptions, JobSource, MediaInfo
+from klair.domain.job import Job, JobOptions, JobSource
+from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
 from klair.handlers.analyze_chunk import analyze_chunk

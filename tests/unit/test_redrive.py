@@ -17,7 +17,7 @@ from klair.domain.events import (
     StartIngest,
 )
 from klair.domain.ids import ClipId, JobId
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
 from klair.handlers.delivery import deliver
 from klair.handlers.deps import Deps

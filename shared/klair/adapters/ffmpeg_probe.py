@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from klair.adapters import media_sniff
 from klair.domain.errors import UnsupportedMedia
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 
 
 class _Model(BaseModel):

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.signals import Signals, lufs, power
 
 SCENE_THRESHOLD = 0.3

@@ -30,7 +30,7 @@ from klair.adapters.ffmpeg_signals import (
     read_signals,
 )
 from klair.domain.errors import Transient, UnsupportedMedia
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.ports import Transcoded
 
 SCENE_WIDTH = 160

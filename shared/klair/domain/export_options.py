@@ -11,6 +11,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from klair.domain.errors import InvalidInput
+from klair.domain.media import MediaInfo
 from klair.domain.transcript import Word
 
 Aspect = Literal["source", "9:16", "1:1", "16:9"]
@@ -148,6 +149,9 @@ class RenderSpec(BaseModel):
     # A local low-resolution copy of the source on the same timeline (the transcode's
     # proxy): the renderer analyses its frames instead of decoding the source twice.
     proxy: Path | None = None
+    # The source's probe as ingest recorded it on the job (the media rendered is that
+    # source): the renderer then does not probe the file again. None: it probes.
+    media: MediaInfo | None = None
 
     @property
     def variants(self) -> dict[str, str]:

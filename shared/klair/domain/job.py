@@ -16,6 +16,7 @@ from klair.domain.export_options import (
     ReframeMode,
 )
 from klair.domain.ids import JobId, UserId
+from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus
 
 
@@ -77,34 +78,6 @@ class JobSource(Frozen):
         if (self.url is None) == (self.upload_object is None):
             raise ValueError("a source is either a url or an upload, not both or neither")
         return self
-
-
-class MediaInfo(Frozen):
-    """What ffprobe learned of the source."""
-
-    duration: float
-    container: str
-    video_codec: str | None = None
-    audio_codec: str | None = None
-    width: int | None = None
-    height: int | None = None
-    fps: float | None = None
-    rotation: int = 0
-    size_bytes: int | None = None
-    vfr: bool = False  # variable frame rate (phones, screen recordings)
-    bit_rate: int | None = None
-    pixel_format: str | None = None
-    hdr: bool = False  # PQ or HLG transfer: colours need tone mapping for SDR output
-    audio_channels: int | None = None
-    audio_sample_rate: int | None = None
-
-    @property
-    def has_video(self) -> bool:
-        return self.video_codec is not None
-
-    @property
-    def has_audio(self) -> bool:
-        return self.audio_codec is not None
 
 
 class JobError(Frozen):

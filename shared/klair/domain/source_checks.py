@@ -6,7 +6,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from klair.domain.errors import InvalidInput, SourceUnavailable, UnsupportedMedia
-from klair.domain.job import JobKind, JobOptions, MediaInfo
+from klair.domain.job import JobKind, JobOptions
+from klair.domain.media import MediaInfo
 from klair.domain.tiers import Tier
 
 # Decoding more pixels than 8K per frame would not fit the functions' memory and time.

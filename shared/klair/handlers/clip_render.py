@@ -95,8 +95,10 @@ def _fetch_source(deps: Deps, job: Job, work: Path) -> Path:
 
 
 def _with_proxy(deps: Deps, job: Job, spec: RenderSpec, work: Path) -> RenderSpec:
-    """The transcode's proxy of the source for the renderer's analysis (its frames are
-    already small and few); without one (an audio job) the renderer analyses the source."""
+    """The source's recorded probe, and the transcode's proxy of it for the renderer's
+    analysis (its frames are already small and few); without one (an audio job) the
+    renderer analyses the source."""
+    spec = spec.model_copy(update={"media": job.media})
     if job.kind is JobKind.AUDIO:
         return spec
     try:

@@ -14,7 +14,8 @@ from klair.domain.cost import Cost
 from klair.domain.errors import Conflict
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.insights import Insights as Analysis
-from klair.domain.job import Job, JobError, JobKind, MediaInfo
+from klair.domain.job import Job, JobError, JobKind
+from klair.domain.media import MediaInfo
 from klair.domain.progress import progress
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps

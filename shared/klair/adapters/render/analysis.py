@@ -1,23 +1,18 @@
-"""One cheap ffmpeg pass over a clip's window before rendering: low-resolution grey frames a
-few times a second for the reframe and thumbnail choices (from the transcode's proxy when
-there is one, so the source is decoded once, by the render), and the EBU R128 loudness and
-true peak of its audio (the measurement of a linear loudness normalisation)."""
+"""One cheap in-process pass over a clip's window before rendering: low-resolution grey
+frames a few times a second for the reframe and thumbnail choices (from the transcode's
+proxy when there is one, so the source is decoded once, by the render), and the EBU R128
+loudness and true peak of its audio (the measurement of a linear loudness normalisation)."""
 
 from __future__ import annotations
 
-import re
-import subprocess
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
-import numpy as np
-
+from klair.adapters.render.av_window import Deadline, Gray, grey_frames, loudness
 from klair.adapters.render.cut import Measured, Window
 from klair.adapters.render.face_track import Box, FrameView, look, track_faces
-from klair.domain.errors import Transient, UnsupportedMedia
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.reframe_path import Face, FrameSample
 
 ANALYSIS_FPS = 4.0
@@ -27,8 +22,9 @@ ANALYSIS_SHORT_SIDE = 180
 # frame is searched every other frame, so a face that comes in is found within 0.25 s.
 FULL_SEARCH_EVERY = 4
 EMPTY_SEARCH_EVERY = 2
-_INTEGRATED = re.compile(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS")
-_PEAK = re.compile(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
+# Threads kept for the life of the instance (each keeps its face model): the audio's
+# measurement and the second half of the frames.
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="klair-analysis")
 
 
 @dataclass
@@ -69,78 +65,47 @@ def _size(media: MediaInfo) -> tuple[int, int, float]:
     return small_w, small_h, width / small_w
 
 
-def _command(
-    source: Path, window: Window, media: MediaInfo, size: tuple[int, int], proxy: Path | None
-) -> list[str]:
-    """Frames from the proxy when there is one (already small and a few a second: its decode
-    costs a fraction of the source's), the audio from the source (loudness as delivered)."""
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info"]
-    video_input, audio_input = "0", "0"
-    if media.has_video and proxy is not None:
-        args += Window(window.start, window.end, linear=False).input_args(proxy)
-        audio_input = "1"
-    elif media.has_video:  # a few frames a second are enough: skip B-frames and deblocking
-        args += ["-skip_frame", "bidir", "-skip_loop_filter", "all"]
-    if media.has_audio or audio_input == "0":
-        args += window.input_args(source)
-    if media.has_video:
-        trim = "" if proxy is not None else window.vtrim
-        video = f"{trim}fps={ANALYSIS_FPS},scale={size[0]}:{size[1]},format=gray"
-        args += ["-map", f"{video_input}:V:0", "-vf", video, "-f", "rawvideo", "pipe:1"]
-    if media.has_audio:
-        audio = f"{window.atrim}ebur128=peak=true"
-        args += ["-map", f"{audio_input}:a:0", "-af", audio, "-f", "null", "-"]
-    return args
-
-
-def _loudness(log: str) -> Measured | None:
-    """ebur128's summary: integrated loudness and true peak; None for silence."""
-    integrated, peak = _INTEGRATED.findall(log), _PEAK.findall(log)
-    if not integrated or not peak:
-        return None
-    found = Measured(integrated=float(integrated[-1]), true_peak=float(peak[-1]))
-    return found if np.isfinite(found.integrated) and found.integrated > -70 else None
-
-
-def _frames(stream: IO[bytes], result: ClipAnalysis) -> None:
-    """Look at each frame as ffmpeg delivers it, tracking the faces already found."""
-    frame_bytes, previous, known = result.width * result.height, None, list[Box]()
-    while len(data := stream.read(frame_bytes)) == frame_bytes:
-        gray = np.frombuffer(data, np.uint8).reshape(result.height, result.width)
-        index = len(result.views)
+def _look_span(frames: list[Gray], first: int, stop: int) -> list[FrameView]:
+    """Frames `first`..`stop` looked at in order, tracking the faces already found. A span
+    starting at a whole-frame search (a multiple of FULL_SEARCH_EVERY) needs nothing from
+    the frames before it but the one before (mouth movement), so spans run side by side."""
+    known, views = list[Box](), list[FrameView]()
+    for index in range(first, stop):
+        gray = frames[index]
         full = index % (FULL_SEARCH_EVERY if known else EMPTY_SEARCH_EVERY) == 0
         known = track_faces(gray, known, full)
-        result.times.append(round(len(result.views) / ANALYSIS_FPS, 3))
-        result.views.append(look(gray, previous, known))
-        previous = gray
+        views.append(look(gray, frames[index - 1] if index else None, known))
+    return views
+
+
+def _look_all(frames: list[Gray]) -> list[FrameView]:
+    """Two spans, the second on the pool's thread: the face search (OpenCV, without the
+    GIL) is most of the analysis, and the render that follows needs its result."""
+    middle = len(frames) // 2 // FULL_SEARCH_EVERY * FULL_SEARCH_EVERY
+    later = _POOL.submit(_look_span, frames, middle, len(frames))
+    return _look_span(frames, 0, middle) + later.result()
 
 
 def analyse(
     source: Path, window: Window, media: MediaInfo, timeout: float, proxy: Path | None = None
 ) -> ClipAnalysis:
-    """Frames are detected while ffmpeg still decodes, so the two overlap on two cores.
-    `proxy`: a low-resolution copy of the source on the same timeline (the transcode's)."""
+    """The audio is measured on a pool thread while the frames are decoded and looked at
+    (the FFmpeg libraries and OpenCV release the GIL), so the work overlaps on two cores.
+    `proxy`: a low-resolution copy of the source on the same timeline (the transcode's):
+    its frames cost a fraction of the source's; the audio is the source's, as delivered."""
     width, height, scale = _size(media) if media.has_video else (0, 0, 1.0)
     result = ClipAnalysis(width=width, height=height, scale=scale)
-    if not media.has_video and not media.has_audio:
-        return result
-    with tempfile.TemporaryFile() as errors:
-        with subprocess.Popen(
-            _command(source, window, media, (width, height), proxy),
-            stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
-        ) as process:  # fmt: skip
-            assert process.stdout is not None
-            if media.has_video:
-                _frames(process.stdout, result)
-            try:
-                code = process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired as exc:
-                process.kill()
-                raise Transient("clip analysis timed out") from exc
-        errors.seek(0)
-        log = errors.read().decode(errors="replace")
-    if code != 0:
-        tail = "\n".join(log.strip().splitlines()[-5:])
-        raise UnsupportedMedia(f"ffmpeg could not read the clip: {tail}")
-    result.loudness = _loudness(log) if media.has_audio else None
+    deadline = Deadline(timeout)
+    measured = _POOL.submit(loudness, source, window, deadline) if media.has_audio else None
+    if media.has_video:
+        frames = (
+            grey_frames(proxy, Window(window.start, window.end, linear=False),
+                        (width, height), ANALYSIS_FPS, deadline)
+            if proxy is not None
+            else grey_frames(source, window, (width, height), ANALYSIS_FPS, deadline,
+                             rotation=media.rotation, references_only=True)
+        )  # fmt: skip
+        result.views = _look_all(list(frames))
+        result.times = [round(n / ANALYSIS_FPS, 3) for n in range(len(result.views))]
+    result.loudness = measured.result() if measured is not None else None
     return result

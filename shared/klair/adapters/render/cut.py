@@ -10,7 +10,7 @@ from pathlib import Path
 
 from klair.domain.clip import Clip
 from klair.domain.export_options import Geometry
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.reframe_path import Keyframe
 
 # Longest audio fade at each end; short clips fade for a quarter of their length at most.

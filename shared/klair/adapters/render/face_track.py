@@ -4,6 +4,7 @@ a spectral-residual saliency centre for frames without a face, and sharpness."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,20 +29,33 @@ NEAR_SIZE = 1.5
 Box = tuple[int, int, int, int]
 
 
+_local = threading.local()
+
+
 @lru_cache(maxsize=1)
-def _cascade() -> cv2.CascadeClassifier | None:
-    """The face model; None (reframe by saliency only, logged once) on an OpenCV without it:
-    5.x moved the Haar cascades out of the wheel, hence the `<5` pin."""
+def _model() -> Path | None:
+    """The face model's file; None (reframe by saliency only, logged once) on an OpenCV
+    without it: 5.x moved the Haar cascades out of the wheel, hence the `<5` pin."""
     data = getattr(cv2, "data", None)
     path = Path(getattr(data, "haarcascades", "")) / CASCADE
     if not hasattr(cv2, "CascadeClassifier") or not path.is_file():
         log.warning("no face model in this OpenCV: reframing by saliency", opencv=cv2.__version__)
         return None
-    # One thread: the frames are small, OpenCV's pool costs more CPU than it saves, and
-    # the analysis already runs beside ffmpeg's decode.
+    # One thread inside OpenCV: the frames are small, its pool costs more CPU than it saves,
+    # and the analysis spreads whole frames over threads itself.
     cv2.setNumThreads(1)
-    cascade = cv2.CascadeClassifier(str(path))
-    return None if cascade.empty() else cascade
+    return path
+
+
+def _cascade() -> cv2.CascadeClassifier | None:
+    """The face model, one per thread (about 10 ms to load): a classifier keeps the image
+    pyramid of its current search in itself, so two threads must not share one."""
+    if not hasattr(_local, "cascade"):
+        path = _model()
+        cascade = cv2.CascadeClassifier(str(path)) if path is not None else None
+        _local.cascade = None if cascade is None or cascade.empty() else cascade
+    found: cv2.CascadeClassifier | None = _local.cascade
+    return found
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from klair.domain.clip import Clip
 from klair.domain.edit_list import AudioEdit, CaptionTrack, EditList, VariantEdit
 from klair.domain.errors import Transient, UnsupportedMedia
 from klair.domain.export_options import ASPECTS, Geometry, RenderSpec, geometry, variant_stem
-from klair.domain.job import MediaInfo
+from klair.domain.media import MediaInfo
 from klair.domain.reframe_path import FrameSample, Keyframe, crop_path
 from klair.ports import MediaProbe
 
@@ -89,7 +89,7 @@ class FfmpegClipRenderer:
         self, source: Path, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
     ) -> dict[str, Path]:
         spec = spec or RenderSpec(aspects=(self._aspect,))
-        media = self._media(source)
+        media = spec.media or self._media(source)
         out_dir.mkdir(parents=True, exist_ok=True)
         source = source.resolve()
         cut = window(clip, media)
