@@ -2,15 +2,16 @@
 
     python -m bench.export [--seconds 120] [--clip 15] [--repeat 2]
 
-Klair: per clip one analysis pass (faces, saliency and sharpness from the proxy the transcode
-stage already wrote, loudness from the source's audio; in process, through PyAV) and one render (9:16 reframe,
-loudness normalised, fades, thumbnail, edit list), as the `export` function runs it. The
-proxy is made before the timing, by Klair's transcoder, as the pipeline makes it before
-export. Baseline: per clip one ffmpeg command with the same cut, the same crop path
-(Klair's, from its edit list), the same encoder settings and the same thumbnail, no captions
-and no loudness analysis. Medians of interleaved runs; targets are printed, never asserted.
-Also prints the reframe analysis time per minute of clip, on the talk and on a video with a
-moving face, from the proxy and (for comparison) from the source.
+Klair: per clip one analysis pass in process through PyAV (faces, saliency and sharpness
+from the proxy the transcode stage already wrote, loudness from the source's audio) and one
+render (9:16 reframe, loudness normalised, fades, thumbnail, edit list), as the `export`
+function runs it. The proxy is made and the source probed before the timing, as the
+pipeline does before export (ingest records the probe on the job). Baseline: per clip one
+ffmpeg command with the same cut, the same crop path (Klair's, from its edit list), the same
+encoder settings and the same thumbnail, no captions and no loudness analysis. Medians of
+interleaved runs; targets are printed, never asserted. Also prints the reframe analysis
+time per minute of clip, on the talk and on a video with a moving face, from the proxy and
+(for comparison) from the source.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from klair.adapters.render.cut import AUDIO_CODEC, VIDEO_CODEC, position_expr, w
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList
 from klair.domain.export_options import RenderSpec
-from klair.domain.media import MediaInfo
 from klair.domain.ids import clip_id
+from klair.domain.media import MediaInfo
 from klair.face_sample import make_face_video
 from klair.sample import make_sample_video
 

@@ -58,9 +58,7 @@ def cli_loudness(path: Path, start: float, end: float) -> tuple[float, float]:
     return float(integrated), float(peak)
 
 
-def read(
-    path: Path, window: Window, size: tuple[int, int] = SIZE, rotation: int = 0
-) -> np.ndarray:
+def read(path: Path, window: Window, size: tuple[int, int] = SIZE, rotation: int = 0) -> np.ndarray:
     return np.stack(list(grey_frames(path, window, size, 4.0, Deadline(60), rotation)))
 
 
