@@ -14,8 +14,8 @@ from klair.ports import UserStore
 from klair.recent import Refreshed
 
 # How long an instance trusts what it read of `users/{uid}`: a deletion refuses the user's
-# tokens everywhere within this, give or take the one request that starts the re-read
-# (Clerk's session tokens themselves live 60 s).
+# tokens everywhere within this (an answer is re-read in the background from half this age
+# on, and never served older). Clerk's session tokens themselves live 60 s.
 CACHE_SECONDS = 15.0
 CACHE_ENTRIES = 10_000  # bounded: an instance sees few users at once
 
@@ -25,9 +25,9 @@ class ActiveUserVerifier:
 
     Unknown users pass, because a first sign-in can reach the API before Clerk's
     `user.created` webhook does. `users` is a factory so wiring does no I/O. Each user's
-    state is read at most once per `ttl` seconds per instance, and re-read in the
-    background while the old answer still serves: a user polling the API never waits on
-    a user read (those waits were the status endpoint's slowest 2 % under load).
+    state is read about once per `ttl` seconds per instance (at most twice), and re-read
+    in the background while the old answer still serves: a user polling the API never
+    waits on a user read (those waits were the status endpoint's slowest 2 % under load).
     """
 
     def __init__(
