@@ -75,7 +75,7 @@ def embedded_deps(settings: Settings, bus: InProcessBus) -> Deps:
     )
 
 
-def _wire(deps: Deps, bus: InProcessBus, hook: ProgressHook) -> None:
+def _wire(deps: Deps, bus: InProcessBus, hook: ProgressHook, interrupted: threading.Event) -> None:
     for function, (kind, handler) in EVENT_FUNCTIONS.items():
 
         def run(message: Any, handler: Any = handler, function: str = function) -> None:
@@ -83,13 +83,10 @@ def _wire(deps: Deps, bus: InProcessBus, hook: ProgressHook) -> None:
                 deliver(deps, handler, message, function)
             except KlairError:
                 raise  # the bus redelivers what is retryable, then dead-letters it to `fail`
-            except Exception as error:  # a crash: no platform retries it here, so fail the job
-                log.exception("stage crashed", function=function)
-                failure = KlairError(f"{function} crashed: {error}")
-                job_id = job_of(message)
-                if job_id is None:
-                    raise
-                fail_job(deps, job_id, failure, function)
+            except Exception as error:
+                crashed(deps, message, function, error, interrupted)
+            if interrupted.is_set():  # a library caught the KeyboardInterrupt and went on
+                raise KeyboardInterrupt
             job_id = job_of(message)
             if job_id is not None:
                 hook(deps.store.get(job_id))
@@ -117,7 +114,8 @@ def run_job(
         settings = settings.model_copy(update={"model_analyzer": model_analyzer})
     bus = InProcessBus()
     deps = embedded_deps(settings, bus)
-    _wire(deps, bus, hook)
+    interrupted = threading.Event()
+    _wire(deps, bus, hook, interrupted)
     if source.startswith(("http://", "https://")):
         job_id = submit_url(
             deps,
@@ -127,7 +125,7 @@ def run_job(
     else:
         job_id = submit_local_file(deps, LOCAL_OWNER, Path(source), kind, options)
     try:
-        with _watching(deps, job_id, hook):
+        with _interrupts_noted(interrupted), _watching(deps, job_id, hook):
             bus.drain()
     except KeyboardInterrupt:
         with _interrupts_ignored():
@@ -135,6 +133,40 @@ def run_job(
     job = deps.store.get(job_id)
     hook(job)
     return _write_results(deps, job, out)
+
+
+def crashed(
+    deps: Deps, message: Any, function: str, error: Exception, interrupted: threading.Event
+) -> None:
+    """A stage raised what is not a KlairError: a crash, and no platform retries it here,
+    so the job fails; unless Ctrl-C came meanwhile, when the error is the interrupt in
+    disguise (a pybind11 module, onnxruntime's for one, turns a KeyboardInterrupt raised
+    while it is imported into ImportError, which faster-whisper turns into RuntimeError)."""
+    if interrupted.is_set():
+        raise KeyboardInterrupt from error
+    log.exception("stage crashed", function=function)
+    job_id = job_of(message)
+    if job_id is None:
+        raise error
+    fail_job(deps, job_id, KlairError(f"{function} crashed: {error}"), function)
+
+
+@contextlib.contextmanager
+def _interrupts_noted(interrupted: threading.Event) -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt, as by default, and is noted in `interrupted`."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
