@@ -189,7 +189,7 @@ def test_a_crash_at_a_stage_boundary_is_retried(
 ) -> None:
     result, (stage,) = batch[scenario], {fault.function for fault in scenario.faults}
     outcome = result.outcome
-    assert result.injected == 2, "both faults fired"
+    assert result.injected == 2, f"both faults fired (job {outcome.status}, {outcome.problems})"
     fanout = {"analyze": outcome.chunks, "export": len(outcome.clips)}.get(stage, 1)
     assert rules.inputs(stage, outcome.job_id) >= fanout + 2, "each crashed delivery came again"
     _assert_sound(result)

@@ -115,6 +115,10 @@ class Job(BaseModel):
     analysis_fallbacks: dict[str, str] = {}
     idempotency_key: str | None = None
     stalled: bool = False
+    # The fan-out status (analyzing, exporting) whose messages were all published: a
+    # redelivery of the move's message finds it and knows the move's delivery did not die
+    # between the move and its publishes (klair.handlers.fan_out).
+    fanned_out: JobStatus | None = None
     stage_started_at: datetime | None = None
     created_at: datetime
     updated_at: datetime

@@ -4,17 +4,14 @@ only slow costs work, never a second charge or a second clip."""
 
 from __future__ import annotations
 
-from klair.domain.events import (
-    AnalysisCompleted,
-    ClipSelected,
-    Message,
-    ObjectFinalized,
-)
+from collections.abc import Sequence
+
+from klair.domain.events import AnalysisCompleted, Message, ObjectFinalized
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
+from klair.handlers.fan_out import chunk_messages, export_messages, publish_all
 from klair.handlers.submit_job import enqueue_ingest
-from klair.handlers.transcode_source import chunk_messages
 
 REDRIVE_GENERATION = "redrive"  # no real generation: transcode does not dedup by it
 
@@ -26,22 +23,13 @@ def _source_stored(deps: Deps, job: Job) -> list[Message]:
     return [ObjectFinalized(bucket=bucket, name=job.source_object, generation=REDRIVE_GENERATION)]
 
 
-def _analysis(deps: Deps, job: Job) -> list[Message]:
+def _analysis(deps: Deps, job: Job) -> Sequence[Message]:
     if job.chunks_total and job.chunks_done >= job.chunks_total:
         return [AnalysisCompleted(job_id=job.id, chunks=job.chunks_total)]
-    return list(chunk_messages(deps, job))  # counted chunks are skipped by record_chunk
+    return chunk_messages(deps, job)  # counted chunks are skipped by record_chunk
 
 
-def _exports(deps: Deps, job: Job) -> list[Message]:
-    clips = deps.store.clips(job.id)
-    return [
-        ClipSelected(job_id=job.id, clip_id=clip.id, total=len(clips))
-        for clip in clips
-        if not clip.exports
-    ]
-
-
-def _stage_messages(deps: Deps, job: Job) -> list[Message]:
+def _stage_messages(deps: Deps, job: Job) -> Sequence[Message]:
     """What to publish for the job's stage, once its source is stored."""
     if job.status in (JobStatus.DOWNLOADING, JobStatus.TRANSCODING):
         return _source_stored(deps, job)
@@ -50,7 +38,7 @@ def _stage_messages(deps: Deps, job: Job) -> list[Message]:
     if job.status is JobStatus.SELECTING:
         return [AnalysisCompleted(job_id=job.id, chunks=job.chunks_total)]
     if job.status is JobStatus.EXPORTING:
-        return _exports(deps, job)
+        return export_messages(deps, job)
     return []
 
 
@@ -61,7 +49,4 @@ def redrive(deps: Deps, job: Job) -> int:
     stored = job.source_object is not None and deps.blobs.exists(job.source_object)
     if job.status is JobStatus.QUEUED or (job.status is JobStatus.DOWNLOADING and not stored):
         return int(enqueue_ingest(deps, job, suffix=f"-redrive-{job.status.value}"))
-    messages = _stage_messages(deps, job)
-    for message in messages:
-        deps.bus.publish(message)
-    return len(messages)
+    return publish_all(deps, _stage_messages(deps, job))

@@ -10,6 +10,7 @@ from klair.domain.selection import select_clips as choose
 from klair.domain.status import JobStatus
 from klair.handlers.build_insights import build_insights
 from klair.handlers.deps import Deps
+from klair.handlers.fan_out import export_messages, fan_out, fan_out_again
 from klair.handlers.stages import advance, complete_job
 
 log = structlog.get_logger(__name__)
@@ -24,6 +25,8 @@ def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
         if moved is None:
             return False
         job = moved
+    elif job.status is JobStatus.EXPORTING:
+        return fan_out_again(deps, job, export_messages(deps, job))
     elif job.status is not JobStatus.SELECTING:
         return False
     opts = job.options
@@ -36,6 +39,9 @@ def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
     log.info("clips selected", job_id=job.id, clips=len(clips))
     if not clips:
         return complete_job(deps, exporting)
-    for clip in clips:
-        deps.bus.publish(ClipSelected(job_id=job.id, clip_id=clip.id, total=len(clips)))
+    fan_out(
+        deps,
+        exporting,
+        [ClipSelected(job_id=job.id, clip_id=c.id, total=len(clips)) for c in clips],
+    )
     return True

@@ -10,11 +10,11 @@ from pathlib import Path
 import structlog
 
 from klair.domain import naming
-from klair.domain.chunking import plan_for_clips
-from klair.domain.events import ChunkReady, ObjectFinalized
+from klair.domain.events import ObjectFinalized
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
+from klair.handlers.fan_out import chunk_messages, fan_out, fan_out_again
 from klair.handlers.stage_progress import StageLeft, StageProgress
 from klair.handlers.stages import advance
 
@@ -33,6 +33,8 @@ def transcode_source(deps: Deps, event: ObjectFinalized) -> bool:
         if moved is None:
             return False
         job = moved
+    elif job.status is JobStatus.ANALYZING:
+        return fan_out_again(deps, job, chunk_messages(deps, job))
     elif job.status is not JobStatus.TRANSCODING:
         return False  # redelivery after the stage finished, or the job was cancelled
     try:
@@ -58,26 +60,12 @@ def _transcode(deps: Deps, job: Job, source_name: str) -> None:
         )
 
 
-def chunk_messages(deps: Deps, job: Job) -> list[ChunkReady]:
-    """The job's chunk plan as the messages that fan it out (the same plan on every call)."""
-    assert job.media is not None
-    s = deps.settings
-    chunks = plan_for_clips(
-        job.media.duration, s.chunk_seconds, s.chunk_overlap_seconds, job.options.max_clip_seconds
-    )
-    return [
-        ChunkReady(job_id=job.id, index=c.index, start=c.start, end=c.end, total=len(chunks))
-        for c in chunks
-    ]
-
-
 def _fan_out(deps: Deps, job: Job) -> bool:
     messages = chunk_messages(deps, job)
     moved = advance(deps, job, JobStatus.ANALYZING, chunks_total=len(messages), chunks_done=0)
     if moved is None:
         return False
-    for message in messages:
-        deps.bus.publish(message)
+    fan_out(deps, moved, messages)
     log.info("chunks published", job_id=job.id, chunks=len(messages))
     return True
 

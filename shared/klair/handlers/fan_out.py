@@ -1,0 +1,74 @@
+"""The messages a fan-out publishes: a chunk's analysis each (transcode → analyzing) and a
+clip's export each (select → exporting). The stage that moves the job publishes them, then
+records the fan-out as published (`Job.fanned_out`). A redelivery of the message that
+moved the job finds that record, or else publishes them again: the move's delivery died
+between the move and its publishes (or within them). The sweeper's re-drive sends them
+too. Every receiver counts each chunk and clip once, so sending again is safe."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import structlog
+
+from klair.domain.chunking import plan_for_clips
+from klair.domain.errors import Transient
+from klair.domain.events import ChunkReady, ClipSelected, Message
+from klair.domain.job import Job
+from klair.handlers.deps import Deps
+
+log = structlog.get_logger(__name__)
+
+# How long the delivery that moved a job may take to publish its fan-out (a few messages:
+# well under a second) before a redelivery takes it for dead.
+PUBLISH_SECONDS = 30.0
+
+
+def chunk_messages(deps: Deps, job: Job) -> list[ChunkReady]:
+    """The job's chunk plan as the messages that fan it out (the same plan on every call)."""
+    assert job.media is not None
+    s = deps.settings
+    chunks = plan_for_clips(
+        job.media.duration, s.chunk_seconds, s.chunk_overlap_seconds, job.options.max_clip_seconds
+    )
+    return [
+        ChunkReady(job_id=job.id, index=c.index, start=c.start, end=c.end, total=len(chunks))
+        for c in chunks
+    ]
+
+
+def export_messages(deps: Deps, job: Job) -> list[ClipSelected]:
+    """One export per selected clip that has no files yet."""
+    clips = deps.store.clips(job.id)
+    return [
+        ClipSelected(job_id=job.id, clip_id=clip.id, total=len(clips))
+        for clip in clips
+        if not clip.exports
+    ]
+
+
+def publish_all(deps: Deps, messages: Sequence[Message]) -> int:
+    for message in messages:
+        deps.bus.publish(message)
+    return len(messages)
+
+
+def fan_out(deps: Deps, job: Job, messages: Sequence[Message]) -> None:
+    """Publish the messages of `job`'s fan-out (its status), then record them published."""
+    publish_all(deps, messages)
+    deps.store.update(job.id, fanned_out=job.status)
+
+
+def fan_out_again(deps: Deps, job: Job, messages: Sequence[Message]) -> bool:
+    """A redelivery of the message that moved `job` into its fan-out status: publish the
+    fan-out again unless it was recorded published. While the move is younger than
+    PUBLISH_SECONDS its delivery may still be publishing, so the redelivery is asked for
+    again later (Transient) rather than doubling every message of a live fan-out."""
+    if job.fanned_out is job.status:
+        return False  # a duplicate: the fan-out was published
+    started = job.stage_started_at or job.updated_at
+    if (deps.clock.now() - started).total_seconds() < PUBLISH_SECONDS:
+        raise Transient(f"{job.id}'s {job.status.value} fan-out is being published")
+    log.warning("fan-out published again", job_id=job.id, status=job.status.value)
+    fan_out(deps, job, messages)
+    return True
