@@ -247,6 +247,17 @@ def test_redelivered_selection_keeps_recorded_exports(store: Store) -> None:
     assert store.record_export(job.id, clip_id(1), {"source": "a.mp4"}) is None
 
 
+def test_given_exports_join_the_recorded_ones_key_by_key(store: Store) -> None:
+    job = created(store, S.COMPLETED, clips_total=1)
+    store.put_clips(job.id, [clip(1, 100)])
+    store.record_export(job.id, clip_id(1), {"source": "a.mp4", "9:16": "b.mp4"})
+    again = clip(1, 100).model_copy(update={"exports": {"9:16+bold": "c.mp4", "9:16": "d.mp4"}})
+    store.put_clips(job.id, [again])  # a re-export's merge: its variants, one replaced
+    assert store.clips(job.id)[0].exports == {
+        "source": "a.mp4", "9:16": "d.mp4", "9:16+bold": "c.mp4",
+    }  # fmt: skip
+
+
 def test_delete_job_removes_it_with_its_chunks_and_clips(store: Store) -> None:
     job = created(store, S.EXPORTING, chunks_total=1, clips_total=1)
     store.record_chunk(job.id, 0, [candidate(5)])

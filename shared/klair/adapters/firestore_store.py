@@ -16,6 +16,7 @@ from google.cloud.firestore_v1._helpers import WriteOption
 from google.cloud.firestore_v1.base_document import DocumentSnapshot
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.document import DocumentReference
+from google.cloud.firestore_v1.field_path import FieldPath
 
 from klair.adapters import firestore_job_queries as queries
 from klair.adapters.clock import SystemClock
@@ -180,15 +181,17 @@ class FirestoreJobStore(queries.JobQueries):
         return [Candidate.model_validate(c) for chunk in chunks for c in chunk["candidates"]]
 
     def put_clips(self, job_id: JobId, clips: list[Clip]) -> None:
-        client = self._client()
+        """One batch of merge writes: each clip's fields replaced, and of its exports only
+        those given written, key by key. Exports already recorded survive (a redelivered
+        selection, a re-export's merge), even one recorded at this very moment: nothing is
+        read first, so there is nothing to race with."""
         clips_ref = self._job_ref(job_id).collection("clips")
-        # Exports already recorded survive a redelivered selection.
-        recorded = {d.id: (d.to_dict() or {}).get("exports", {}) for d in clips_ref.stream()}
-        batch = client.batch()
+        batch = self._client().batch()
         for clip in clips:
             data = clip.model_dump(mode="json")
-            data["exports"] = {**recorded.get(clip.id, {}), **clip.exports}
-            batch.set(clips_ref.document(clip.id), data)
+            exports = data.pop("exports")
+            paths = [*data, *(FieldPath("exports", key).to_api_repr() for key in exports)]
+            batch.set(clips_ref.document(clip.id), {**data, "exports": exports}, merge=paths)
         batch.commit()
 
     def clips(self, job_id: JobId) -> list[Clip]:
