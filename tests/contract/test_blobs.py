@@ -87,6 +87,17 @@ def test_file_round_trip_is_binary_exact(blobs: Blobs, tmp_path: Path) -> None:
     assert hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(data).digest()
 
 
+def test_a_range_is_the_bytes_between_its_ends(blobs: Blobs) -> None:
+    data = bytes(range(256)) * 64  # 16 KiB, every byte value
+    blobs.put_bytes("work/j/audio.wav", data)
+    assert blobs.read_range("work/j/audio.wav", 0, 44) == data[:44]
+    assert blobs.read_range("work/j/audio.wav", 5000, 9000) == data[5000:9000]
+    assert blobs.read_range("work/j/audio.wav", 16000, 20000) == data[16000:]  # past the end
+    assert blobs.read_range("work/j/audio.wav", 300, 300) == b""
+    with pytest.raises(NotFound):
+        blobs.read_range("work/j/missing.wav", 0, 10)
+
+
 def test_exists_only_after_a_write(blobs: Blobs) -> None:
     assert not blobs.exists("clips/j1/c1/vertical.mp4")
     blobs.put_bytes("clips/j1/c1/vertical.mp4", b"\x00\x01")

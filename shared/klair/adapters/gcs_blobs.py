@@ -168,6 +168,13 @@ class GcsBlobs:
         with _storage_errors(name):
             return bytes(blob.download_as_bytes())
 
+    def read_range(self, name: str, start: int, end: int) -> bytes:
+        if end <= start:
+            return b""
+        blob = self._blob(name)
+        with _storage_errors(name):  # one ranged GET (HTTP Range: inclusive end)
+            return bytes(blob.download_as_bytes(start=start, end=end - 1))
+
     def exists(self, name: str) -> bool:
         blob = self._blob(name)
         with _storage_errors(name):

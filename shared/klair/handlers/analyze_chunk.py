@@ -15,6 +15,7 @@ from klair.domain.events import AnalysisCompleted, ChunkReady
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
+from klair.handlers.audio_window import fetch_window
 from klair.handlers.deps import Deps
 from klair.handlers.transcode_source import WORK_FILES, load_signals
 from klair.handlers.transcripts import load_chunk, save_chunk
@@ -29,7 +30,8 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
     opts = job.options
     with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
         audio = Path(tmp) / WORK_FILES["audio"]
-        deps.blobs.download(naming.work(job.id, WORK_FILES["audio"]), audio)
+        name = naming.work(job.id, WORK_FILES["audio"])
+        fetch_window(deps, name, audio, event.start, event.end)
         transcript = chunk_transcript(deps, job, event, audio)
         candidates = deps.analyzer.analyze(
             audio,

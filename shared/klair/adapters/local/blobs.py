@@ -84,6 +84,14 @@ class LocalBlobs:
         except FileNotFoundError as exc:  # deleted between the check and the copy
             raise NotFound(f"no object {name}", name=name) from exc
 
+    def read_range(self, name: str, start: int, end: int) -> bytes:
+        try:
+            with self._existing(name).open("rb") as f:
+                f.seek(start)
+                return f.read(max(0, end - start))
+        except FileNotFoundError as exc:
+            raise NotFound(f"no object {name}", name=name) from exc
+
     def read_bytes(self, name: str) -> bytes:
         try:
             return self._existing(name).read_bytes()

@@ -52,6 +52,9 @@ class MemoryBlobs:
             raise NotFound(f"no object {name}", name=name)
         return found.data
 
+    def read_range(self, name: str, start: int, end: int) -> bytes:
+        return self.read_bytes(name)[start : max(start, end)]
+
     def exists(self, name: str) -> bool:
         with self._lock:
             return check_name(name) in self._objects
