@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     cors_max_age_seconds: int = 600
     # How old a queue position in GET status may be (one queue read serves every poll).
     queue_cache_seconds: float = Field(default=10.0, ge=0, le=300)
+    # How long the delivery that moved a job into a fan-out may take to publish it before
+    # a redelivery of its message takes it for dead and publishes again (handlers/fan_out).
+    fan_out_seconds: float = Field(default=10.0, gt=0, le=300)
 
     # Embedded mode: where filesystem blobs live.
     local_root: Path = Path(".klair")

@@ -114,7 +114,9 @@ def make_world(
 ) -> World:
     clock = ManualClock()
     # Positions read fresh on every poll here; their caching is tested in test_status_reads.
-    settings = settings or Settings(cors_origins=cors, tiers=ROOMY_TIERS, queue_cache_seconds=0)
+    settings = settings or Settings(
+        cors_origins=cors, tiers=ROOMY_TIERS, queue_cache_seconds=0, fan_out_seconds=0.3
+    )
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     tasks, bus = RecordingTasks(), InProcessBus()
     deps = Deps(

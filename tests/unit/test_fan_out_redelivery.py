@@ -1,15 +1,17 @@
 """A fan-out's move and its publishes are separate steps: a delivery that dies between them
 is redelivered, and the redelivery, finding the job moved but its fan-out not recorded as
 published, publishes it again (not the sweeper, 30 minutes later). A duplicate that comes
-while the move is young is asked for again later instead of doubling a live fan-out."""
+while the move is young waits for the record instead of doubling a live fan-out."""
 
 from __future__ import annotations
+
+import threading
+import time
 
 import pytest
 
 from klair.domain import naming
 from klair.domain.clip import Candidate, Clip
-from klair.domain.errors import Transient
 from klair.domain.events import (
     AnalysisCompleted,
     ChunkReady,
@@ -20,7 +22,6 @@ from klair.domain.events import (
 from klair.domain.ids import ClipId, JobId
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
-from klair.handlers.fan_out import PUBLISH_SECONDS
 from klair.handlers.select_clips import select_clips
 from klair.handlers.transcode_source import transcode_source
 from tests.unit.api_world import World, make_world
@@ -57,10 +58,9 @@ def test_a_redelivered_finalize_publishes_the_chunks_the_dead_delivery_did_not(
     job_id, finalize = moved_to_analyzing(world)
     seen = published(world)
 
-    with pytest.raises(Transient, match="being published"):  # too young to be dead
-        transcode_source(world.deps, finalize)
-    world.clock.tick(PUBLISH_SECONDS)
-    assert transcode_source(world.deps, finalize) is True
+    started = time.monotonic()
+    assert transcode_source(world.deps, finalize) is True  # after waiting for the record
+    assert time.monotonic() - started >= world.deps.settings.fan_out_seconds
     world.bus.drain()
 
     chunks = [m for m in seen if isinstance(m, ChunkReady)]
@@ -94,16 +94,32 @@ def test_a_redelivered_analysis_completed_publishes_the_exports_the_dead_deliver
     seen = published(world)
     announced = AnalysisCompleted(job_id=JobId(job_id), chunks=4)
 
-    with pytest.raises(Transient, match="being published"):
-        select_clips(world.deps, announced)
-    world.clock.tick(PUBLISH_SECONDS)
+    world.clock.tick(60)  # an old move: no wait
+    started = time.monotonic()
     assert select_clips(world.deps, announced) is True
+    assert time.monotonic() - started < world.deps.settings.fan_out_seconds
     world.bus.drain()
 
     # c1 has its files already: only c2 is sent again
     assert [(m.clip_id, m.total) for m in seen if isinstance(m, ClipSelected)] == [("c2", 2)]
     assert world.job(job_id).fanned_out is S.EXPORTING
     assert select_clips(world.deps, announced) is False
+
+
+def test_a_young_duplicate_waits_for_the_delivery_that_is_still_publishing(
+    world: World,
+) -> None:
+    job_id, finalize = moved_to_analyzing(world)
+    seen = published(world)
+    recorder = threading.Timer(
+        0.1, lambda: world.deps.store.update(JobId(job_id), fanned_out=S.ANALYZING)
+    )
+    recorder.start()  # the live delivery records its fan-out while the duplicate waits
+
+    assert transcode_source(world.deps, finalize) is False
+    recorder.join()
+    world.bus.drain()
+    assert seen == []
 
 
 def test_a_fan_out_its_delivery_published_is_recorded_so_duplicates_send_nothing(
@@ -118,7 +134,9 @@ def test_a_fan_out_its_delivery_published_is_recorded_so_duplicates_send_nothing
     announced = AnalysisCompleted(job_id=JobId(job_id), chunks=1)
 
     assert select_clips(world.deps, announced) is True
-    assert select_clips(world.deps, announced) is False  # at once: no Transient, no copies
+    started = time.monotonic()
+    assert select_clips(world.deps, announced) is False  # recorded: no wait, no copies
+    assert time.monotonic() - started < world.deps.settings.fan_out_seconds
     world.bus.drain()
 
     job = world.job(job_id)

@@ -1,27 +1,26 @@
 """The messages a fan-out publishes: a chunk's analysis each (transcode → analyzing) and a
 clip's export each (select → exporting). The stage that moves the job publishes them, then
 records the fan-out as published (`Job.fanned_out`). A redelivery of the message that
-moved the job finds that record, or else publishes them again: the move's delivery died
-between the move and its publishes (or within them). The sweeper's re-drive sends them
+moved the job finds that record (waiting a little for it while the move is young), or
+else publishes them again: the move's delivery died between the move and its publishes
+(or within them). The sweeper's re-drive sends them
 too. Every receiver counts each chunk and clip once, so sending again is safe."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import structlog
 
 from klair.domain.chunking import plan_for_clips
-from klair.domain.errors import Transient
 from klair.domain.events import ChunkReady, ClipSelected, Message
 from klair.domain.job import Job
 from klair.handlers.deps import Deps
 
 log = structlog.get_logger(__name__)
 
-# How long the delivery that moved a job may take to publish its fan-out (a few messages:
-# well under a second) before a redelivery takes it for dead.
-PUBLISH_SECONDS = 30.0
+WAIT_STEP_SECONDS = 0.25  # between re-reads while a young fan-out may still be publishing
 
 
 def chunk_messages(deps: Deps, job: Job) -> list[ChunkReady]:
@@ -61,14 +60,19 @@ def fan_out(deps: Deps, job: Job, messages: Sequence[Message]) -> None:
 
 def fan_out_again(deps: Deps, job: Job, messages: Sequence[Message]) -> bool:
     """A redelivery of the message that moved `job` into its fan-out status: publish the
-    fan-out again unless it was recorded published. While the move is younger than
-    PUBLISH_SECONDS its delivery may still be publishing, so the redelivery is asked for
-    again later (Transient) rather than doubling every message of a live fan-out."""
-    if job.fanned_out is job.status:
-        return False  # a duplicate: the fan-out was published
+    fan-out again unless it is recorded published. While the move is younger than
+    `fan_out_seconds` its delivery may still be publishing, so this one waits, re-reading
+    the job, until the record appears or that time has passed (no error: a redelivery
+    asked for instead could run out of attempts and fail a healthy job)."""
+    status = job.status
     started = job.stage_started_at or job.updated_at
-    if (deps.clock.now() - started).total_seconds() < PUBLISH_SECONDS:
-        raise Transient(f"{job.id}'s {job.status.value} fan-out is being published")
-    log.warning("fan-out published again", job_id=job.id, status=job.status.value)
+    young = deps.settings.fan_out_seconds - (deps.clock.now() - started).total_seconds()
+    until = time.monotonic() + max(0.0, young)
+    while job.status is status and job.fanned_out is not status and time.monotonic() < until:
+        time.sleep(WAIT_STEP_SECONDS)
+        job = deps.store.get(job.id)
+    if job.status is not status or job.fanned_out is status:
+        return False  # a duplicate: published by its delivery, or the job moved on
+    log.warning("fan-out published again", job_id=job.id, status=status.value)
     fan_out(deps, job, messages)
     return True
