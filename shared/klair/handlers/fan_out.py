@@ -3,8 +3,8 @@ clip's export each (select → exporting). The stage that moves the job publishe
 records the fan-out as published (`Job.fanned_out`). A redelivery of the message that
 moved the job finds that record (waiting a little for it while the move is young), or
 else publishes them again: the move's delivery died between the move and its publishes
-(or within them). The sweeper's re-drive sends them
-too. Every receiver counts each chunk and clip once, so sending again is safe."""
+(or within them). The sweeper's re-drive sends them too. Every receiver counts each chunk
+and clip once, so sending again is safe."""
 
 from __future__ import annotations
 
