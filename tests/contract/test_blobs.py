@@ -94,6 +94,7 @@ def test_a_range_is_the_bytes_between_its_ends(blobs: Blobs) -> None:
     assert blobs.read_range("work/j/audio.wav", 5000, 9000) == data[5000:9000]
     assert blobs.read_range("work/j/audio.wav", 16000, 20000) == data[16000:]  # past the end
     assert blobs.read_range("work/j/audio.wav", 300, 300) == b""
+    assert blobs.read_range("work/j/audio.wav", 20000, 30000) == b""  # starts past the end
     with pytest.raises(NotFound):
         blobs.read_range("work/j/missing.wav", 0, 10)
 

@@ -172,8 +172,11 @@ class GcsBlobs:
         if end <= start:
             return b""
         blob = self._blob(name)
-        with _storage_errors(name):  # one ranged GET (HTTP Range: inclusive end)
-            return bytes(blob.download_as_bytes(start=start, end=end - 1))
+        try:
+            with _storage_errors(name):  # one ranged GET (HTTP Range: inclusive end)
+                return bytes(blob.download_as_bytes(start=start, end=end - 1))
+        except gexc.RequestRangeNotSatisfiable:  # starts past the end: nothing there
+            return b""
 
     def exists(self, name: str) -> bool:
         blob = self._blob(name)
