@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import structlog
 
 from klair.domain.chunking import plan_for_clips
+from klair.domain.clip import Clip
 from klair.domain.events import ChunkReady, ClipSelected, Message
 from klair.domain.job import Job
 from klair.handlers.deps import Deps
@@ -36,9 +37,10 @@ def chunk_messages(deps: Deps, job: Job) -> list[ChunkReady]:
     ]
 
 
-def export_messages(deps: Deps, job: Job) -> list[ClipSelected]:
-    """One export per selected clip that has no files yet."""
-    clips = deps.store.clips(job.id)
+def export_messages(deps: Deps, job: Job, clips: list[Clip] | None = None) -> list[ClipSelected]:
+    """One export per selected clip that has no files yet; `clips`: the job's, read from the
+    store when not given (selection has them in hand)."""
+    clips = deps.store.clips(job.id) if clips is None else clips
     return [
         ClipSelected(job_id=job.id, clip_id=clip.id, total=len(clips))
         for clip in clips

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import structlog
 
-from klair.domain.events import AnalysisCompleted, ClipSelected
+from klair.domain.events import AnalysisCompleted
 from klair.domain.selection import select_clips as choose
 from klair.domain.status import JobStatus
 from klair.handlers.build_insights import build_insights
@@ -39,9 +39,5 @@ def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
     log.info("clips selected", job_id=job.id, clips=len(clips))
     if not clips:
         return complete_job(deps, exporting)
-    fan_out(
-        deps,
-        exporting,
-        [ClipSelected(job_id=job.id, clip_id=c.id, total=len(clips)) for c in clips],
-    )
+    fan_out(deps, exporting, export_messages(deps, exporting, clips))
     return True
