@@ -61,8 +61,7 @@ class Refreshed(Recent[K, V]):
     def fetch(self, key: K, ttl: float, load: Callable[[], V]) -> V:
         with self._lock:
             found = self._seen.get(key)
-        age = None if found is None else self._clock() - found[0]
-        if found is None or age is None or age >= ttl:
+        if found is None or (age := self._clock() - found[0]) >= ttl:
             return self.put(key, load())
         if age >= ttl * (0.5 + (hash(key) % 1024) / 2048):
             self._refresh(key, load)
