@@ -32,6 +32,7 @@ from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
 from klair.adapters.offline_analyzer import OfflineAnalyzer
 from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
 from klair.adapters.whisper_transcriber import WhisperTranscriber
+from klair.cli.sample import make_sample_video
 from klair.config import Settings
 from klair.domain.captions import cues
 from klair.domain.chunking import ChunkSpan, plan_chunks
@@ -40,8 +41,7 @@ from klair.domain.insights import summarize
 from klair.domain.selection import select_clips
 from klair.domain.signals import Signals
 from klair.domain.transcript import Transcript, merge
-from klair.ports import Transcoded
-from klair.sample import make_sample_video
+from klair.ports.media import Transcoded
 
 TARGET_RTF = 10.0
 

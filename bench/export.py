@@ -37,13 +37,13 @@ from klair.adapters.ffmpeg_render import FfmpegClipRenderer
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
 from klair.adapters.render.analysis import analyse
 from klair.adapters.render.cut import AUDIO_CODEC, VIDEO_CODEC, position_expr, window
+from klair.cli.face_sample import make_face_video
+from klair.cli.sample import make_sample_video
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList
 from klair.domain.export_options import RenderSpec
 from klair.domain.ids import clip_id
 from klair.domain.media import MediaInfo
-from klair.face_sample import make_face_video
-from klair.sample import make_sample_video
 
 CLIPS = 5
 

@@ -3,7 +3,7 @@ against the source's own duration (real time) and a bare ffmpeg decode of it, sa
 
     python -m bench.klair_run [--seconds 600] [--height 720] [--source PATH] [--quick]
 
-The command is run as a user runs it (`python -m klair.cli run … --json`, a fresh process:
+The command is run as a user runs it (`python -m klair.cli.main run … --json`, a fresh process:
 imports and the Whisper model load are part of it). Target: 10 minutes of 720p in ≤ 60 s on
 2 cores, i.e. ≤ 0.1× real time; printed with the real-time factor, never asserted.
 """
@@ -28,7 +28,7 @@ CLIPS = 5
 
 def klair_run(source: Path, out: Path) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-m", "klair.cli", "run", str(source), "--out", str(out),
+        [sys.executable, "-m", "klair.cli.main", "run", str(source), "--out", str(out),
          "--clips", str(CLIPS), "--aspect", "9:16", "--captions", "bold", "--json"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip

@@ -1,6 +1,6 @@
 """The benchmarks' generated input: a talk of a given length whose sentences never repeat.
 
-`klair.sample.make_sample_video` cycles a short script, and selection rightly drops clips
+`klair.cli.sample.make_sample_video` cycles a short script, and selection rightly drops clips
 that say the same thing again, so a long sample yields only a few distinct clips. These
 sentences are drawn from a seeded vocabulary (same seed, same file), with a question or an
 emphatic line now and then, over the same test-pattern shots with hard cuts.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from klair.sample import Line, Sample, make_talk_video
+from klair.cli.sample import Line, Sample, make_talk_video
 
 SUBJECTS = (
     "the editor", "our team", "the camera", "a listener", "the pipeline", "my brother",

@@ -37,7 +37,7 @@ from rich.table import Table
 
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
-from klair.sample import make_sample_video
+from klair.cli.sample import make_sample_video
 
 FUNCTION_SECONDS = 540
 TARGET = 1.3

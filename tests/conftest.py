@@ -11,7 +11,7 @@ import pytest
 
 from klair.devstack import emulators as emu
 from klair.devstack.process import free_port
-from klair.topology import load_topology
+from klair.devstack.topology import load_topology
 
 PROJECT = "demo-klair"
 

@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING
 
 from klair.config import Mode, Settings
 from klair.handlers.deps import Deps
-from klair.ports import (
+from klair.ports.media import (
     Analyzer,
     CaptionWriter,
     ClipRenderer,
     Downloader,
     MediaProbe,
     ModelAnalyzer,
-    TaskQueue,
     Transcoder,
     Transcriber,
 )
-from klair.ports_notify import WebhookSender
-from klair.ports_reframe import Reframer
+from klair.ports.messaging import TaskQueue
+from klair.ports.notify import WebhookSender
+from klair.ports.reframe import Reframer
 
 if TYPE_CHECKING:
     from google.cloud import firestore, storage

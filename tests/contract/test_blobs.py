@@ -24,7 +24,7 @@ from klair.config import Settings
 from klair.devstack.emulators import Emulators
 from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.events import ObjectFinalized
-from klair.ports import Blobs
+from klair.ports.storage import Blobs
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ from klair.domain.events import (
     ObjectFinalized,
 )
 from klair.domain.ids import JobId
-from klair.ports import Bus
+from klair.ports.messaging import Bus
 
 PROJECT = "demo-klair"
 Received = list[tuple[Message, dict[str, str]]]

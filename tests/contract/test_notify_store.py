@@ -22,9 +22,9 @@ from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobSource
 from klair.domain.notification import Attempt, DeliveryState, EventKind, WebhookEndpoint
 from klair.domain.quota import Quota, Usage
-from klair.ports import JobStore, UsageLedger
-from klair.ports_accounts import UsageEraser
-from klair.ports_notify import DeliveryLog, WebhookStore
+from klair.ports.accounts import UsageEraser, UsageLedger
+from klair.ports.jobs import JobStore
+from klair.ports.notify import DeliveryLog, WebhookStore
 from tests.contract.step_clock import START
 
 ALICE, BOB = UserId("user_alice"), UserId("user_bob")

@@ -26,10 +26,10 @@ from klair.domain.media import MediaInfo
 from klair.domain.quota import Quota, period_at
 from klair.domain.status import JobStatus
 from klair.domain.tiers import DEFAULT_TIERS
+from klair.domain.user import User
 from klair.handlers.admission import reserve_minutes
 from klair.handlers.deps import Deps
 from klair.handlers.submit_job import SubmitRequest, submit
-from klair.ports import User
 from tests.unit.api_world import RecordingTasks
 
 pytestmark = pytest.mark.emulator

@@ -17,7 +17,7 @@ import pytest
 from klair.adapters.memory.reframer import MemoryReframer
 from klair.adapters.sieve_reframer import SieveReframer
 from klair.domain.errors import Conflict, InvalidInput, NotFound
-from klair.ports_reframe import Reframer
+from klair.ports.reframe import Reframer
 from tests.contract.sieve_stub import API_KEY, SieveStub
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42 not really a video"

@@ -10,8 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from klair.domain.errors import QuotaExceeded
-from klair.domain.quota import Quota
-from klair.ports import Usage
+from klair.domain.quota import Quota, Usage
 from tests.contract.test_usage_ledger import ALICE, APRIL, BOB, MARCH, Ledger, job, ledger
 
 __all__ = ["ledger"]

@@ -16,8 +16,7 @@ from klair.adapters.firestore_usage import FirestoreUsageLedger
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.domain.errors import QuotaExceeded
 from klair.domain.ids import JobId, UserId
-from klair.domain.quota import Quota
-from klair.ports import Usage
+from klair.domain.quota import Quota, Usage
 
 Ledger = MemoryUsageLedger | FirestoreUsageLedger
 ALICE = UserId("user_alice")

@@ -13,7 +13,7 @@ from klair.adapters.firestore_users import FirestoreUserStore
 from klair.adapters.memory.users import MemoryUserStore
 from klair.domain.errors import NotFound
 from klair.domain.ids import UserId
-from klair.ports import User
+from klair.domain.user import User
 from tests.contract.step_clock import START, StepClock
 
 Store = MemoryUserStore | FirestoreUserStore

@@ -18,10 +18,10 @@ from klair import entrypoints
 from klair.config import get_settings
 from klair.devstack import emulators as emu
 from klair.devstack import pubsub_setup
+from klair.devstack.dev_issuer import DevIssuer
 from klair.devstack.signing_key import write_signing_key
 from klair.devstack.stack import REPO_ROOT, create_bucket
-from klair.http.dev_issuer import DevIssuer
-from klair.topology import load_topology
+from klair.devstack.topology import load_topology
 from tests.unit.api_world import ROOMY_TIERS
 from tests.unit.jwt_attacks import APP
 

@@ -126,7 +126,7 @@ def test_cors_on_the_deployed_shape(api_app: ApiApp) -> None:
 def test_klair_token_with_a_tier_sets_the_users_tier(api_app: ApiApp) -> None:
     from typer.testing import CliRunner
 
-    from klair.cli import app
+    from klair.cli.main import app
 
     result = CliRunner().invoke(app, ["token", "--user", "user_pro", "--tier", "pro"])
     assert result.exit_code == 0, result.output

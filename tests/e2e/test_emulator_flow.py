@@ -18,11 +18,11 @@ from google.cloud import firestore
 from google.cloud.storage import Client as StorageClient
 
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
+from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
 from klair.devstack.stack import LocalStack, StackOptions
 from klair.domain import naming
 from klair.domain.ids import JobId
-from klair.sample import make_sample_video
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
 

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
-from klair.sample import make_sample_video
+from klair.cli.sample import make_sample_video
 
 pytestmark = [pytest.mark.e2e, pytest.mark.media]
 
 
 def _klair(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "klair.cli", *args],
+        [sys.executable, "-m", "klair.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=600,
@@ -94,7 +94,7 @@ def test_ctrl_c_cancels_the_job_cleanly_with_exit_code_130(tmp_path: Path) -> No
     make_sample_video(source, seconds=40)
     out = tmp_path / "out"
     run = subprocess.Popen(
-        [sys.executable, "-m", "klair.cli", "run", str(source), "--out", str(out), "--json"],
+        [sys.executable, "-m", "klair.cli.main", "run", str(source), "--out", str(out), "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 120

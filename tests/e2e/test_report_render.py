@@ -15,13 +15,13 @@ import cv2
 import numpy as np
 import pytest
 
+from klair.cli.report import write_report
 from klair.domain.clip import Clip, Evidence
 from klair.domain.ids import JobId, UserId, clip_id
 from klair.domain.job import Job, JobSource
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript, Word
-from klair.report import write_report
 
 pytestmark = [pytest.mark.e2e, pytest.mark.media]
 

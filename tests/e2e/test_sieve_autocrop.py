@@ -20,13 +20,13 @@ from werkzeug.wrappers import Request
 
 from klair.adapters.local.blobs import LocalBlobs
 from klair.adapters.sieve_reframer import SieveReframer
+from klair.cli.face_sample import make_face_video
 from klair.config import Settings
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList
 from klair.domain.events import ClipSelected
 from klair.domain.ids import ClipId, JobId
 from klair.domain.status import JobStatus as S
-from klair.face_sample import make_face_video
 from klair.handlers.export_clip import export_clip
 from klair.http.webhook_routes import build_webhooks
 from tests.contract.sieve_stub import API_KEY, SieveStub

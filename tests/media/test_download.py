@@ -13,11 +13,11 @@ import pytest
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ssrf import Guard
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
+from klair.cli.sample import make_sample_video
 from klair.domain.errors import KlairError, Transient
 from klair.domain.source_checks import SourceLimits
 from klair.domain.url_policy import UrlPolicy
-from klair.ports import DownloadProgress
-from klair.sample import make_sample_video
+from klair.ports.media import DownloadProgress
 from tests.media.fake_site import SITE, FakeSiteIE
 from tests.media.servers import MediaServer, media_server
 

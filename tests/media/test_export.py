@@ -14,6 +14,7 @@ import pytest
 from klair.adapters import wire
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_render import FfmpegClipRenderer
+from klair.cli.face_sample import FaceVideo, make_face_video
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList
 from klair.domain.events import ClipSelected
@@ -22,7 +23,6 @@ from klair.domain.ids import ClipId, JobId
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
 from klair.domain.transcript import Transcript, Word
-from klair.face_sample import FaceVideo, make_face_video
 from klair.handlers.export_clip import export_clip
 from klair.handlers.transcripts import transcript_files
 from tests.media.test_ffmpeg import streams, top_level_boxes

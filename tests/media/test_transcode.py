@@ -14,11 +14,11 @@ import pytest
 
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
+from klair.cli.sample import Sample, make_sample_video
 from klair.domain.errors import KlairError
 from klair.domain.media import MediaInfo
 from klair.domain.signals import Signals
-from klair.ports import Transcoded
-from klair.sample import Sample, make_sample_video
+from klair.ports.media import Transcoded
 
 pytestmark = pytest.mark.media
 

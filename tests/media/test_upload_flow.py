@@ -28,6 +28,7 @@ from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
 from klair.adapters.signals_analyzer import SignalsAnalyzer
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
+from klair.cli.sample import make_sample_video
 from klair.config import Settings
 from klair.devstack.emulators import Emulators
 from klair.devstack.signing_key import write_signing_key
@@ -40,7 +41,6 @@ from klair.handlers.delivery import deliver
 from klair.handlers.deps import Deps
 from klair.handlers.ingest_source import ingest_source
 from klair.handlers.submit_job import UploadRequest, create_upload
-from klair.sample import make_sample_video
 
 pytestmark = [pytest.mark.media, pytest.mark.emulator]
 OWNER = UserId("user_uploader")

@@ -3,7 +3,7 @@ exclaimed) whose times the generator reports, so tests know where the best momen
 
 from __future__ import annotations
 
-from klair.sample import Line
+from klair.cli.sample import Line
 
 CALM = {"amplitude": 55, "speed": 160}
 LOUD = {"amplitude": 170, "speed": 185}

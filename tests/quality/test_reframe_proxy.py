@@ -12,11 +12,11 @@ import pytest
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_render import FfmpegClipRenderer
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
+from klair.cli.face_sample import make_face_video
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList
 from klair.domain.export_options import RenderSpec
 from klair.domain.reframe_path import position_at
-from klair.face_sample import make_face_video
 from tests.quality.test_reframe_quality import Reframed
 
 pytestmark = pytest.mark.media

@@ -14,11 +14,11 @@ import pytest
 
 from klair.adapters.ffmpeg_render import FfmpegClipRenderer
 from klair.adapters.render.face_track import _cascade
+from klair.cli.face_sample import FaceVideo, make_face_video
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList, VariantEdit
 from klair.domain.export_options import RenderSpec
 from klair.domain.reframe_path import position_at
-from klair.face_sample import FaceVideo, make_face_video
 
 pytestmark = pytest.mark.media
 

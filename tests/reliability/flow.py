@@ -23,7 +23,7 @@ from klair.adapters.firestore_users import FirestoreUserStore
 from klair.devstack.stack import LocalStack
 from klair.domain.ids import UserId
 from klair.domain.status import JobStatus
-from klair.ports import User
+from klair.domain.user import User
 
 EPSILON = 1e-6
 Clip = tuple[str, float, float]  # id, start, end

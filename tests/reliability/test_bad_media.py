@@ -26,7 +26,7 @@ from klair.devstack import emulators as emu
 from klair.devstack.stack import LocalStack, StackOptions
 from klair.domain import naming
 from klair.domain.ids import JobId, UserId
-from klair.ports import User
+from klair.domain.user import User
 from tests.reliability.bad_media import CASES, Case, Site, serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from google.cloud.pubsub_v1 import SubscriberClient
 
+from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
 from klair.devstack.process import free_port
 from klair.devstack.stack import LocalStack, StackOptions
-from klair.sample import make_sample_video
 from tests.reliability.conftest import Row, Summary
 from tests.reliability.flow import Inspector, Outcome, permanent_failures, request_upload, upload
 from tests.reliability.proxy import FaultProxy, Rules

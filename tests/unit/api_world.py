@@ -22,11 +22,11 @@ from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.domain.tiers import DEFAULT_TIERS
+from klair.domain.user import User
 from klair.handlers.deps import Deps
 from klair.http.api_routes import build_api
 from klair.http.cors import CorsPolicy
 from klair.http.router import Router, Verifier
-from klair.ports import User
 
 ALICE, BOB = UserId("user_alice"), UserId("user_bob")
 # Route tests keep many jobs in flight; the plans' concurrency is tested in test_admission.py.

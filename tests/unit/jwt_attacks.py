@@ -13,7 +13,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from klair.http.dev_issuer import DevIssuer, public_jwk
+from klair.devstack.dev_issuer import DevIssuer, public_jwk
 
 APP = "http://localhost:3000"
 

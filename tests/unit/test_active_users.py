@@ -12,10 +12,10 @@ from werkzeug.wrappers import Request
 from klair.adapters.memory.users import MemoryUserStore
 from klair.domain.errors import Unauthorized
 from klair.domain.ids import UserId
+from klair.domain.user import User
 from klair.http.active_users import ActiveUserVerifier
 from klair.http.call import Call
 from klair.http.router import Router
-from klair.ports import User
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

@@ -24,7 +24,7 @@ from klair.handlers.delivery import deliver
 from klair.handlers.deps import Deps
 from klair.handlers.ingest_source import ingest_source
 from klair.handlers.stages import complete_job, fail_job
-from klair.ports import DownloadProgress
+from klair.ports.media import DownloadProgress
 from tests.unit.api_world import ALICE, World, make_world
 
 URL = "https://videos.example/talk.mp4"

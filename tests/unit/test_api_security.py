@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from klair.devstack.dev_issuer import DevIssuer
 from klair.domain.status import JobStatus as S
 from klair.http.auth import ClerkVerifier
-from klair.http.dev_issuer import DevIssuer
 from tests.unit.api_world import ALICE, BOB, World, make_world
 from tests.unit.jwt_attacks import APP, ATTACKS, auth_headers
 

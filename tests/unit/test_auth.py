@@ -19,11 +19,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from klair.devstack.dev_issuer import KEY_FILE, DevIssuer, mint_from_key_dir, public_jwk
 from klair.devstack.process import free_port
 from klair.domain.errors import Transient, Unauthorized
 from klair.http.auth import ClerkVerifier
 from klair.http.call import Call
-from klair.http.dev_issuer import KEY_FILE, DevIssuer, mint_from_key_dir, public_jwk
 from klair.http.router import Router
 
 APP = "http://localhost:3000"

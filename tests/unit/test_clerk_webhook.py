@@ -24,10 +24,10 @@ from klair.bootstrap import media_adapters
 from klair.config import Settings
 from klair.domain.errors import NotFound
 from klair.domain.ids import UserId
+from klair.domain.user import User
 from klair.handlers.deps import Deps
 from klair.http.router import Router
 from klair.http.webhook_routes import build_webhooks
-from klair.ports import User
 
 EVENTS = Path(__file__).parent / "clerk_events"
 UID = UserId("user_29w83sxmDNGwOuEthce5gg56FcC")

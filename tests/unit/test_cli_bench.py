@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from klair.cli_bench import BenchNotFound, available, repo_root, run
+from klair.cli.bench import BenchNotFound, available, repo_root, run
 
 
 def test_the_checkout_and_its_benchmarks_are_found() -> None:

@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 from rich.console import Console
 
-from klair.cli_progress import BANDS, StageBars, eta_seconds, stage_fractions
+from klair.cli.progress import BANDS, StageBars, eta_seconds, stage_fractions
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobSource
 from klair.domain.status import JobStatus

@@ -24,7 +24,7 @@ from klair.devstack.emulators import Emulators
 from klair.devstack.process import StackError, port_free
 from klair.devstack.pubsub_setup import Backoff, duration, load_backoff, provision
 from klair.devstack.stack import LocalStack, StackOptions
-from klair.topology import Subscription, Topology
+from klair.devstack.topology import Subscription, Topology
 
 EVENT_FUNCTION = """
 import json, os

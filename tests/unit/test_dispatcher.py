@@ -14,14 +14,14 @@ import httpx
 import pytest
 
 from klair.adapters import wire
-from klair.adapters.local.dispatcher import Dispatcher
 from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
-from klair.adapters.local.task_runner import RetryPolicy
+from klair.devstack.dispatcher import Dispatcher
 from klair.devstack.process import free_port
+from klair.devstack.task_runner import RetryPolicy
+from klair.devstack.topology import Queue
 from klair.domain.errors import Transient
 from klair.domain.events import StartIngest
 from klair.domain.ids import JobId
-from klair.topology import Queue
 
 Starter = Callable[..., Dispatcher]
 FAST_RETRIES = RetryPolicy(min_backoff=0.02, max_backoff=0.1, dispatch_deadline=10)

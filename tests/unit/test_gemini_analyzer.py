@@ -19,7 +19,7 @@ from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobOptions, JobSource
 from klair.domain.media import MediaInfo
 from klair.domain.transcript import Transcript, Word
-from klair.ports import ModelAnalysis
+from klair.ports.media import ModelAnalysis
 from tests.unit.gemini_fixtures.stub import VertexStub, field, fixture
 
 JOB = JobId("job_0a1b2c3d4e5f")

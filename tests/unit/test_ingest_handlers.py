@@ -22,6 +22,7 @@ from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
 from klair.adapters.signals_analyzer import SignalsAnalyzer
+from klair.cli.sample import make_sample_video
 from klair.config import Settings
 from klair.domain.events import ChunkReady, Message, ObjectFinalized, StartIngest
 from klair.domain.ids import JobId, UserId
@@ -36,8 +37,7 @@ from klair.handlers.deps import Deps
 from klair.handlers.ingest_source import ingest_source
 from klair.handlers.submit_job import SubmitRequest, submit_local_file, submit_url
 from klair.handlers.transcode_source import transcode_source
-from klair.ports import DownloadProgress
-from klair.sample import make_sample_video
+from klair.ports.media import DownloadProgress
 
 pytestmark = pytest.mark.media
 OWNER = UserId("user_1")

@@ -21,14 +21,14 @@ from werkzeug.serving import make_server
 
 from klair import entrypoints
 from klair.adapters import wire
-from klair.adapters.local.dispatcher import Dispatcher
 from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
 from klair.config import Settings
+from klair.devstack.dispatcher import Dispatcher
+from klair.devstack.topology import load_topology
 from klair.domain.events import JobFinished, Message
 from klair.domain.notification import EventKind, event_id
 from klair.handlers.queries import job_status
 from klair.handlers.stages import complete_job
-from klair.topology import load_topology
 from tests.unit.notify_world import OWNER, Receiver, World, make_world
 from tests.unit.test_dispatcher import FAST_RETRIES
 

@@ -5,7 +5,7 @@ clip-exported publish grants for every function that ends a job or exports a cli
 from __future__ import annotations
 
 from klair.config import Settings
-from klair.topology import Topology
+from klair.devstack.topology import Topology
 from tests.unit.terraform_config import KLAIR, config, expr, module_call, resources
 
 ENDS_JOBS = {"api", "webhooks", "ingest", "admit", "transcode", "analyze", "select", "export",

@@ -19,8 +19,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from typer.testing import CliRunner
 
-from klair.cli import app
-from klair.packaging import (
+from klair.cli.main import app
+from klair.cli.packaging import (
     RUNTIMES,
     ZIP_TIME,
     Installed,
@@ -33,7 +33,7 @@ from klair.packaging import (
     target_environment,
     unpinned_imports,
 )
-from klair.topology import load_topology
+from klair.devstack.topology import load_topology
 from tests.unit.terraform_config import KLAIR, config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,7 +178,7 @@ def test_a_deployed_archive_imports_from_itself_without_the_topology(
         "import sys, main, klair, klair.bootstrap as b, klair.config as c\n"
         "b.media_adapters(c.Settings())\n"
         "assert klair.__file__.startswith(sys.argv[1]), klair.__file__\n"
-        "assert 'klair.topology' not in sys.modules\n"
+        "assert 'klair.devstack.topology' not in sys.modules\n"
         "print(main.export.__name__)\n"
     )
     run = subprocess.run(

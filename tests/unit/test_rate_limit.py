@@ -20,7 +20,7 @@ from klair.domain.rate_limit import RateDecision, RateRule, take
 from klair.http.api_routes import build_api
 from klair.http.rate_limit import RequestLimits, client_ip
 from klair.http.webhook_routes import build_webhooks
-from klair.ports import RateLimiter
+from klair.ports.accounts import RateLimiter
 from tests.unit.api_world import ALICE, BOB, HeaderVerifier, World, make_world
 
 STATUS = "/api/klair/jobs"

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from klair.cli.report import ClipView, Report, clock, render
 from klair.domain.clip import Clip
 from klair.domain.ids import JobId, UserId, clip_id
 from klair.domain.job import Job, JobError, JobSource
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript, Word
-from klair.report import ClipView, Report, clock, render
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -26,7 +26,7 @@ from klair.http.api_routes import build_api
 from klair.http.cors import CorsPolicy
 from klair.http.router import Router
 from klair.http.webhook_routes import build_webhooks
-from klair.ports_reframe import ReframeJob
+from klair.ports.reframe import ReframeJob
 from tests.unit.api_world import ALICE, ROOMY_TIERS, HeaderVerifier, make_world
 
 SECRET = "callback-secret"

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from klair.topology import Topology
+from klair.devstack.topology import Topology
 from tests.unit.terraform_config import (
     CONFIG_DIRS,
     ENVIRONMENTS,

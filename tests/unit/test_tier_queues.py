@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from klair.adapters.local.dispatcher import Dispatcher
 from klair.config import Settings
+from klair.devstack.dispatcher import Dispatcher
+from klair.devstack.topology import Queue, Topology
 from klair.domain.status import JobStatus as S
 from klair.domain.tiers import DEFAULT_TIERS
-from klair.topology import Queue, Topology
 from tests.unit.api_world import ALICE, BOB, World, make_world
 from tests.unit.terraform_config import KLAIR, MODULES, expr, module_call, resources
 from tests.unit.test_dispatcher import FAST_RETRIES, Receiver, post_task, receiver, wait_until

@@ -14,8 +14,8 @@ import hcl2
 import pytest
 
 from klair.config import Mode, Settings
+from klair.devstack.topology import DEFAULT_PATH, Topology, load_topology
 from klair.domain.tiers import DEFAULT_TIERS
-from klair.topology import DEFAULT_PATH, Topology, load_topology
 from tests.unit.terraform_config import (
     CONFIG_DIRS,
     ENVIRONMENTS,

@@ -31,7 +31,7 @@ from klair.adapters.ffmpeg_signals import (
 )
 from klair.domain.errors import Transient, UnsupportedMedia
 from klair.domain.media import MediaInfo
-from klair.ports import Transcoded
+from klair.ports.media import Transcoded
 
 SCENE_WIDTH = 160
 KEYFRAME_SECONDS = 2.0

@@ -10,7 +10,7 @@ from google.cloud.firestore_v1.document import DocumentReference
 from klair.adapters.firestore_store import LazyClient, job_from, retry_conflicts
 from klair.domain.cost import Cost
 from klair.domain.ids import JobId
-from klair.ports import Clock
+from klair.ports.jobs import Clock
 
 
 def add_once(

@@ -27,7 +27,7 @@ from klair.domain.errors import Conflict, NotFound, Transient
 from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job
 from klair.domain.status import JobStatus, check_transition
-from klair.ports import Clock
+from klair.ports.jobs import Clock
 
 T = TypeVar("T")
 ClientSource = firestore.Client | Callable[[], firestore.Client]

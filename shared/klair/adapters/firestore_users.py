@@ -17,7 +17,8 @@ from klair.adapters.firestore_store import (
 )
 from klair.adapters.memory.users import MESSAGE_TTL, tombstone_for, unknown_user
 from klair.domain.ids import UserId
-from klair.ports import Clock, User
+from klair.domain.user import User
+from klair.ports.jobs import Clock
 
 _USER_FIELDS = frozenset(User.model_fields)
 

@@ -10,7 +10,7 @@ from klair.adapters.render.edit_list import write_edit_list
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList
 from klair.domain.export_options import RenderSpec
-from klair.ports import ClipRenderer
+from klair.ports.media import ClipRenderer
 
 
 class ReframedRenderer:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from klair.domain.errors import Conflict, InvalidInput, NotFound, Transient
-from klair.ports_reframe import ReframeJob
+from klair.ports.reframe import ReframeJob
 
 STATUSES = ("queued", "processing", "finished", "error", "cancelled")
 

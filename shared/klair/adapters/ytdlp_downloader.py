@@ -18,7 +18,7 @@ from klair.adapters.ytdlp_guard import guarded_handler
 from klair.domain.errors import KlairError, SourceUnavailable
 from klair.domain.source_checks import SourceLimits, check_duration, check_size
 from klair.domain.url_policy import UrlPolicy
-from klair.ports import DownloadProgress
+from klair.ports.media import DownloadProgress
 
 # Only transports whose every request goes through the guarded handler.
 _PROTOCOLS = "[protocol~='^(https?|m3u8(_native)?|http_dash_segments)$']"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from itertools import chain
 from pathlib import Path
 
-from klair import topology
+from klair.devstack import topology
 from klair.devstack.process import ManagedProcess, StackError, http_ready
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[3] / "functions"

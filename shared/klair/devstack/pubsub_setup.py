@@ -23,9 +23,9 @@ from google.pubsub_v1.services.publisher.transports import PublisherRestTranspor
 from google.pubsub_v1.services.subscriber.transports import SubscriberRestTransport
 
 from klair.devstack.process import StackError
-from klair.topology import DEFAULT_PATH, Topology, load_topology
-from klair.topology import RetryPolicy as Backoff
-from klair.topology import Subscription as SubscriptionSpec
+from klair.devstack.topology import DEFAULT_PATH, Topology, load_topology
+from klair.devstack.topology import RetryPolicy as Backoff
+from klair.devstack.topology import Subscription as SubscriptionSpec
 
 _DURATION = re.compile(r"^(\d+)(?:\.(\d{1,9}))?s$")
 _UPDATED_FIELDS = ["push_config", "ack_deadline_seconds", "retry_policy", "dead_letter_policy"]

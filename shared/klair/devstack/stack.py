@@ -20,16 +20,16 @@ from rich.table import Table
 
 from klair.devstack import emulators as emu
 from klair.devstack import pubsub_setup
+from klair.devstack.dev_issuer import DevIssuer
 from klair.devstack.functions import FUNCTIONS_DIR, function_process, function_source
 from klair.devstack.process import ManagedProcess, StackError, free_port, http_ready, port_free
 from klair.devstack.signing_key import write_signing_key
-from klair.http.dev_issuer import DevIssuer
-from klair.topology import Topology, load_topology
+from klair.devstack.topology import Topology, load_topology
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_ISSUER_PORT = 8798
 EMULATORS = ("firestore", "pubsub", "gcs")
-DISPATCHER = "klair.adapters.local.dispatcher"
+DISPATCHER = "klair.devstack.dispatcher"
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.ids import UserId
+from klair.domain.user import User
 from klair.handlers.delete_user import delete_user
 from klair.handlers.deps import Deps
-from klair.ports import User
 
 log = structlog.get_logger(__name__)
 

@@ -5,27 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from klair.config import Settings
-from klair.ports import (
+from klair.ports.accounts import RateLimiter, UsageEraser, UsageLedger, UserStore
+from klair.ports.jobs import Clock, JobStore
+from klair.ports.media import (
     Analyzer,
-    Blobs,
-    Bus,
     CaptionWriter,
     ClipRenderer,
-    Clock,
     Downloader,
-    JobStore,
     MediaProbe,
     ModelAnalyzer,
-    RateLimiter,
-    TaskQueue,
     Transcoder,
     Transcriber,
-    UsageLedger,
-    UserStore,
 )
-from klair.ports_accounts import UsageEraser
-from klair.ports_notify import DeliveryLog, WebhookSender, WebhookStore
-from klair.ports_reframe import Reframer
+from klair.ports.messaging import Bus, TaskQueue
+from klair.ports.notify import DeliveryLog, WebhookSender, WebhookStore
+from klair.ports.reframe import Reframer
+from klair.ports.storage import Blobs
 
 
 @dataclass(frozen=True)

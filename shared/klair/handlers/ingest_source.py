@@ -20,7 +20,7 @@ from klair.handlers.admission import reserve_from_metadata, reserve_minutes
 from klair.handlers.deps import Deps
 from klair.handlers.stage_progress import StageLeft, StageProgress
 from klair.handlers.stages import advance
-from klair.ports import DownloadProgress
+from klair.ports.media import DownloadProgress
 
 log = structlog.get_logger(__name__)
 

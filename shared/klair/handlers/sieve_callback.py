@@ -24,7 +24,7 @@ from klair.domain.transcript import Word
 from klair.handlers.clip_render import export_spec, find_clip, render_spec
 from klair.handlers.deps import Deps
 from klair.handlers.sieve_export import fall_back, finish
-from klair.ports_reframe import ReframeJob, Reframer
+from klair.ports.reframe import ReframeJob, Reframer
 
 log = structlog.get_logger(__name__)
 

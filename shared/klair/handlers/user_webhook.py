@@ -10,7 +10,7 @@ from klair.domain.ids import UserId
 from klair.domain.notification import EventKind, WebhookEndpoint, new_secret
 from klair.handlers.deps import Deps
 from klair.handlers.views import Timestamp
-from klair.ports_notify import WebhookSender, WebhookStore
+from klair.ports.notify import WebhookSender, WebhookStore
 
 
 class WebhookRequest(BaseModel):

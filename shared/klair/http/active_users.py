@@ -10,7 +10,7 @@ from werkzeug.wrappers import Request
 from klair.domain.errors import NotFound, Unauthorized
 from klair.domain.ids import UserId
 from klair.http.router import Verifier
-from klair.ports import UserStore
+from klair.ports.accounts import UserStore
 from klair.recent import Refreshed
 
 # How long an instance trusts what it read of `users/{uid}`: a deletion refuses the user's

@@ -21,7 +21,7 @@ from klair.domain.clip import Candidate
 from klair.domain.cost import Cost
 from klair.domain.job import Job
 from klair.domain.transcript import Transcript, Word
-from klair.ports import ModelAnalysis
+from klair.ports.media import ModelAnalysis
 
 log = structlog.get_logger(__name__)
 

@@ -1,4 +1,4 @@
-"""The `TaskQueue` on the local dispatcher (`klair.adapters.local.dispatcher`), used by the
+"""The `TaskQueue` on the local dispatcher (`klair.devstack.dispatcher`), used by the
 emulator mode in place of Cloud Tasks."""
 
 from __future__ import annotations

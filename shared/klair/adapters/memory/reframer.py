@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from klair.domain.errors import Conflict, NotFound
-from klair.ports_reframe import ReframeJob
+from klair.ports.reframe import ReframeJob
 
 
 class MemoryReframer:

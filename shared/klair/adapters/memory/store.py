@@ -18,7 +18,7 @@ from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job
 from klair.domain.listing import JobCursor, JobFilter, after_cursor, listing_key
 from klair.domain.status import JobStatus, check_transition
-from klair.ports import Clock
+from klair.ports.jobs import Clock
 
 # Fields only `create` (id) or `transition` (status) may set.
 _FIXED_FIELDS = frozenset({"id", "status"})

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from klair.adapters.clock import SystemClock
 from klair.domain.errors import NotFound
 from klair.domain.ids import UserId
-from klair.ports import Clock, User
+from klair.domain.user import User
+from klair.ports.jobs import Clock
 
 # Svix retries a message for about a day and a half; its id must be remembered for longer.
 MESSAGE_TTL = timedelta(days=7)

@@ -29,7 +29,7 @@ from klair.domain.errors import Transient, UnsupportedMedia
 from klair.domain.export_options import ASPECTS, Geometry, RenderSpec, geometry, variant_stem
 from klair.domain.media import MediaInfo
 from klair.domain.reframe_path import FrameSample, Keyframe, crop_path
-from klair.ports import MediaProbe
+from klair.ports.media import MediaProbe
 
 
 def thumbnail_key(variant: str, first: bool) -> str:

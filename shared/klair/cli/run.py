@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from klair.cli_progress import StageBars
+from klair.cli.progress import StageBars
 from klair.domain.errors import InvalidInput, KlairError
 from klair.domain.job import JobKind, JobOptions
 from klair.domain.status import JobStatus
@@ -70,7 +70,7 @@ def job_options(request: RunRequest) -> JobOptions:
 
 def make_sample(out: Path, audio: bool, console: Console) -> Path:
     """The generated sample: a talking video, or with `--audio` the same talk as audio only."""
-    from klair.sample import make_sample_video
+    from klair.cli.sample import make_sample_video
 
     out.mkdir(parents=True, exist_ok=True)
     name = "sample.m4a" if audio else "sample.mp4"
@@ -157,7 +157,7 @@ def _check_gemini() -> None:
 
 
 def _finish(request: RunRequest, result: RunResult, console: Console) -> int:
-    from klair.report import write_report
+    from klair.cli.report import write_report
 
     report = write_report(request.out)
     text = result.results_file.read_text()

@@ -15,7 +15,7 @@ from enum import Enum
 
 import httpx
 
-from klair.topology import Queue
+from klair.devstack.topology import Queue
 
 log = logging.getLogger(__name__)
 

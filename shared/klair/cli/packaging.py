@@ -19,7 +19,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from klair.topology import load_topology
+from klair.devstack.topology import load_topology
 
 MANIFEST = "manifest.json"
 # Zip timestamps are DOS dates: 1980-01-01 is the earliest, and the same for every build.

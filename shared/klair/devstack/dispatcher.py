@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from pydantic import BaseModel, ValidationError
 
-from klair.adapters.local.task_runner import QueueRunner, RetryPolicy, Task
-from klair.topology import Queue, load_topology
+from klair.devstack.task_runner import QueueRunner, RetryPolicy, Task
+from klair.devstack.topology import Queue, load_topology
 
 log = logging.getLogger(__name__)
 

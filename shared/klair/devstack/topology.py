@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "emulator-config" / "topology.yaml"
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "emulator-config" / "topology.yaml"
 
 
 class Endpoint(BaseModel):

@@ -1,5 +1,5 @@
 """Ports for media work: download, probe, transcode, analysis, transcription, captions and
-rendering. Re-exported by `klair.ports`, where handlers import them from."""
+rendering."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def run(
     the clips, thumbnails, captions, edit lists, transcript, results.json and report.html
     (open it in a browser) into OUT. Ctrl-C cancels the job and removes its working files.
     """
-    from klair.cli_run import RunRequest, execute
+    from klair.cli.run import RunRequest, execute
 
     _quiet_logs(verbose)
     request = RunRequest(
@@ -155,9 +155,9 @@ def token(
 ) -> None:
     """Print a Clerk-shaped session token signed by the local stack's dev issuer; with
     --tier, first write the user's tier where the Clerk webhook would (`users/{uid}`)."""
+    from klair.devstack.dev_issuer import mint_from_key_dir
     from klair.devstack.stack import REPO_ROOT
-    from klair.http.dev_issuer import mint_from_key_dir
-    from klair.topology import load_topology
+    from klair.devstack.topology import load_topology
 
     uid = user or user_arg or "user_dev"
     topology = load_topology()
@@ -178,7 +178,7 @@ def _store_tier(uid: str, tier: str, firestore_address: str, project: str) -> No
     from klair.config import Settings
     from klair.domain.errors import NotFound
     from klair.domain.ids import UserId
-    from klair.ports import User
+    from klair.domain.user import User
 
     if tier not in Settings().tiers:
         console.print(f"[red]unknown tier {tier!r}: one of {', '.join(Settings().tiers)}[/red]")
@@ -207,8 +207,8 @@ def package(
 ) -> None:
     """Build one deterministic source zip per function (OUT/<function>.zip: main.py, the klair
     package, pinned requirements.txt) and OUT/manifest.json with each content hash."""
-    from klair.packaging import PackagingError, build, write_tfvars
-    from klair.topology import DEFAULT_PATH
+    from klair.cli.packaging import PackagingError, build, write_tfvars
+    from klair.devstack.topology import DEFAULT_PATH
 
     try:
         archives = build(DEFAULT_PATH.parents[1], out, only or (), runtime)
@@ -251,8 +251,8 @@ def bench(
     Runs `python -m bench.<name>` from the repository root (bench/ lives beside the package
     in a checkout); arguments after the name are passed on.
     """
-    from klair.cli_bench import BenchNotFound
-    from klair.cli_bench import run as run_bench
+    from klair.cli.bench import BenchNotFound
+    from klair.cli.bench import run as run_bench
 
     extra = list(ctx.args)
     if name is not None and name.startswith("-"):  # `klair bench --only load`: the suite's

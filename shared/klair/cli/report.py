@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from klair.cli.report_page import PALETTE, page
 from klair.domain.clip import Clip
 from klair.domain.insights import Insights
 from klair.domain.job import Job
 from klair.domain.transcript import Transcript, Word
-from klair.report_page import PALETTE, page
 
 REPORT = "report.html"
 # The transcript starts a new paragraph after a pause this long, or after a sentence once a

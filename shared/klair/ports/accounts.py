@@ -1,0 +1,75 @@
+"""Ports of users and their books: users mirrored from Clerk, monthly usage, request limits
+and the books to erase with a user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from klair.domain.ids import JobId, UserId
+from klair.domain.quota import Quota, Usage
+from klair.domain.rate_limit import RateDecision, RateRule
+from klair.domain.user import User
+
+
+class UsageLedger(Protocol):
+    """Monthly minutes and jobs in flight per user: a job is admitted (a concurrency slot and
+    the minutes known so far), its hold set to its source's minutes, then committed or
+    refunded exactly once; settling frees the slot. Each change is one atomic step."""
+
+    def admit(self, owner: UserId, job_id: JobId, minutes: float, quota: Quota) -> Usage:
+        """Hold a slot and `minutes` (0 when unknown) for a new job in `quota.period`.
+
+        Raises `QuotaExceeded` when `quota.max_concurrent_jobs` jobs hold slots, when
+        used + reserved + minutes > limit, or, for 0 minutes, when none are left.
+        Idempotent per job: a job already admitted (or settled) changes nothing."""
+
+    def reserve(
+        self, owner: UserId, job_id: JobId, minutes: float, limit: float, period: str
+    ) -> Usage:
+        """Make the job's hold exactly `minutes` (in the period it was admitted in, else
+        `period`), growing or shrinking it; raises `QuotaExceeded` when growing it would make
+        used + reserved > limit. The same call again changes nothing; a settled job's hold is
+        never revived. A job never admitted is admitted here without the slot check."""
+
+    def active_jobs(self, owner: UserId) -> int:
+        """How many of the owner's jobs hold a slot (admitted, not yet settled)."""
+
+    def commit(self, owner: UserId, job_id: JobId, minutes: float) -> bool:
+        """Turn the job's reservation into used minutes; True only the first time."""
+
+    def refund(self, owner: UserId, job_id: JobId) -> bool:
+        """Release the job's reservation; True only the first time (never after commit)."""
+
+    def usage(self, owner: UserId, period: str) -> Usage: ...
+
+
+class RateLimiter(Protocol):
+    """Request buckets shared by every instance of the API (one per user, one per IP)."""
+
+    def hit(self, key: str, rule: RateRule, now: datetime) -> RateDecision:
+        """Count one request against `key`'s bucket at `now`, atomically; a refused request
+        is not counted."""
+
+
+class UserStore(Protocol):
+    """Users mirrored from Clerk's webhooks, and the ids of webhook messages already seen."""
+
+    def get(self, uid: UserId) -> User:
+        """Raises `NotFound`."""
+
+    def upsert(self, user: User) -> None:
+        """Write the user as given (fields stored by others on the same document survive)."""
+
+    def mark_deleted(self, uid: UserId) -> bool:
+        """Set status deleted and forget email and name (a tombstone for an unknown id);
+        True only for the call that changed it."""
+
+    def seen_message(self, message_id: str) -> bool:
+        """Record a webhook message id (with an `expires_at` TTL); True if it was new."""
+
+
+class UsageEraser(Protocol):
+    def erase_usage(self, owner: UserId) -> int:
+        """Delete the user's usage books (every month), slots and per-job reservations;
+        returns how many records went. Idempotent: nothing left is 0."""

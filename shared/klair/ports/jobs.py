@@ -1,0 +1,94 @@
+"""Ports of job state: the store every stage reads and moves by compare-and-set, and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from klair.domain.clip import Candidate, Clip
+from klair.domain.cost import Cost
+from klair.domain.ids import ClipId, JobId, UserId
+from klair.domain.job import Job
+from klair.domain.listing import JobCursor, JobFilter
+from klair.domain.status import JobStatus
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class JobStore(Protocol):
+    """Jobs, their chunk results and clips; every mutation is atomic per document."""
+
+    def create(self, job: Job) -> None:
+        """Insert; raises `Conflict` if the id exists."""
+
+    def get(self, job_id: JobId) -> Job:
+        """Raises `NotFound`."""
+
+    def transition(
+        self, job_id: JobId, from_: Iterable[JobStatus], to: JobStatus, **fields: Any
+    ) -> Job | None:
+        """Compare-and-set: move to `to` only if the current status is in `from_` (and the
+        state machine allows it), writing `fields` in the same transaction. Returns the new
+        job, or None when the current status did not match (someone else moved it)."""
+
+    def update(self, job_id: JobId, **fields: Any) -> Job:
+        """Write progress-like fields without touching the status."""
+
+    def claim(self, key: str) -> bool:
+        """Create a step marker; True for the first caller only, ever."""
+
+    def record_chunk(
+        self, job_id: JobId, index: int, candidates: list[Candidate]
+    ) -> tuple[int, int] | None:
+        """Store one chunk's candidates and count it once; returns (done, total) when this
+        call was the one that counted it, None for a redelivery."""
+
+    def chunk_candidates(self, job_id: JobId) -> list[Candidate]: ...
+
+    def add_analysis_cost(
+        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None
+    ) -> bool:
+        """Add one chunk's model cost to the job's `cost` (and record in
+        `analysis_fallbacks` why it kept the offline candidates, if it did), once per chunk;
+        True only for the call that added it."""
+
+    def put_clips(self, job_id: JobId, clips: list[Clip]) -> None:
+        """Store the selection (idempotent: same ids overwrite)."""
+
+    def clips(self, job_id: JobId) -> list[Clip]:
+        """Clips ordered by rank."""
+
+    def record_export(
+        self, job_id: JobId, clip_id: ClipId, exports: Mapping[str, str]
+    ) -> tuple[int, int] | None:
+        """Mark one clip exported and count it once; (exported, total) or None if already."""
+
+    def idle_jobs(self, updated_before: datetime, limit: int) -> list[Job]:
+        """Jobs not in a terminal status whose last write is older than `updated_before`."""
+
+    def delete_job(self, job_id: JobId) -> None:
+        """Forget the job with its chunks, clips and idempotency record (idempotent)."""
+
+    def create_idempotent(self, job: Job, key: str, fingerprint: str, ttl: timedelta) -> Job:
+        """Create `job` under the idempotency record `key` (stored as its `idempotency_key`)
+        and return it; while a record younger than `ttl` holds `key`, return the job it names
+        instead when `fingerprint` matches, and raise `Conflict` (`idempotency_key_reused`)
+        when it does not. A record whose job is gone counts as absent."""
+
+    def list_jobs(
+        self, owner: UserId, where: JobFilter, limit: int, after: JobCursor | None = None
+    ) -> list[Job]:
+        """The owner's jobs matching `where`, newest first (ties: higher id first), at most
+        `limit`, strictly after `after` in that order."""
+
+    def queued_ahead(self, created_before: datetime, tiers: Collection[str]) -> int:
+        """How many queued jobs of these tiers were created before `created_before`."""
+
+    def queued_times(self, tiers: Collection[str], limit: int) -> list[datetime]:
+        """Creation times of the queued jobs of these tiers, oldest first, at most `limit`."""
+
+    def recently_completed(self, limit: int) -> list[Job]:
+        """The latest completed jobs, the most recently updated first."""

@@ -1,0 +1,37 @@
+"""Port of the media bucket: objects by name, ranged reads and signed URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+
+class Blobs(Protocol):
+    """Objects in the media bucket, named by their path within it."""
+
+    def put_file(self, name: str, path: Path, content_type: str | None = None) -> None: ...
+    def put_bytes(self, name: str, data: bytes, content_type: str | None = None) -> None: ...
+    def download(self, name: str, path: Path) -> None:
+        """Raises `NotFound`."""
+
+    def read_bytes(self, name: str) -> bytes: ...
+    def read_range(self, name: str, start: int, end: int) -> bytes:
+        """Bytes `start` to `end` (exclusive) of the object, fewer where it ends first;
+        raises `NotFound`."""
+
+    def exists(self, name: str) -> bool: ...
+    def copy(self, src: str, dst: str) -> None: ...
+    def list(self, prefix: str) -> list[str]: ...
+    def delete_prefix(self, prefix: str) -> int: ...
+    def uri(self, name: str) -> str:
+        """`gs://bucket/name` or `file:///...`: what a model or a tool can be pointed at."""
+
+    def signed_url(
+        self,
+        name: str,
+        method: str = "GET",
+        minutes: int = 60,
+        content_type: str | None = None,
+        max_bytes: int | None = None,
+    ) -> str:
+        """A V4 signed URL a plain HTTP client can use."""
