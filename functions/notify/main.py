@@ -7,10 +7,11 @@ from typing import Any
 import functions_framework
 from flask import Request, jsonify
 
-from klair.entrypoints import handle_notify
+from klair.entry.tasks import on_notice
+from klair.handlers.outbound.notify import run_notice
 
 
 @functions_framework.http
 def notify(request: Request) -> Any:
-    status, body = handle_notify(request.get_data(), request.headers)
+    status, body = on_notice(run_notice, request.get_data(), request.headers)
     return jsonify(body), status

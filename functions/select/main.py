@@ -4,9 +4,14 @@ from typing import Any
 
 import functions_framework
 
-from klair.entrypoints import handle_cloud_event
+from klair.domain.events import AnalysisCompleted
+from klair.entry.pubsub import on_cloud_event
+from klair.handlers.pipeline.select_clips import select_clips
+from klair.handlers.steps.delivery import delivered
+
+RUN = delivered(select_clips, "select")
 
 
 @functions_framework.cloud_event
 def select(cloud_event: Any) -> None:
-    handle_cloud_event("select", cloud_event)
+    on_cloud_event("select", AnalysisCompleted, RUN, cloud_event)

@@ -6,11 +6,12 @@ from typing import Any
 import functions_framework
 from flask import Request, jsonify
 
-from klair.entrypoints import handle_sweep
+from klair.entry.http import on_schedule
+from klair.handlers.pipeline.sweep import sweep
 
 
 @functions_framework.http
 def sweeper(request: Request) -> Any:
     if request.method != "POST":  # probes and crawlers must not trigger a sweep
         return jsonify({"error": {"code": "method_not_allowed"}}), 405
-    return jsonify(handle_sweep())
+    return jsonify(on_schedule(sweep))

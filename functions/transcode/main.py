@@ -5,9 +5,14 @@ from typing import Any
 
 import functions_framework
 
-from klair.entrypoints import handle_cloud_event
+from klair.domain.events import ObjectFinalized
+from klair.entry.pubsub import on_cloud_event
+from klair.handlers.pipeline.transcode_source import transcode_source
+from klair.handlers.steps.delivery import delivered
+
+RUN = delivered(transcode_source, "transcode")
 
 
 @functions_framework.cloud_event
 def transcode(cloud_event: Any) -> None:
-    handle_cloud_event("transcode", cloud_event)
+    on_cloud_event("transcode", ObjectFinalized, RUN, cloud_event)

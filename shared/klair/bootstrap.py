@@ -1,12 +1,13 @@
-"""Wires adapters to ports for a mode: cloud, emulator (the local stack) or embedded."""
+"""The one composition root: wires adapters to ports for a mode (cloud, emulator, embedded)
+and for tests (the in-memory fakes). Nothing else builds `Deps`."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from klair.config import Mode, Settings
-from klair.handlers.deps import Deps
+from klair.handlers.deps import Deps as Deps
 from klair.ports.media import (
     Analyzer,
     CaptionWriter,
@@ -17,12 +18,14 @@ from klair.ports.media import (
     Transcoder,
     Transcriber,
 )
-from klair.ports.messaging import TaskQueue
+from klair.ports.messaging import Bus, TaskQueue
 from klair.ports.notify import WebhookSender
 from klair.ports.reframe import Reframer
 
 if TYPE_CHECKING:
     from google.cloud import firestore, storage
+
+    from klair.adapters.gemini.options import GeminiOptions
 
 MediaAdapters = tuple[MediaProbe, Downloader, Transcoder, Analyzer, ClipRenderer]
 
@@ -89,10 +92,27 @@ def model_analyzer_for(settings: Settings) -> ModelAnalyzer | None:
             f"unknown model analyzer {settings.model_analyzer!r} (KLAIR_MODEL_ANALYZER)"
         )
     from klair.adapters.gemini.analyzer import GeminiAnalyzer
-    from klair.adapters.gemini.options import GeminiOptions
 
     bucket = settings.bucket
-    return GeminiAnalyzer(GeminiOptions.from_settings(settings), lambda n: f"gs://{bucket}/{n}")
+    return GeminiAnalyzer(gemini_options(settings), lambda n: f"gs://{bucket}/{n}")
+
+
+def gemini_options(settings: Settings) -> GeminiOptions:
+    """Everything the Gemini adapter needs, as values read from `settings`."""
+    from klair.adapters.gemini.options import GeminiOptions
+
+    return GeminiOptions(
+        project=settings.project,
+        location=settings.gemini_location,
+        base_url=settings.gemini_base_url,
+        models=settings.gemini_models,
+        prices=settings.gemini_prices,
+        media_resolution=settings.gemini_media_resolution,
+        fps=settings.gemini_fps,
+        job_ceiling_usd=settings.gemini_job_ceiling_usd,
+        two_stage=settings.gemini_two_stage,
+        score_weights=settings.score_weights,
+    )
 
 
 def reframer_for(settings: Settings) -> Reframer | None:
@@ -133,13 +153,67 @@ def with_webhooks(settings: Settings, db: firestore.Client, deps: Deps) -> Deps:
     )
 
 
-def bootstrap(settings: Settings) -> Deps:
-    """Deps for a deployed function (cloud) or one started by `klair dev` (emulator).
+def bootstrap(settings: Settings, **overrides: Any) -> Deps:
+    """THE composition root: the ports for `settings.mode` (cloud, emulator or embedded);
+    `overrides` replace ports by name (a test's fake, a run's own bus).
 
     Clients are created lazily by the adapters, so building Deps does no network I/O.
     """
     if settings.mode is Mode.EMBEDDED:
-        raise ValueError("the embedded mode is wired by klair.embedded, per run")
+        deps = _embedded(settings, overrides.get("bus"))
+    else:
+        deps = _deployed(settings)
+    return replace(deps, **overrides)
+
+
+def for_tests(settings: Settings | None = None, **overrides: Any) -> Deps:
+    """Deps on the in-memory fakes (store, usage, users, blobs, bus, tasks) with the real,
+    lazily loaded media adapters; `overrides` replace any port."""
+    from klair.adapters.clock import SystemClock
+    from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
+    from klair.adapters.memory.blobs import MemoryBlobs
+    from klair.adapters.memory.store import MemoryJobStore
+    from klair.adapters.memory.usage import MemoryUsageLedger
+    from klair.adapters.memory.users import MemoryUserStore
+
+    settings = settings or Settings()
+    clock = overrides.get("clock") or SystemClock()
+    bus = overrides.get("bus") or InProcessBus()
+    probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
+    deps = Deps(
+        settings=settings, store=MemoryJobStore(clock), usage=MemoryUsageLedger(),
+        blobs=MemoryBlobs(), bus=bus, tasks=InProcessTaskQueue(bus), clock=clock,
+        probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
+        renderer=renderer, users=MemoryUserStore(clock),
+    )  # fmt: skip
+    return replace(deps, **overrides)
+
+
+def _embedded(settings: Settings, bus: Bus | None) -> Deps:
+    """`klair run`: an in-process bus, filesystem blobs that announce what they finalize,
+    the in-memory store; no cloud, no emulator, no key."""
+    from klair.adapters.clock import SystemClock
+    from klair.adapters.local.blobs import LocalBlobs
+    from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
+    from klair.adapters.memory.store import MemoryJobStore
+    from klair.adapters.memory.usage import MemoryUsageLedger
+    from klair.adapters.memory.users import MemoryUserStore
+
+    local_bus = bus if isinstance(bus, InProcessBus) else InProcessBus()
+    probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
+    transcriber, captions = speech_adapters(settings)
+    return Deps(
+        settings=settings, store=MemoryJobStore(), usage=MemoryUsageLedger(),
+        blobs=LocalBlobs(settings.local_root / "blobs", on_finalize=local_bus.publish),
+        bus=local_bus, tasks=InProcessTaskQueue(local_bus), clock=SystemClock(),
+        probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
+        renderer=renderer, users=MemoryUserStore(), transcriber=transcriber,
+        captions=captions, model_analyzer=model_analyzer_for(settings),
+    )  # fmt: skip
+
+
+def _deployed(settings: Settings) -> Deps:
+    """A deployed function (cloud) or one started by `klair dev` (emulator)."""
     from google.cloud import firestore, pubsub_v1
 
     from klair.adapters.clock import SystemClock
@@ -159,7 +233,8 @@ def bootstrap(settings: Settings) -> Deps:
         store=FirestoreJobStore(db),
         usage=FirestoreUsageLedger(db),
         blobs=GcsBlobs(
-            settings.bucket, lambda: _storage_client(settings), signer=signer_for(settings)
+            settings.bucket, lambda: _storage_client(settings),
+            signer=signer_for(settings.signing_key_file, settings.signer_email),
         ),
         bus=PubSubBus(settings.project, pubsub_v1.PublisherClient),
         tasks=tasks, clock=SystemClock(), probe=probe, downloader=downloader,

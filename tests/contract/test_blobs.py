@@ -20,7 +20,6 @@ from google.auth.credentials import AnonymousCredentials, Credentials
 from klair.adapters.gcs_blobs import GcsBlobs, IamSigner, KeyFileSigner, signer_for
 from klair.adapters.local.blobs import LocalBlobs
 from klair.adapters.memory.blobs import MemoryBlobs
-from klair.config import Settings
 from klair.devstack.emulators import Emulators
 from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.events import ObjectFinalized
@@ -300,8 +299,8 @@ class _RuntimeCredentials(Credentials):
 
 
 def test_signing_mode_follows_settings(signing_key: tuple[Path, rsa.RSAPublicKey]) -> None:
-    assert "credentials" in signer_for(Settings(signing_key_file=signing_key[0])).signing_kwargs()
-    assert isinstance(signer_for(Settings(signer_email="fn@p.iam.gserviceaccount.com")), IamSigner)
+    assert "credentials" in signer_for(signing_key[0], None).signing_kwargs()
+    assert isinstance(signer_for(None, "fn@p.iam.gserviceaccount.com"), IamSigner)
     runtime = IamSigner(credentials_factory=_RuntimeCredentials).signing_kwargs()
     assert runtime == {
         "service_account_email": _RuntimeCredentials.service_account_email,

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from google.api_core import exceptions as gexc
 
-from klair.adapters import wire
 from klair.adapters.local.bus import Envelope, InProcessBus
 from klair.adapters.pubsub_bus import PubSubBus
 from klair.devstack.emulators import Emulators
@@ -25,6 +24,7 @@ from klair.domain.events import (
     ObjectFinalized,
 )
 from klair.domain.ids import JobId
+from klair.entry import wire
 from klair.ports.messaging import Bus
 
 PROJECT = "demo-klair"

@@ -16,7 +16,7 @@ from klair.adapters.firestore_store import FirestoreJobStore
 from klair.adapters.firestore_usage import FirestoreUsageLedger
 from klair.adapters.firestore_users import FirestoreUserStore
 from klair.adapters.memory.blobs import MemoryBlobs
-from klair.bootstrap import media_adapters
+from klair.bootstrap import for_tests, media_adapters
 from klair.config import Settings
 from klair.domain.errors import QuotaExceeded
 from klair.domain.ids import JobId, UserId
@@ -27,9 +27,9 @@ from klair.domain.quota import Quota, period_at
 from klair.domain.status import JobStatus
 from klair.domain.tiers import DEFAULT_TIERS
 from klair.domain.user import User
-from klair.handlers.admission import reserve_minutes
+from klair.handlers.api.submit_job import SubmitRequest, submit
 from klair.handlers.deps import Deps
-from klair.handlers.submit_job import SubmitRequest, submit
+from klair.handlers.steps.metering import reserve_minutes
 from tests.unit.api_world import RecordingTasks
 
 pytestmark = pytest.mark.emulator
@@ -52,7 +52,7 @@ def _deps(client: firestore.Client, concurrent: int) -> Deps:
     settings = Settings(tiers={**DEFAULT_TIERS, "edge": edge})
     clock = FixedClock()
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
-    deps = Deps(
+    deps = for_tests(
         settings=settings, store=FirestoreJobStore(client, clock),
         usage=FirestoreUsageLedger(client), blobs=MemoryBlobs(), bus=None,  # type: ignore[arg-type]
         tasks=RecordingTasks(), clock=clock, probe=probe, downloader=downloader,

@@ -14,7 +14,6 @@ from typing import Any
 import functions_framework
 import pytest
 
-from klair import entrypoints
 from klair.config import get_settings
 from klair.devstack import emulators as emu
 from klair.devstack import pubsub_setup
@@ -22,6 +21,8 @@ from klair.devstack.dev_issuer import DevIssuer
 from klair.devstack.signing_key import write_signing_key
 from klair.devstack.stack import REPO_ROOT, create_bucket
 from klair.devstack.topology import load_topology
+from klair.entry import http as entry_http
+from klair.entry import runtime
 from tests.unit.api_world import ROOMY_TIERS
 from tests.unit.jwt_attacks import APP
 
@@ -75,8 +76,8 @@ def _roomy(tier: Any) -> dict[str, Any]:
 
 def _clear_caches() -> None:
     get_settings.cache_clear()
-    entrypoints.deps.cache_clear()
-    entrypoints.api_router.cache_clear()
+    runtime.deps.cache_clear()
+    entry_http.api_router.cache_clear()
 
 
 @pytest.fixture(scope="module")

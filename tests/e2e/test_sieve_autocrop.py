@@ -27,7 +27,7 @@ from klair.domain.edit_list import EditList
 from klair.domain.events import ClipSelected
 from klair.domain.ids import ClipId, JobId
 from klair.domain.status import JobStatus as S
-from klair.handlers.export_clip import export_clip
+from klair.handlers.pipeline.export_clip import export_clip
 from klair.http.webhook_routes import build_webhooks
 from tests.contract.sieve_stub import API_KEY, SieveStub
 from tests.media.test_ffmpeg import streams

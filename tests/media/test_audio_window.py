@@ -14,7 +14,7 @@ import pytest
 
 from klair.adapters.memory.blobs import MemoryBlobs
 from klair.adapters.whisper_transcriber import read_window
-from klair.handlers.audio_window import MARGIN_SECONDS, fetch_window, wav_layout
+from klair.handlers.steps.artifacts import MARGIN_SECONDS, fetch_window, wav_layout
 from tests.unit.api_world import make_world
 
 pytestmark = pytest.mark.media

@@ -12,13 +12,13 @@ import pytest
 
 from klair.adapters.ssrf import Guard
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
+from klair.cli.embedded import run_job
 from klair.cli.sample import make_sample_video
 from klair.domain.errors import KlairError, UnsafeUrl
 from klair.domain.job import JobOptions
 from klair.domain.source_checks import SourceLimits
 from klair.domain.status import JobStatus
 from klair.domain.url_policy import UrlPolicy
-from klair.embedded import run_job
 from tests.media.fake_site import SITE, FakeSiteIE
 from tests.media.servers import MediaServer, media_server
 

@@ -11,7 +11,6 @@ import numpy as np
 import opentimelineio as otio  # type: ignore[import-untyped]
 import pytest
 
-from klair.adapters import wire
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_render import FfmpegClipRenderer
 from klair.cli.face_sample import FaceVideo, make_face_video
@@ -23,8 +22,9 @@ from klair.domain.ids import ClipId, JobId
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
 from klair.domain.transcript import Transcript, Word
-from klair.handlers.export_clip import export_clip
-from klair.handlers.transcripts import transcript_files
+from klair.entry import wire
+from klair.handlers.pipeline.export_clip import export_clip
+from klair.handlers.steps.artifacts import transcript_files
 from tests.media.test_ffmpeg import streams, top_level_boxes
 from tests.unit.api_world import ALICE, make_world
 

@@ -16,7 +16,6 @@ from google.api_core.exceptions import AlreadyExists
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import pubsub_v1, storage
 
-from klair.adapters import wire
 from klair.adapters.clock import SystemClock
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_render import FfmpegClipRenderer
@@ -28,6 +27,7 @@ from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
 from klair.adapters.signals_analyzer import SignalsAnalyzer
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
+from klair.bootstrap import for_tests
 from klair.cli.sample import make_sample_video
 from klair.config import Settings
 from klair.devstack.emulators import Emulators
@@ -36,11 +36,12 @@ from klair.domain.events import ObjectFinalized, StartIngest
 from klair.domain.ids import UserId
 from klair.domain.job import JobOptions
 from klair.domain.status import JobStatus
-from klair.handlers.admit_upload import admit_upload
-from klair.handlers.delivery import deliver
+from klair.entry import wire
+from klair.handlers.api.submit_job import UploadRequest, create_upload
 from klair.handlers.deps import Deps
-from klair.handlers.ingest_source import ingest_source
-from klair.handlers.submit_job import UploadRequest, create_upload
+from klair.handlers.pipeline.admit_upload import admit_upload
+from klair.handlers.pipeline.ingest_source import ingest_source
+from klair.handlers.steps.delivery import deliver
 
 pytestmark = [pytest.mark.media, pytest.mark.emulator]
 OWNER = UserId("user_uploader")
@@ -100,7 +101,7 @@ def world(emulator_stack: Emulators, tmp_path: Path) -> tuple[Deps, str]:
     blobs = GcsBlobs(bucket, lambda: client, KeyFileSigner(key))
     blobs.ensure_bucket()
     bus = InProcessBus()
-    deps = Deps(
+    deps = for_tests(
         settings=Settings(local_root=tmp_path),
         store=MemoryJobStore(),
         usage=MemoryUsageLedger(),

@@ -21,7 +21,7 @@ from klair.adapters.firestore_store import FirestoreJobStore
 from klair.adapters.firestore_usage import FirestoreUsageLedger
 from klair.adapters.firestore_users import FirestoreUserStore
 from klair.adapters.memory.blobs import MemoryBlobs
-from klair.bootstrap import media_adapters
+from klair.bootstrap import for_tests, media_adapters
 from klair.config import Settings
 from klair.devstack import emulators as emu
 from klair.domain.clip import Candidate
@@ -31,7 +31,7 @@ from klair.domain.ids import JobId, UserId, new_job_id
 from klair.domain.job import Job, JobOptions, JobSource
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
-from klair.handlers.select_clips import select_clips
+from klair.handlers.pipeline.select_clips import select_clips
 from tests.reliability.conftest import Row, Summary
 from tests.unit.api_world import RecordingTasks
 
@@ -63,7 +63,7 @@ def deps(emulator_stack: emu.Emulators) -> Iterator[Deps]:
     settings = Settings()
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     clock = SystemClock()
-    yield Deps(
+    yield for_tests(
         settings=settings, store=FirestoreJobStore(client, clock),
         usage=FirestoreUsageLedger(client), blobs=MemoryBlobs(), bus=RecordingBus(),
         tasks=RecordingTasks(), clock=clock, probe=probe, downloader=downloader,

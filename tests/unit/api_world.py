@@ -14,7 +14,7 @@ from klair.adapters.memory.blobs import MemoryBlobs
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
-from klair.bootstrap import media_adapters
+from klair.bootstrap import for_tests, media_adapters
 from klair.config import Settings
 from klair.domain.errors import Unauthorized
 from klair.domain.events import Message
@@ -119,7 +119,7 @@ def make_world(
     )
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     tasks, bus = RecordingTasks(), InProcessBus()
-    deps = Deps(
+    deps = for_tests(
         settings=settings,
         store=MemoryJobStore(clock),
         usage=MemoryUsageLedger(),

@@ -25,7 +25,7 @@ from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
 from klair.adapters.ssrf import Guard, Resolver, system_resolver
 from klair.adapters.webhook_sender import GuardedWebhookSender
-from klair.bootstrap import media_adapters
+from klair.bootstrap import for_tests, media_adapters
 from klair.config import Settings
 from klair.domain.clip import Clip
 from klair.domain.events import ClipExported, ClipSelected, DeliverNotification, JobFinished
@@ -34,11 +34,11 @@ from klair.domain.ids import ClipId, JobId, UserId, new_job_id
 from klair.domain.job import Job, JobSource
 from klair.domain.status import JobStatus
 from klair.domain.url_policy import UrlPolicy
-from klair.handlers.delivery import deliver
+from klair.handlers.api.user_webhook import WebhookRequest, put_webhook
 from klair.handlers.deps import Deps
-from klair.handlers.export_clip import export_clip
-from klair.handlers.notify import run_notice
-from klair.handlers.user_webhook import WebhookRequest, put_webhook
+from klair.handlers.outbound.notify import run_notice
+from klair.handlers.pipeline.export_clip import export_clip
+from klair.handlers.steps.delivery import deliver
 
 OWNER = UserId("user_owner")
 PIPELINE = [
@@ -208,7 +208,7 @@ def make_world(settings: Settings | None = None, **ports: Any) -> World:
         renderer=FakeRenderer(), users=MemoryUserStore(clock), webhooks=MemoryWebhookStore(),
         deliveries=log, sender=sender(settings.ssrf_allowed_hosts),
     )  # fmt: skip
-    deps = Deps(**(wired | ports))
+    deps = for_tests(**(wired | ports))
     for kind in (JobFinished, ClipExported, DeliverNotification):
         bus.subscribe(kind, lambda message: run_notice(deps, message) and None)
     bus.subscribe(

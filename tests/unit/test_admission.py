@@ -20,10 +20,10 @@ from klair.domain.media import MediaInfo
 from klair.domain.quota import Quota
 from klair.domain.source_checks import SourceLimits
 from klair.domain.status import JobStatus as S
-from klair.handlers.delivery import deliver
 from klair.handlers.deps import Deps
-from klair.handlers.ingest_source import ingest_source
-from klair.handlers.stages import complete_job, fail_job
+from klair.handlers.pipeline.ingest_source import ingest_source
+from klair.handlers.steps.delivery import deliver
+from klair.handlers.steps.lifecycle import complete_job, fail_job
 from klair.ports.media import DownloadProgress
 from tests.unit.api_world import ALICE, World, make_world
 

@@ -15,7 +15,7 @@ from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
 from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
-from klair.bootstrap import analyzer_for, media_adapters, speech_adapters
+from klair.bootstrap import analyzer_for, for_tests, media_adapters, speech_adapters
 from klair.config import Settings
 from klair.domain import naming
 from klair.domain.chunking import plan_chunks
@@ -25,10 +25,10 @@ from klair.domain.job import Job, JobOptions, JobSource
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
-from klair.handlers.analyze_chunk import analyze_chunk
 from klair.handlers.deps import Deps
-from klair.handlers.select_clips import select_clips
-from klair.handlers.transcripts import load_insights, load_transcript, transcript_files
+from klair.handlers.pipeline.analyze_chunk import analyze_chunk
+from klair.handlers.pipeline.select_clips import select_clips
+from klair.handlers.steps.artifacts import load_insights, load_transcript, transcript_files
 from tests.unit.talk_builder import Talk, build_talk, words_of
 
 JOB = JobId("job_0123456789abcdef0123")
@@ -58,7 +58,7 @@ def _deps(tmp_path: Path, talk: Talk, transcriber: FakeTranscriber | None) -> De
     settings = Settings(local_root=tmp_path)
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     bus = InProcessBus()
-    return Deps(
+    return for_tests(
         settings=settings,
         store=MemoryJobStore(),
         usage=MemoryUsageLedger(),

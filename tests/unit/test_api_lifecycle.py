@@ -16,10 +16,10 @@ from klair.domain.ids import ClipId, JobId
 from klair.domain.media import MediaInfo
 from klair.domain.progress import period_of
 from klair.domain.status import JobStatus as S
-from klair.handlers.analyze_chunk import analyze_chunk
-from klair.handlers.export_clip import export_clip
-from klair.handlers.ingest_source import ingest_source
-from klair.handlers.select_clips import select_clips
+from klair.handlers.pipeline.analyze_chunk import analyze_chunk
+from klair.handlers.pipeline.export_clip import export_clip
+from klair.handlers.pipeline.ingest_source import ingest_source
+from klair.handlers.pipeline.select_clips import select_clips
 from tests.unit.api_world import ALICE, BOB, World, make_world
 
 PERIOD = period_of(2026, 3)

@@ -8,8 +8,8 @@ from datetime import timedelta
 from klair.domain.ids import JobId
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
-from klair.handlers import queue_eta
-from klair.handlers.queue_eta import estimate, pace_of
+from klair.handlers.api import queue_eta
+from klair.handlers.api.queue_eta import estimate, pace_of
 from tests.unit.api_world import ALICE, BOB, World, make_world
 
 

@@ -20,7 +20,7 @@ from klair.adapters.memory.blobs import MemoryBlobs
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
-from klair.bootstrap import media_adapters
+from klair.bootstrap import for_tests, media_adapters
 from klair.config import Settings
 from klair.domain.errors import NotFound
 from klair.domain.ids import UserId
@@ -94,7 +94,7 @@ def make_deps(settings: Settings) -> Deps:
     clock = ManualClock()
     bus = InProcessBus()
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
-    return Deps(
+    return for_tests(
         settings=settings, store=MemoryJobStore(clock), usage=MemoryUsageLedger(),
         blobs=MemoryBlobs(), bus=bus, tasks=InProcessTaskQueue(bus), clock=clock, probe=probe,
         downloader=downloader, transcoder=transcoder, analyzer=analyzer, renderer=renderer,

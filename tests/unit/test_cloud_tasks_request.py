@@ -6,12 +6,12 @@ import pytest
 from google.api_core import exceptions as gexc
 from google.cloud import tasks_v2
 
-from klair.adapters import wire
 from klair.adapters.cloud_tasks import CloudTasksQueue
 from klair.devstack.topology import load_topology
 from klair.domain.errors import Transient
 from klair.domain.events import StartIngest
 from klair.domain.ids import JobId
+from klair.entry import wire
 
 URL = "https://ingest-abc123-uc.a.run.app/"
 SA = "klair-tasks@demo-klair.iam.gserviceaccount.com"

@@ -13,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from klair.adapters import wire
 from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
 from klair.devstack.dispatcher import Dispatcher
 from klair.devstack.process import free_port
@@ -22,6 +21,7 @@ from klair.devstack.topology import Queue
 from klair.domain.errors import Transient
 from klair.domain.events import StartIngest
 from klair.domain.ids import JobId
+from klair.entry import wire
 
 Starter = Callable[..., Dispatcher]
 FAST_RETRIES = RetryPolicy(min_backoff=0.02, max_backoff=0.1, dispatch_deadline=10)

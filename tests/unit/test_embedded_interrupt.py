@@ -10,10 +10,10 @@ import threading
 
 import pytest
 
+from klair.cli.embedded import _interrupts_noted, crashed
 from klair.domain.events import AnalysisCompleted
 from klair.domain.ids import JobId
 from klair.domain.status import JobStatus
-from klair.embedded import _interrupts_noted, crashed
 from tests.unit.api_world import make_world
 
 

@@ -22,8 +22,8 @@ from klair.domain.events import (
 from klair.domain.ids import ClipId, JobId
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
-from klair.handlers.select_clips import select_clips
-from klair.handlers.transcode_source import transcode_source
+from klair.handlers.pipeline.select_clips import select_clips
+from klair.handlers.pipeline.transcode_source import transcode_source
 from tests.unit.api_world import World, make_world
 
 MEDIA = MediaInfo(duration=3600.0, container="mp4", video_codec="h264", audio_codec="aac")

@@ -20,7 +20,7 @@ from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
-from klair.bootstrap import media_adapters, model_analyzer_for
+from klair.bootstrap import for_tests, gemini_options, media_adapters, model_analyzer_for
 from klair.config import Settings
 from klair.domain import naming
 from klair.domain.cost import GEMINI_PRICES
@@ -30,10 +30,10 @@ from klair.domain.job import Job, JobOptions, JobSource
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
-from klair.handlers.analyze_chunk import analyze_chunk
 from klair.handlers.deps import Deps
-from klair.handlers.select_clips import select_clips
-from klair.handlers.transcripts import load_chunk
+from klair.handlers.pipeline.analyze_chunk import analyze_chunk
+from klair.handlers.pipeline.select_clips import select_clips
+from klair.handlers.steps.artifacts import load_chunk
 from tests.unit.gemini_fixtures.stub import VertexStub, fixture
 from tests.unit.talk_builder import Talk, build_talk, words_of
 
@@ -71,13 +71,13 @@ class Transcriber:
 
 def deps_for(tmp_path: Path, stub: VertexStub, talk: Talk, **settings: Any) -> Deps:
     config = Settings(local_root=tmp_path, model_analyzer="gemini", **settings)
-    options = GeminiOptions.from_settings(config).model_copy(
+    options = gemini_options(config).model_copy(
         update={"base_url": stub.url, "retry_initial_delay": 0.01}
     )
     client = LazyClient(options, credentials=Credentials(token="test"))  # type: ignore[no-untyped-call]
     probe, downloader, transcoder, analyzer, renderer = media_adapters(config)
     bus = InProcessBus()
-    return Deps(
+    return for_tests(
         settings=config,
         store=MemoryJobStore(Clock()),
         usage=MemoryUsageLedger(),
@@ -207,7 +207,7 @@ def test_settings_wire_gemini_or_nothing() -> None:
     assert isinstance(wired, GeminiAnalyzer)  # and no client was made: none is needed yet
     with pytest.raises(ValueError, match="unknown model analyzer"):
         model_analyzer_for(Settings(model_analyzer="oracle"))
-    options = GeminiOptions.from_settings(
+    options = gemini_options(
         Settings(project="p", gemini_fps=1.0, gemini_models={"gemini-3-flash": "gemini-x"})
     )
     assert (options.project, options.fps, options.model_id("gemini-3-flash")) == (
@@ -216,4 +216,4 @@ def test_settings_wire_gemini_or_nothing() -> None:
         "gemini-x",
     )
     # Settings and the adapter agree on every default.
-    assert GeminiOptions.from_settings(Settings()) == GeminiOptions(project=Settings().project)
+    assert gemini_options(Settings()) == GeminiOptions(project=Settings().project)

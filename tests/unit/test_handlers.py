@@ -12,19 +12,20 @@ from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
-from klair.bootstrap import media_adapters
+from klair.bootstrap import for_tests, media_adapters
 from klair.config import Settings
 from klair.domain.errors import UnsupportedMedia
 from klair.domain.events import DeadLettered, JobFinished, ObjectFinalized, StartIngest
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import JobKind, JobOptions
 from klair.domain.status import JobStatus
-from klair.handlers.admit_upload import admit_upload
-from klair.handlers.delivery import deliver, fail_dead_letter
+from klair.handlers.api.submit_job import submit_local_file
 from klair.handlers.deps import Deps
-from klair.handlers.ingest_source import ingest_source
-from klair.handlers.submit_job import submit_local_file
-from klair.handlers.sweep import sweep
+from klair.handlers.pipeline.admit_upload import admit_upload
+from klair.handlers.pipeline.fail_dead_letter import fail_dead_letter
+from klair.handlers.pipeline.ingest_source import ingest_source
+from klair.handlers.pipeline.sweep import sweep
+from klair.handlers.steps.delivery import deliver
 
 OWNER = UserId("user_1")
 
@@ -45,7 +46,7 @@ def world(tmp_path: Path) -> tuple[Deps, InProcessBus, ManualClock, list[object]
     bus.subscribe(JobFinished, seen.append)
     blobs = LocalBlobs(tmp_path / "blobs")  # finalize events are delivered by hand below
     probe, downloader, transcoder, analyzer, renderer = media_adapters(Settings())
-    deps = Deps(
+    deps = for_tests(
         settings=Settings(local_root=tmp_path),
         store=MemoryJobStore(clock),
         usage=MemoryUsageLedger(),

@@ -15,8 +15,8 @@ from werkzeug.wrappers import Request, Response
 from klair.domain.errors import Conflict, RateLimited, Transient, Unauthorized
 from klair.domain.ids import UserId
 from klair.http.call import Call, Reply
+from klair.http.logs import TRACE_FIELD, configure_logging
 from klair.http.router import Router
-from klair.logs import TRACE_FIELD, configure_logging
 
 TRACE = "0af7651916cd43dd8448eb211c80319c"
 

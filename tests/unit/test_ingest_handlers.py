@@ -22,6 +22,7 @@ from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
 from klair.adapters.signals_analyzer import SignalsAnalyzer
+from klair.bootstrap import for_tests
 from klair.cli.sample import make_sample_video
 from klair.config import Settings
 from klair.domain.events import ChunkReady, Message, ObjectFinalized, StartIngest
@@ -31,12 +32,12 @@ from klair.domain.progress import progress
 from klair.domain.source_checks import SourceLimits
 from klair.domain.status import JobStatus
 from klair.domain.tiers import DEFAULT_TIERS
-from klair.handlers.admit_upload import admit_upload
-from klair.handlers.delivery import deliver
+from klair.handlers.api.submit_job import SubmitRequest, submit_local_file, submit_url
 from klair.handlers.deps import Deps
-from klair.handlers.ingest_source import ingest_source
-from klair.handlers.submit_job import SubmitRequest, submit_local_file, submit_url
-from klair.handlers.transcode_source import transcode_source
+from klair.handlers.pipeline.admit_upload import admit_upload
+from klair.handlers.pipeline.ingest_source import ingest_source
+from klair.handlers.pipeline.transcode_source import transcode_source
+from klair.handlers.steps.delivery import deliver
 from klair.ports.media import DownloadProgress
 
 pytestmark = pytest.mark.media
@@ -117,7 +118,7 @@ def make_world(tmp_path: Path, source: Path, **settings: object) -> World:
     finalized: list[Message] = []
     site = SiteDownloader(source)
     bus = InProcessBus()
-    deps = Deps(
+    deps = for_tests(
         settings=Settings(local_root=tmp_path, **settings),  # type: ignore[arg-type]
         store=MemoryJobStore(SteppingClock()),
         usage=MemoryUsageLedger(),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import structlog
 
-from klair.logs import SPAN_FIELD, TRACE_FIELD, bind_job, bind_trace, configure_logging
+from klair.http.logs import SPAN_FIELD, TRACE_FIELD, bind_job, bind_trace, configure_logging
 
 TRACE = "105445aa7843bc8bf206b12000100000"
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request
 
 from klair.config import Settings
 from klair.domain.notification import signed_headers
-from klair.handlers.stages import complete_job
+from klair.handlers.steps.lifecycle import complete_job
 from klair.http.api_routes import build_api
 from klair.http.cors import CorsPolicy
 from tests.unit.api_world import HeaderVerifier

@@ -19,16 +19,15 @@ import httpx
 import pytest
 from werkzeug.serving import make_server
 
-from klair import entrypoints
-from klair.adapters import wire
 from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
 from klair.config import Settings
 from klair.devstack.dispatcher import Dispatcher
 from klair.devstack.topology import load_topology
 from klair.domain.events import JobFinished, Message
 from klair.domain.notification import EventKind, event_id
-from klair.handlers.queries import job_status
-from klair.handlers.stages import complete_job
+from klair.entry import runtime, wire
+from klair.handlers.api.queries import job_status
+from klair.handlers.steps.lifecycle import complete_job
 from tests.unit.notify_world import OWNER, Receiver, World, make_world
 from tests.unit.test_dispatcher import FAST_RETRIES
 
@@ -84,7 +83,7 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[World, Dispatcher, 
     function = NotifyFunction()
     settings = Settings(ssrf_allowed_hosts=("127.0.0.1",), notify_url=function.url)
     world = make_world(settings, tasks=DispatcherTaskQueue(dispatcher.url))
-    monkeypatch.setattr(entrypoints, "deps", lambda: world.deps)
+    monkeypatch.setattr(runtime, "deps", lambda: world.deps)
     yield world, dispatcher, function
     function.server.shutdown()
     dispatcher.stop()

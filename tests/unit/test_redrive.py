@@ -19,9 +19,9 @@ from klair.domain.events import (
 from klair.domain.ids import ClipId, JobId
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
-from klair.handlers.delivery import deliver
 from klair.handlers.deps import Deps
-from klair.handlers.sweep import SweepReport, sweep
+from klair.handlers.pipeline.sweep import SweepReport, sweep
+from klair.handlers.steps.delivery import deliver
 from tests.unit.api_world import World, make_world
 
 MEDIA = MediaInfo(duration=600.0, container="mp4", video_codec="h264", audio_codec="aac")
@@ -115,7 +115,7 @@ def test_progress_clears_the_flag_so_the_next_stage_gets_its_own_re_drive(world:
     _stall(world, job_id)
     _sweep(world)
     assert world.job(job_id).stalled is True
-    from klair.handlers.stages import advance
+    from klair.handlers.steps.lifecycle import advance
 
     assert advance(world.deps, world.job(job_id), S.TRANSCODING) is not None
     assert world.job(job_id).stalled is False
@@ -149,7 +149,7 @@ def test_a_stage_that_loses_the_race_with_cancel_or_delete_cleans_its_output(
 
 def test_a_failed_job_keeps_no_partial_clips(world: World) -> None:
     from klair.domain.errors import KlairError
-    from klair.handlers.stages import fail_job
+    from klair.handlers.steps.lifecycle import fail_job
 
     job_id = world.submit()
     world.move(job_id, S.DOWNLOADING, S.TRANSCODING, S.ANALYZING, S.SELECTING, S.EXPORTING)
@@ -166,7 +166,7 @@ def test_a_delivery_that_died_after_the_final_move_is_finished_by_the_next(
 ) -> None:
     from klair.domain.events import JobFinished
     from klair.domain.quota import period_at
-    from klair.handlers.export_clip import export_clip
+    from klair.handlers.pipeline.export_clip import export_clip
 
     job_id = world.submit()
     path = [S.DOWNLOADING, S.TRANSCODING, S.ANALYZING, S.SELECTING, S.EXPORTING, ending]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from klair.adapters import wire
 from klair.domain.clip import Clip
 from klair.domain.events import ClipSelected
 from klair.domain.ids import ClipId, JobId
 from klair.domain.status import JobStatus as S
+from klair.entry import wire
 from tests.unit.api_world import ALICE, BOB, World, make_world
 
 PIPELINE = (S.DOWNLOADING, S.TRANSCODING, S.ANALYZING, S.SELECTING, S.EXPORTING)

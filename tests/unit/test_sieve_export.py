@@ -21,7 +21,7 @@ from klair.domain.export_options import ExportRequest, RenderSpec
 from klair.domain.ids import ClipId, JobId
 from klair.domain.status import JobStatus as S
 from klair.handlers.deps import Deps
-from klair.handlers.export_clip import export_clip
+from klair.handlers.pipeline.export_clip import export_clip
 from klair.http.api_routes import build_api
 from klair.http.cors import CorsPolicy
 from klair.http.router import Router

@@ -9,7 +9,7 @@ import pytest
 
 from klair.domain.errors import NotFound
 from klair.domain.job import Job
-from klair.handlers.queries import SingleFlight
+from klair.handlers.api.queries import SingleFlight
 from tests.unit.api_world import make_world
 
 

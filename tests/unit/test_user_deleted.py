@@ -22,7 +22,7 @@ from klair.domain.job import Job, JobSource
 from klair.domain.listing import JobFilter
 from klair.domain.quota import Quota, Usage
 from klair.domain.status import JobStatus
-from klair.handlers.stages import complete_job
+from klair.handlers.steps.lifecycle import complete_job
 from klair.http.active_users import ActiveUserVerifier
 from klair.http.webhook_routes import build_webhooks
 from tests.unit.notify_world import Receiver, World, make_world

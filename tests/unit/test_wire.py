@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from klair.adapters import wire
 from klair.domain.errors import InvalidInput, InvalidJson
 from klair.domain.events import (
     AnalysisCompleted,
@@ -17,6 +16,7 @@ from klair.domain.events import (
     StartIngest,
 )
 from klair.domain.ids import JobId
+from klair.entry import wire
 
 CHUNK = ChunkReady(job_id=JobId("job_1"), index=2, start=570.0, end=1200.0, total=4)
 

@@ -20,12 +20,12 @@ from google.cloud.firestore_v1.field_path import FieldPath
 
 from klair.adapters import firestore_job_queries as queries
 from klair.adapters.clock import SystemClock
-from klair.adapters.memory.store import apply_fields, key_reused, missing
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, NotFound, Transient
 from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job
+from klair.domain.job_records import apply_fields, key_reused, missing
 from klair.domain.status import JobStatus, check_transition
 from klair.ports.jobs import Clock
 

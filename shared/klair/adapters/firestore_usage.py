@@ -16,10 +16,10 @@ from klair.adapters.firestore_store import (
     Snapshot,
     retry_conflicts,
 )
-from klair.adapters.memory.usage import ReservationState
 from klair.domain.ids import JobId, UserId
 from klair.domain.quota import (
     Quota,
+    ReservationState,
     Usage,
     with_adjustment,
     with_admission,

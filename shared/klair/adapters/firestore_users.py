@@ -15,9 +15,8 @@ from klair.adapters.firestore_store import (
     claim_doc_id,
     retry_conflicts,
 )
-from klair.adapters.memory.users import MESSAGE_TTL, tombstone_for, unknown_user
 from klair.domain.ids import UserId
-from klair.domain.user import User
+from klair.domain.user import MESSAGE_TTL, User, tombstone_for, unknown_user
 from klair.ports.jobs import Clock
 
 _USER_FIELDS = frozenset(User.model_fields)

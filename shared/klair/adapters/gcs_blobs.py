@@ -20,9 +20,8 @@ from google.auth.credentials import Credentials
 from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
-from klair.adapters.local.blobs import check_name, check_prefix, guess_type
-from klair.config import Settings
 from klair.domain.errors import InvalidInput, KlairError, NotFound, Transient
+from klair.domain.naming import check_name, check_prefix, guess_type
 
 SIZE_RANGE_HEADER = "x-goog-content-length-range"
 MAX_SIGNED_MINUTES = 7 * 24 * 60  # the V4 limit
@@ -89,11 +88,11 @@ class IamSigner:
         return {"service_account_email": email, "access_token": credentials.token}
 
 
-def signer_for(settings: Settings) -> UrlSigner:
+def signer_for(key_file: Path | None, signer_email: str | None) -> UrlSigner:
     """The key file when one is configured (emulator stack), else IAM signBlob."""
-    if settings.signing_key_file is not None:
-        return KeyFileSigner(settings.signing_key_file)
-    return IamSigner(settings.signer_email)
+    if key_file is not None:
+        return KeyFileSigner(key_file)
+    return IamSigner(signer_email)
 
 
 @contextmanager

@@ -9,9 +9,9 @@ from typing import Protocol
 
 from google.api_core import exceptions as gexc
 
-from klair.adapters import wire
 from klair.domain.errors import Transient
 from klair.domain.events import Message
+from klair.entry import wire
 
 
 class PublishFuture(Protocol):

@@ -14,11 +14,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from klair.cli.embedded import RunResult
 from klair.cli.progress import StageBars
 from klair.domain.errors import InvalidInput, KlairError
 from klair.domain.job import JobKind, JobOptions
 from klair.domain.status import JobStatus
-from klair.embedded import RunResult
 
 # Exit codes of `klair run` (documented in its --help and the README).
 EXIT_OK, EXIT_JOB_FAILED, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
@@ -123,7 +123,7 @@ def execute(request: RunRequest, console: Console) -> int:
 
 
 def _run(request: RunRequest, source: str, options: JobOptions, console: Console) -> RunResult:
-    from klair.embedded import run_job
+    from klair.cli.embedded import run_job
 
     kind = JobKind.AUDIO if request.audio else JobKind.VIDEO
     is_url = source.startswith(("http://", "https://"))

@@ -56,5 +56,5 @@ class Clip(Candidate):
     rank: int = Field(ge=1)
     exports: dict[str, str] = {}
     export_error: ExportFailure | None = None  # the latest re-export's failure, if it failed
-    # A Sieve autocrop in flight or done for this clip (klair.handlers.sieve_export).
+    # A Sieve autocrop in flight or done for this clip (klair.handlers.steps.sieve).
     sieve: SieveTask | None = None

@@ -117,7 +117,7 @@ class Job(BaseModel):
     stalled: bool = False
     # The fan-out status (analyzing, exporting) whose messages were all published: a
     # redelivery of the move's message finds it and knows the move's delivery did not die
-    # between the move and its publishes (klair.handlers.fan_out).
+    # between the move and its publishes (klair.handlers.steps.dispatch).
     fanned_out: JobStatus | None = None
     stage_started_at: datetime | None = None
     created_at: datetime

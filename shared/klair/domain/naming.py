@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from pathlib import PurePosixPath
 
+from klair.domain.errors import InvalidInput
 from klair.domain.ids import ClipId, JobId, UserId
 
 _UPLOAD = re.compile(r"^uploads/(?P<owner>[^/]+)/(?P<job>job_[0-9a-f]+)/(?P<file>[^/]+)$")
+
+
 _SOURCE = re.compile(r"^sources/(?P<job>job_[0-9a-f]+)/source(?P<ext>\.[A-Za-z0-9]{1,8})?$")
 
 
@@ -48,3 +52,36 @@ def clip(job_id: JobId, clip_id: ClipId, filename: str) -> str:
 
 def job_prefixes(job_id: JobId) -> tuple[str, ...]:
     return (f"sources/{job_id}/", f"work/{job_id}/", f"clips/{job_id}/")
+
+
+def check_name(name: str) -> str:
+    """Return `name` if it is a safe object name, else raise `InvalidInput`.
+
+    GCS would accept more, but every adapter applies these rules so that a name valid in
+    one mode is valid in all, and no name can escape the local root.
+    """
+    if not name or len(name.encode()) > MAX_NAME_BYTES:
+        raise InvalidInput("object name must be 1 to 1024 bytes", name=name)
+    if any(ch in name for ch in _FORBIDDEN_CHARS):
+        raise InvalidInput("object name contains a forbidden character", name=name)
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        raise InvalidInput("object name must be a relative path without . or ..", name=name)
+    return name
+
+
+def check_prefix(prefix: str) -> str:
+    """Validate a listing prefix: empty, or the start of a valid name."""
+    if prefix:
+        check_name(prefix + "x" if prefix.endswith("/") else prefix)
+    return prefix
+
+
+def guess_type(name: str, content_type: str | None) -> str:
+    """The content type to record: the given one, else a guess from the name's extension."""
+    return content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+MAX_NAME_BYTES = 1024
+
+
+_FORBIDDEN_CHARS = ("\x00", "\r", "\n", "\\")

@@ -4,6 +4,7 @@ here is what every UsageLedger applies inside its atomic step; it does no I/O.""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +14,8 @@ from klair.domain.tiers import Tier
 
 # Minutes are stored rounded so that reserve-then-release returns exactly to zero.
 PRECISION = 6
+
+
 TOLERANCE = 1e-9
 
 
@@ -163,3 +166,9 @@ def with_refund(usage: Usage, reserved: float) -> Usage:
     return usage.model_copy(
         update={"minutes_reserved": _minutes(usage.minutes_reserved - reserved)}
     )
+
+
+class ReservationState(StrEnum):
+    RESERVED = "reserved"
+    COMMITTED = "committed"
+    REFUNDED = "refunded"

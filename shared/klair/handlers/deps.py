@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from klair.config import Settings
 from klair.ports.accounts import RateLimiter, UsageEraser, UsageLedger, UserStore
 from klair.ports.jobs import Clock, JobStore
 from klair.ports.media import (
@@ -21,6 +21,9 @@ from klair.ports.messaging import Bus, TaskQueue
 from klair.ports.notify import DeliveryLog, WebhookSender, WebhookStore
 from klair.ports.reframe import Reframer
 from klair.ports.storage import Blobs
+
+if TYPE_CHECKING:  # the settings' module loads with bootstrap, on the first call
+    from klair.config import Settings
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Deps:
     model_analyzer: ModelAnalyzer | None = None
     # The API's request limits (klair.http.rate_limit); None: no limits (embedded, fakes).
     rate_limiter: RateLimiter | None = None
-    # Outbound webhooks (klair.handlers.notify): None means none are kept or sent.
+    # Outbound webhooks (klair.handlers.outbound.notify): None means none are kept or sent.
     webhooks: WebhookStore | None = None
     deliveries: DeliveryLog | None = None
     sender: WebhookSender | None = None

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from klair.handlers import idempotency
-from klair.handlers.cancel_job import cancel_job
-from klair.handlers.delete_job import Deleted, delete_job
-from klair.handlers.deps import Deps
-from klair.handlers.health import Health, health
-from klair.handlers.list_jobs import JobPage, ListQuery, list_jobs
-from klair.handlers.queries import ResultsQuery, ResultsView, StatusView, job_results, job_status
-from klair.handlers.reexport import ExportAccepted, ExportBody, request_export
-from klair.handlers.submit_job import (
+from klair.handlers.api import idempotency
+from klair.handlers.api.cancel_job import cancel_job
+from klair.handlers.api.delete_job import delete_job
+from klair.handlers.api.health import Health, health
+from klair.handlers.api.list_jobs import JobPage, ListQuery, list_jobs
+from klair.handlers.api.queries import (
+    ResultsQuery,
+    ResultsView,
+    StatusView,
+    job_results,
+    job_status,
+)
+from klair.handlers.api.reexport import ExportAccepted, ExportBody, request_export
+from klair.handlers.api.submit_job import (
     Accepted,
     AudioSubmitRequest,
     SubmitRequest,
@@ -21,9 +26,9 @@ from klair.handlers.submit_job import (
     create_upload,
     submit,
 )
-from klair.handlers.user_stats import StatsQuery, StatsView, user_stats
-from klair.handlers.user_usage import UsageView, user_usage
-from klair.handlers.user_webhook import (
+from klair.handlers.api.user_stats import StatsQuery, StatsView, user_stats
+from klair.handlers.api.user_usage import UsageView, user_usage
+from klair.handlers.api.user_webhook import (
     WebhookRemoved,
     WebhookRequest,
     WebhookView,
@@ -31,6 +36,8 @@ from klair.handlers.user_webhook import (
     get_webhook,
     put_webhook,
 )
+from klair.handlers.deps import Deps
+from klair.handlers.steps.removal import Deleted
 from klair.http.call import Call, Reply
 from klair.http.cors import CorsPolicy
 from klair.http.openapi import openapi_handler

@@ -18,7 +18,7 @@ from klair.domain.ids import UserId
 from klair.domain.rate_limit import RateDecision, RateRule
 from klair.domain.tiers import Tier
 from klair.handlers.deps import Deps
-from klair.handlers.user_usage import tier_of
+from klair.handlers.steps.metering import tier_of
 
 log = structlog.get_logger(__name__)
 

@@ -21,7 +21,7 @@ from klair.domain.errors import Forbidden, KlairError, MethodNotAllowed, NotFoun
 from klair.domain.ids import UserId
 from klair.http.call import DEFAULT_MAX_BODY_BYTES, Call, Reply
 from klair.http.cors import CorsPolicy, is_preflight
-from klair.logs import bind_trace
+from klair.http.logs import bind_trace
 
 log = structlog.get_logger(__name__)
 

@@ -12,9 +12,9 @@ from svix.webhooks import Webhook, WebhookVerificationError
 
 from klair.config import Settings
 from klair.domain.errors import InvalidJson, Transient, Unauthorized
-from klair.handlers.clerk_event import ClerkOutcome, handle_clerk_event
 from klair.handlers.deps import Deps
-from klair.handlers.sieve_callback import (
+from klair.handlers.inbound.clerk_event import ClerkOutcome, handle_clerk_event
+from klair.handlers.inbound.sieve_callback import (
     SieveCallbackOutcome,
     SieveCallbackQuery,
     claimed_job_id,

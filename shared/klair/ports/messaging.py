@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
 
 from klair.domain.events import Message
 
@@ -15,3 +16,15 @@ class Bus(Protocol):
 class TaskQueue(Protocol):
     def enqueue(self, queue: str, name: str, url: str, message: Message) -> bool:
         """Create a named HTTP task; False when a task of that name exists (dedup)."""
+
+
+@runtime_checkable
+class LocalBus(Bus, Protocol):
+    """A bus this process delivers itself (`klair run`): subscribers are called by `drain`,
+    which returns when nothing is left to deliver."""
+
+    def subscribe(
+        self, message_type: type[Any], handler: Callable[[Any], None], name: str | None = None
+    ) -> None: ...
+
+    def drain(self) -> int: ...

@@ -6,7 +6,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from klair.config import Settings
 from klair.domain.cost import GEMINI_MODELS, GEMINI_PRICES, ModelPrice
 from klair.domain.scoring import DEFAULT_WEIGHTS
 
@@ -76,21 +75,6 @@ class GeminiOptions(BaseModel):
     two_stage: bool = False
     shortlist_size: int = Field(default=4, ge=1)
     shortlist_padding: float = Field(default=5.0, ge=0)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> GeminiOptions:
-        return cls(
-            project=settings.project,
-            location=settings.gemini_location,
-            base_url=settings.gemini_base_url,
-            models=settings.gemini_models,
-            prices=settings.gemini_prices,
-            media_resolution=settings.gemini_media_resolution,
-            fps=settings.gemini_fps,
-            job_ceiling_usd=settings.gemini_job_ceiling_usd,
-            two_stage=settings.gemini_two_stage,
-            score_weights=settings.score_weights,
-        )
 
     def model_id(self, name: str) -> str:
         """A tier's model class (`gemini-3-flash`) as today's model id; ids pass through."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import shutil
 import tempfile
@@ -14,37 +13,9 @@ from pathlib import Path
 
 from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.events import ObjectFinalized
+from klair.domain.naming import check_name, check_prefix, guess_type
 
 BUCKET = "local"
-MAX_NAME_BYTES = 1024
-_FORBIDDEN_CHARS = ("\x00", "\r", "\n", "\\")
-
-
-def check_name(name: str) -> str:
-    """Return `name` if it is a safe object name, else raise `InvalidInput`.
-
-    GCS would accept more, but every adapter applies these rules so that a name valid in
-    one mode is valid in all, and no name can escape the local root.
-    """
-    if not name or len(name.encode()) > MAX_NAME_BYTES:
-        raise InvalidInput("object name must be 1 to 1024 bytes", name=name)
-    if any(ch in name for ch in _FORBIDDEN_CHARS):
-        raise InvalidInput("object name contains a forbidden character", name=name)
-    if any(part in ("", ".", "..") for part in name.split("/")):
-        raise InvalidInput("object name must be a relative path without . or ..", name=name)
-    return name
-
-
-def check_prefix(prefix: str) -> str:
-    """Validate a listing prefix: empty, or the start of a valid name."""
-    if prefix:
-        check_name(prefix + "x" if prefix.endswith("/") else prefix)
-    return prefix
-
-
-def guess_type(name: str, content_type: str | None) -> str:
-    """The content type to record: the given one, else a guess from the name's extension."""
-    return content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 class LocalBlobs:

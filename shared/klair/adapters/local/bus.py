@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from klair.adapters import wire
 from klair.domain.errors import KlairError
 from klair.domain.events import DeadLettered, Message
 from klair.domain.ids import JobId
+from klair.entry import wire
 
 M = TypeVar("M", bound=Message)
 Deliver = Callable[[bytes, Mapping[str, str]], None]

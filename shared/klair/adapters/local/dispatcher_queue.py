@@ -7,9 +7,9 @@ import threading
 
 import httpx
 
-from klair.adapters import wire
 from klair.domain.errors import KlairError, Transient
 from klair.domain.events import Message
+from klair.entry import wire
 
 
 class DispatcherTaskQueue:

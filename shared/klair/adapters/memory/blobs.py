@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from klair.adapters.local.blobs import check_name, check_prefix, guess_type
 from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.events import ObjectFinalized
+from klair.domain.naming import check_name, check_prefix, guess_type
 
 BUCKET = "memory"
 

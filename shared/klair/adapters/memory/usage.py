@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from enum import StrEnum
 
 from klair.domain.ids import JobId, UserId
 from klair.domain.quota import (
     Quota,
+    ReservationState,
     Usage,
     with_adjustment,
     with_admission,
@@ -18,12 +18,6 @@ from klair.domain.quota import (
 )
 
 __all__ = ["MemoryUsageLedger", "ReservationState"]
-
-
-class ReservationState(StrEnum):
-    RESERVED = "reserved"
-    COMMITTED = "committed"
-    REFUNDED = "refunded"
 
 
 @dataclass

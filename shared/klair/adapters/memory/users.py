@@ -3,35 +3,11 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
 
 from klair.adapters.clock import SystemClock
-from klair.domain.errors import NotFound
 from klair.domain.ids import UserId
-from klair.domain.user import User
+from klair.domain.user import User, tombstone_for, unknown_user
 from klair.ports.jobs import Clock
-
-# Svix retries a message for about a day and a half; its id must be remembered for longer.
-MESSAGE_TTL = timedelta(days=7)
-
-
-def unknown_user(uid: UserId) -> NotFound:
-    return NotFound(f"user {uid} not found", user_id=uid)
-
-
-def tombstone_for(user: User | None, uid: UserId, now: datetime) -> User | None:
-    """The tombstone to store for `uid`, or None when it is already deleted.
-
-    Shared by every UserStore: a deleted user keeps id, tier and created_at, loses email
-    and name; an id never seen before gets a tombstone so a late token is still refused.
-    """
-    if user is None:
-        return User(id=uid, status="deleted", created_at=now, updated_at=now)
-    if user.status == "deleted":
-        return None
-    return user.model_copy(
-        update={"status": "deleted", "email": None, "name": None, "updated_at": now}
-    )
 
 
 class MemoryUserStore:

@@ -1,0 +1,119 @@
+"""Re-export: render chosen clips of a finished job again with other choices (aspect
+ratios, caption style, loudness, reframe). The API checks and fans out one `ClipSelected`
+with the choices per clip; the `export` function renders each and adds the new variants to
+the clip's exports, leaving the job's status and counters alone."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import structlog
+from pydantic import BaseModel, ConfigDict, Field
+
+from klair.domain.errors import Conflict, InvalidInput, NotFound
+from klair.domain.events import ClipSelected
+from klair.domain.export_options import (
+    REFRAME_MODES,
+    ExportRequest,
+    parse_aspects,
+    parse_caption_style,
+)
+from klair.domain.ids import ClipId, JobId, UserId
+from klair.domain.job import Job, JobOptions
+from klair.domain.status import JobStatus
+from klair.handlers.api.ownership import owned_job
+from klair.handlers.deps import Deps
+from klair.handlers.steps.metering import check_options, tier_of
+from klair.handlers.steps.rendering import export_variants, job_export
+from klair.handlers.steps.sieve import check_reframe
+from klair.handlers.steps.views import status_url
+
+log = structlog.get_logger(__name__)
+
+
+class ExportBody(BaseModel):
+    """Which clips to render again and how; an absent choice keeps the job's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: str
+    clip_ids: Annotated[list[str], Field(max_length=30)] | None = None  # None: every clip
+    aspect_ratios: Annotated[list[str], Field(min_length=1, max_length=4)] | None = None
+    captions: bool | None = None
+    caption_style: str | None = None  # implies captions
+    loudness_lufs: Annotated[float, Field(ge=-30, le=-8)] | None = None
+    reframe: str | None = None
+
+
+class ExportAccepted(BaseModel):
+    job_id: JobId
+    clips: list[ClipId]
+    variants: list[str]  # the keys each clip's `urls` will gain in the results
+    results_url: str
+    status_url: str
+
+
+def _choices(job: Job, body: ExportBody) -> ExportRequest:
+    """The job's export with the body's changes; unknown values are a 400 listing the
+    allowed ones."""
+    base = job_export(job)
+    aspects = parse_aspects(body.aspect_ratios) if body.aspect_ratios else base.aspect_ratios
+    style: str | None = base.caption_style
+    if body.caption_style is not None:
+        style = parse_caption_style(body.caption_style)
+    elif body.captions:
+        style = style or job.options.caption_style
+    if body.captions is False:
+        style = None
+    if body.reframe is not None and body.reframe not in REFRAME_MODES:
+        raise InvalidInput(
+            f"unknown reframe {body.reframe!r}", code="unknown_reframe", allowed=list(REFRAME_MODES)
+        )
+    return ExportRequest.model_validate(
+        {
+            "aspect_ratios": aspects,
+            "caption_style": style,
+            "loudness_lufs": body.loudness_lufs
+            if body.loudness_lufs is not None
+            else base.loudness_lufs,
+            "reframe": body.reframe or base.reframe,
+        }
+    )
+
+
+def _exportable(job: Job) -> None:
+    if not job.status.terminal:
+        raise Conflict(
+            f"job {job.id} is {job.status.value}; export its clips once it has finished",
+            code="job_running",
+            status=job.status.value,
+        )
+    if job.source_object is None or (job.status is not JobStatus.COMPLETED and not job.clips_total):
+        raise Conflict(f"job {job.id} has no clips to export", code=f"job_{job.status.value}")
+
+
+def request_export(deps: Deps, owner: UserId, body: ExportBody) -> ExportAccepted:
+    job = owned_job(deps, owner, body.job_id)
+    request = _choices(job, body)
+    check_options(tier_of(deps, owner), JobOptions(aspect_ratios=request.aspect_ratios))
+    check_reframe(deps, request.reframe, request.aspect_ratios)
+    _exportable(job)
+    clips = deps.store.clips(job.id)
+    if body.clip_ids is not None:
+        known = {c.id for c in clips}
+        missing = [c for c in body.clip_ids if c not in known]
+        if missing:
+            raise NotFound(f"no clip {missing[0][:64]} in job {job.id}", code="clip_not_found")
+        clips = [c for c in clips if c.id in set(body.clip_ids)]
+    for clip in clips:
+        deps.bus.publish(
+            ClipSelected(job_id=job.id, clip_id=clip.id, total=len(clips), export=request)
+        )
+    log.info("re-export requested", job_id=job.id, clips=len(clips))
+    return ExportAccepted(
+        job_id=job.id,
+        clips=[c.id for c in clips],
+        variants=list(export_variants(request)),
+        results_url=f"/api/klair/results/{job.id}",
+        status_url=status_url(job.id),
+    )

@@ -1,0 +1,243 @@
+"""Accept a job: a video or audio URL (queued at once), a finished upload (re-analysed), or a
+signed upload (queued on finalize); optionally idempotent under an `Idempotency-Key`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
+
+from klair.domain import naming
+from klair.domain.errors import Conflict, InvalidInput
+from klair.domain.ids import JobId, UserId, new_job_id
+from klair.domain.job import Job, JobKind, JobOptions, JobSource
+from klair.domain.status import JobStatus
+from klair.handlers.api import idempotency
+from klair.handlers.api.ownership import JOB_ID_PATTERN, owned_job
+from klair.handlers.api.queue_eta import Estimate, estimate
+from klair.handlers.deps import Deps
+from klair.handlers.steps.dispatch import enqueue_ingest
+from klair.handlers.steps.metering import admit_job, check_options, tier_of
+from klair.handlers.steps.sieve import check_reframe
+from klair.handlers.steps.views import Timestamp, status_url
+
+__all__ = ["status_url"]
+
+
+# The schema says what validation enforces: an http(s) URL, and exactly one source.
+SourceUrl = Annotated[
+    HttpUrl,
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 2083}),
+]
+
+
+UploadId = Annotated[str, StringConstraints(pattern=JOB_ID_PATTERN)]
+
+
+ONE_SOURCE: JsonDict = {"oneOf": [{"required": ["url"]}, {"required": ["upload_id"]}]}
+
+
+class AudioSubmitRequest(BaseModel):
+    """Exactly one of `url` or `upload_id` (the id `POST /api/upload-url` returned)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=ONE_SOURCE)
+
+    url: SourceUrl | SkipJsonSchema[None] = None
+    upload_id: UploadId | SkipJsonSchema[None] = None
+    options: JobOptions | SkipJsonSchema[None] = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.url is None) == (self.upload_id is None):
+            raise ValueError("give exactly one of url or upload_id")
+        return self
+
+
+class SubmitRequest(AudioSubmitRequest):
+    kind: JobKind = JobKind.VIDEO
+
+
+class UploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(default="video/mp4", pattern=r"^(video|audio)/[A-Za-z0-9.+-]+$")
+    size_bytes: int = Field(gt=0)
+    kind: JobKind = JobKind.VIDEO
+    options: JobOptions = JobOptions()
+
+
+class Accepted(Estimate):
+    job_id: JobId
+    kind: JobKind
+    status: JobStatus
+    status_url: str
+    created_at: Timestamp
+
+
+class UploadTicket(Accepted):
+    upload_id: JobId
+    upload_url: str
+    upload_method: str = "PUT"
+    upload_headers: dict[str, str]
+    upload_expires_at: Timestamp
+    object_name: str
+
+
+def _new_job(
+    deps: Deps, owner: UserId, kind: JobKind, source: JobSource, options: JobOptions,
+    status: JobStatus, job_id: JobId | None = None,
+) -> Job:  # fmt: skip
+    now = deps.clock.now()
+    tier = tier_of(deps, owner)
+    check_options(tier, options)
+    check_reframe(deps, options.reframe, options.aspect_ratios)
+    return Job(
+        id=job_id or new_job_id(),
+        owner=owner,
+        kind=kind,
+        source=source,
+        options=options,
+        status=status,
+        stage=status.value,
+        created_at=now,
+        updated_at=now,
+        stage_started_at=now,
+        tier=tier.name,
+    )
+
+
+def _store(deps: Deps, job: Job, key: str | None, fingerprint: str) -> tuple[Job, bool]:
+    """Create the job (under the idempotency key, if any) and admit it on the owner's plan
+    (a refusal deletes it and raises the 402): (stored job, created now)."""
+    if key is None:
+        deps.store.create(job)
+        admit_job(deps, job)
+        return job, True
+    stored = deps.store.create_idempotent(job, key, fingerprint, idempotency.TTL)
+    if stored.id == job.id:
+        admit_job(deps, stored)
+    return stored, stored.id == job.id
+
+
+def accepted(deps: Deps, job: Job) -> Accepted:
+    return Accepted(
+        job_id=job.id,
+        kind=job.kind,
+        status=job.status,
+        status_url=status_url(job.id),
+        created_at=job.created_at,
+        **estimate(deps, job).model_dump(),
+    )
+
+
+def submit(
+    deps: Deps, owner: UserId, request: SubmitRequest, key: str | None = None
+) -> tuple[Accepted, bool]:
+    """(the job, True when this call created it); a replayed key gives the first job."""
+    if request.upload_id is not None:
+        job, created = _from_upload(deps, owner, request, request.upload_id, key)
+    else:
+        source = JobSource(url=request.url)
+        job = _new_job(
+            deps, owner, request.kind, source, request.options or JobOptions(), JobStatus.QUEUED
+        )
+        job, created = _store(deps, job, key, idempotency.fingerprint("analyze", request))
+    if job.status is JobStatus.QUEUED:
+        enqueue_ingest(deps, job)  # again on a replay: the task name dedups it
+    return accepted(deps, job), created
+
+
+def submit_url(deps: Deps, owner: UserId, request: SubmitRequest) -> Accepted:
+    return submit(deps, owner, request)[0]
+
+
+def _from_upload(
+    deps: Deps, owner: UserId, request: SubmitRequest, upload_id: str, key: str | None
+) -> tuple[Job, bool]:
+    """The upload's own job while it waits or runs (options may change until the upload
+    lands); once that job has finished, a new job re-analyses the same object."""
+    upload = owned_job(deps, owner, upload_id)
+    if upload.source.upload_object is None:
+        raise InvalidInput(f"{upload_id} is not an upload", code="not_an_upload")
+    wanted = request.options or upload.options
+    if upload.status is JobStatus.AWAITING_UPLOAD:
+        if (wanted, request.kind) != (upload.options, upload.kind):
+            check_options(tier_of(deps, owner), wanted)
+            check_reframe(deps, wanted.reframe, wanted.aspect_ratios)
+            upload = deps.store.update(
+                upload.id, options=wanted.model_dump(), kind=request.kind.value
+            )
+        return upload, False
+    if not upload.status.terminal:
+        if (wanted, request.kind) != (upload.options, upload.kind):
+            raise Conflict(
+                "the upload is being processed with other options; wait for it to finish",
+                code="upload_in_progress",
+                job_id=upload.id,
+            )
+        return upload, False
+    if not deps.blobs.exists(upload.source.upload_object or ""):
+        raise Conflict("the uploaded file is no longer stored", code="upload_gone")
+    job = _new_job(deps, owner, request.kind, upload.source, wanted, JobStatus.QUEUED)
+    return _store(deps, job, key, idempotency.fingerprint("analyze", request))
+
+
+def create_upload(
+    deps: Deps, owner: UserId, request: UploadRequest, key: str | None = None
+) -> tuple[UploadTicket, bool]:
+    """A job awaiting its upload, and a signed PUT URL bound to content type and size."""
+    limit = deps.settings.upload_max_bytes
+    if request.size_bytes > limit:
+        raise InvalidInput(
+            "the file is larger than uploads allow", code="upload_too_large", max_bytes=limit
+        )
+    job_id = new_job_id()
+    name = naming.upload(owner, job_id, request.filename)
+    source = JobSource(upload_object=name, filename=request.filename)
+    job = _new_job(
+        deps, owner, request.kind, source, request.options, JobStatus.AWAITING_UPLOAD, job_id
+    )
+    job, created = _store(deps, job, key, idempotency.fingerprint("upload", request))
+    assert job.source.upload_object is not None
+    minutes = deps.settings.signed_url_minutes
+    url = deps.blobs.signed_url(
+        job.source.upload_object, "PUT", minutes, request.content_type, limit
+    )
+    headers = {"Content-Type": request.content_type, "x-goog-content-length-range": f"0,{limit}"}
+    ticket = UploadTicket(
+        **accepted(deps, job).model_dump(),
+        upload_id=job.id,
+        upload_url=url,
+        upload_headers=headers,
+        upload_expires_at=deps.clock.now() + timedelta(minutes=minutes),
+        object_name=job.source.upload_object,
+    )
+    return ticket, created
+
+
+def submit_local_file(
+    deps: Deps, owner: UserId, path: Path, kind: JobKind, options: JobOptions
+) -> JobId:
+    """Embedded mode: a local file enters exactly like an upload (object, then finalize)."""
+    if not path.is_file():
+        raise InvalidInput(f"no such file: {path}", code="file_not_found")
+    job_id = new_job_id()
+    name = naming.upload(owner, job_id, path.name)
+    source = JobSource(upload_object=name, filename=path.name)
+    job = _new_job(deps, owner, kind, source, options, JobStatus.AWAITING_UPLOAD, job_id)
+    _store(deps, job, None, "")
+    deps.blobs.put_file(name, path)
+    return job_id

@@ -1,0 +1,1 @@
+"""Use cases that tell users' systems what happened: signed webhook notifications."""

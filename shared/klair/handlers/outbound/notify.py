@@ -1,0 +1,160 @@
+"""Turn a job's announcements into signed webhook deliveries: a finished job (`JobFinished`)
+or an exported clip (`ClipExported`) whose owner registered a webhook becomes one pending
+record and one Cloud Task on the webhook queue, both keyed by the event's deterministic id,
+so a redelivered announcement schedules nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from pydantic import BaseModel
+
+from klair.domain.clip import Clip
+from klair.domain.errors import KlairError, NotFound, Transient
+from klair.domain.events import ClipExported, DeliverNotification, JobFinished, Message
+from klair.domain.ids import ClipId, JobId
+from klair.domain.job import Job, JobError
+from klair.domain.notification import FINISHED, EventKind, event_id
+from klair.handlers.deps import Deps
+from klair.handlers.outbound.notify_delivery import deliver_notification
+from klair.handlers.steps.views import Timestamp, status_url
+
+log = structlog.get_logger(__name__)
+
+
+class JobEventData(BaseModel):
+    job_id: JobId
+    status: str
+    clips_ready: int
+    clips_total: int
+    error: JobError | None
+    status_url: str
+    results_url: str
+
+
+class ClipEventData(BaseModel):
+    job_id: JobId
+    clip_id: ClipId
+    rank: int
+    start: float
+    end: float
+    score: float
+    title: str
+    reason: str
+    clips_ready: int
+    clips_total: int
+    results_url: str
+
+
+class EventBody(BaseModel):
+    """What a receiver gets: `{id, type, created_at, data}` (the id is also `webhook-id`)."""
+
+    id: str
+    type: EventKind
+    created_at: Timestamp
+    data: JobEventData | ClipEventData
+
+
+def results_url(job: Job) -> str:
+    return f"/api/klair/results/{job.id}"
+
+
+def notify_job_finished(deps: Deps, event: JobFinished) -> bool:
+    kind = FINISHED.get(event.status)
+    job = _job(deps, event.job_id)
+    if kind is None or job is None:
+        return False
+    data = JobEventData(
+        job_id=job.id,
+        status=job.status.value,
+        clips_ready=job.clips_exported,
+        clips_total=job.clips_total,
+        error=job.error,
+        status_url=status_url(job.id),
+        results_url=results_url(job),
+    )
+    return schedule(deps, job, kind, "", data)
+
+
+def notify_clip_exported(deps: Deps, event: ClipExported) -> bool:
+    job = _job(deps, event.job_id)
+    clip: Clip | None = None
+    if job is not None:
+        clip = next((c for c in deps.store.clips(job.id) if c.id == event.clip_id), None)
+    if job is None or clip is None:
+        return False
+    data = ClipEventData(
+        job_id=job.id,
+        clip_id=clip.id,
+        rank=clip.rank,
+        start=clip.start,
+        end=clip.end,
+        score=clip.score,
+        title=clip.title,
+        reason=clip.reason,
+        clips_ready=job.clips_exported,
+        clips_total=job.clips_total,
+        results_url=results_url(job),
+    )
+    return schedule(deps, job, EventKind.CLIP_READY, clip.id, data)
+
+
+def schedule(
+    deps: Deps, job: Job, kind: EventKind, subject: str, data: JobEventData | ClipEventData
+) -> bool:
+    """Record the event as pending and enqueue its delivery; False without a webhook."""
+    if deps.webhooks is None or deps.deliveries is None:
+        return False
+    if deps.webhooks.get(job.owner) is None:
+        return False
+    eid = event_id(job.id, kind, subject)
+    body = EventBody(id=eid, type=kind, created_at=job.updated_at, data=data)
+    deps.deliveries.open(job.id, eid, kind, deps.clock.now())
+    command = DeliverNotification(
+        job_id=job.id, owner=job.owner, event_id=eid, event=kind.value,
+        body=body.model_dump_json(),
+    )  # fmt: skip
+    created = deps.tasks.enqueue(
+        deps.settings.webhook_queue, f"notify-{eid}", deps.settings.notify_url, command
+    )
+    log.info("notification scheduled", job_id=job.id, kind=kind.value, event_id=eid,
+             created=created)  # fmt: skip
+    return created
+
+
+def _job(deps: Deps, job_id: JobId) -> Job | None:
+    try:
+        return deps.store.get(job_id)
+    except NotFound:  # deleted meanwhile: nobody to tell
+        return None
+
+
+NoticeHandler = Callable[[Deps, Any], bool]
+HANDLERS: dict[type[Message], NoticeHandler] = {
+    JobFinished: notify_job_finished,
+    ClipExported: notify_clip_exported,
+    DeliverNotification: deliver_notification,
+}
+
+
+def run_notice(deps: Deps, message: Message) -> bool:
+    """Run the notification handler of `message`. Only `Transient` escapes (the platform
+    retries); any other error is logged and dropped: a notification never fails its job."""
+    handler = HANDLERS.get(type(message))
+    if handler is None:
+        log.error("not a notification message", type=message.type_name())
+        return False
+    job_id = getattr(message, "job_id", None)
+    structlog.contextvars.bind_contextvars(job_id=job_id, stage="notify")
+    try:
+        return handler(deps, message)
+    except Transient:
+        log.warning("notification will be retried", exc_info=True)
+        raise
+    except KlairError as error:
+        log.error("notification dropped", code=error.code, reason=error.message)
+        return False
+    finally:
+        structlog.contextvars.unbind_contextvars("job_id", "stage")

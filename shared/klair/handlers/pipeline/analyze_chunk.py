@@ -1,0 +1,105 @@
+"""Analyze one chunk (Pub/Sub fan-out): transcribe its window of the audio (stored, so a
+redelivery and the later stages reuse it), propose candidate moments; the delivery that
+counts the last chunk announces that analysis is complete."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import structlog
+
+from klair.domain import naming
+from klair.domain.clip import Candidate
+from klair.domain.events import AnalysisCompleted, ChunkReady
+from klair.domain.job import Job
+from klair.domain.status import JobStatus
+from klair.domain.transcript import Transcript
+from klair.handlers.deps import Deps
+from klair.handlers.steps.artifacts import (
+    WORK_FILES,
+    fetch_window,
+    load_chunk,
+    load_signals,
+    save_chunk,
+)
+
+log = structlog.get_logger(__name__)
+
+
+def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
+    job = deps.store.get(event.job_id)
+    if job.status is not JobStatus.ANALYZING:
+        return False  # cancelled, failed, or analysis already complete
+    opts = job.options
+    with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
+        audio = Path(tmp) / WORK_FILES["audio"]
+        name = naming.work(job.id, WORK_FILES["audio"])
+        fetch_window(deps, name, audio, event.start, event.end)
+        transcript = chunk_transcript(deps, job, event, audio)
+        candidates = deps.analyzer.analyze(
+            audio,
+            load_signals(deps, job),
+            event.start,
+            event.end,
+            opts.min_clip_seconds,
+            opts.max_clip_seconds,
+            transcript=transcript,
+        )
+    candidates = with_model(deps, job, event, transcript, candidates)
+    counted = deps.store.record_chunk(job.id, event.index, candidates)
+    if counted is None:
+        # Redelivery: the chunk was counted before, but the announcement may have been lost.
+        job = deps.store.get(job.id)
+        counted = (job.chunks_done, job.chunks_total)
+    done, total = counted
+    log.info(
+        "chunk analyzed",
+        job_id=job.id,
+        chunk=event.index,
+        candidates=len(candidates),
+        words=len(transcript.words) if transcript else None,
+        done=done,
+        total=total,
+    )
+    if done >= total:
+        deps.bus.publish(AnalysisCompleted(job_id=job.id, chunks=total))
+    return True
+
+
+def with_model(
+    deps: Deps, job: Job, event: ChunkReady, transcript: Transcript | None, offline: list[Candidate]
+) -> list[Candidate]:
+    """The tier's model (Gemini) proposes the chunk's moments when the job may use one; its
+    cost, and any fallback to the offline candidates, is added to the job once per chunk."""
+    model = deps.settings.tier(job.tier).analyzer_model
+    if deps.model_analyzer is None or model == "offline" or job.options.analyzer == "offline":
+        return offline
+    found = deps.model_analyzer.analyze_chunk(
+        job, event.start, event.end, transcript, offline, model
+    )
+    if found.transcript is not None:  # it heard a language the transcriber could not serve
+        save_chunk(deps, job.id, event.index, found.transcript)
+    deps.store.add_analysis_cost(job.id, event.index, found.cost, found.fallback)
+    log.info(
+        "chunk analyzed by model",
+        job_id=job.id,
+        chunk=event.index,
+        model=found.model,
+        fallback=found.fallback,
+        dropped=found.dropped,
+        usd=round(found.cost.usd, 6),
+    )
+    return found.candidates
+
+
+def chunk_transcript(deps: Deps, job: Job, event: ChunkReady, audio: Path) -> Transcript | None:
+    """The chunk's transcript: the stored one on a redelivery, else a fresh one, stored."""
+    if deps.transcriber is None:
+        return None
+    stored = load_chunk(deps, job.id, event.index)
+    if stored is not None:
+        return stored
+    transcript = deps.transcriber.transcribe(audio, event.start, event.end, job.options.language)
+    save_chunk(deps, job.id, event.index, transcript)
+    return transcript

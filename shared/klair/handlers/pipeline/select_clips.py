@@ -1,0 +1,43 @@
+"""All chunks are analyzed: merge, dedupe and rank the candidates, build the job's transcript
+and insights, then fan out exports."""
+
+from __future__ import annotations
+
+import structlog
+
+from klair.domain.events import AnalysisCompleted
+from klair.domain.selection import select_clips as choose
+from klair.domain.status import JobStatus
+from klair.handlers.deps import Deps
+from klair.handlers.pipeline.build_insights import build_insights
+from klair.handlers.steps.dispatch import export_messages, fan_out, fan_out_again
+from klair.handlers.steps.lifecycle import advance, complete_job
+
+log = structlog.get_logger(__name__)
+
+
+def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
+    job = deps.store.get(event.job_id)
+    if job.status is JobStatus.ANALYZING:
+        if job.chunks_done < job.chunks_total:
+            return False  # a stale announcement; the last chunk will announce again
+        moved = advance(deps, job, JobStatus.SELECTING)
+        if moved is None:
+            return False
+        job = moved
+    elif job.status is JobStatus.EXPORTING:
+        return fan_out_again(deps, job, export_messages(deps, job))
+    elif job.status is not JobStatus.SELECTING:
+        return False
+    opts = job.options
+    clips = choose(deps.store.chunk_candidates(job.id), opts.clip_count, opts.order)
+    deps.store.put_clips(job.id, clips)
+    build_insights(deps, job)
+    exporting = advance(deps, job, JobStatus.EXPORTING, clips_total=len(clips), clips_exported=0)
+    if exporting is None:
+        return False
+    log.info("clips selected", job_id=job.id, clips=len(clips))
+    if not clips:
+        return complete_job(deps, exporting)
+    fan_out(deps, exporting, export_messages(deps, exporting, clips))
+    return True
