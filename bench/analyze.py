@@ -34,11 +34,11 @@ from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
 from klair.adapters.whisper_transcriber import WhisperTranscriber
 from klair.cli.sample import make_sample_video
 from klair.config import Settings
+from klair.domain.analysis.insights import summarize
+from klair.domain.analysis.selection import select_clips
 from klair.domain.captions import cues
 from klair.domain.chunking import ChunkSpan, plan_chunks
 from klair.domain.clip import Candidate
-from klair.domain.insights import summarize
-from klair.domain.selection import select_clips
 from klair.domain.signals import Signals
 from klair.domain.transcript import Transcript, merge
 from klair.ports.media import Transcoded

@@ -23,7 +23,7 @@ from klair.adapters.gemini.options import GeminiOptions
 from klair.adapters.gemini.prompt import lines_from
 from klair.adapters.gemini.request import ChunkRequest
 from klair.adapters.gemini.two_stage import shortlist
-from klair.domain import candidates
+from klair.domain.analysis import candidates
 from klair.domain.chunking import plan_chunks
 from klair.domain.cost import GEMINI_MODELS, ModelPrice
 from klair.domain.signals import Signals

@@ -10,8 +10,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
 from klair.domain.cost import GEMINI_MODELS, GEMINI_PRICES, ModelPrice
-from klair.domain.scoring import DEFAULT_WEIGHTS
 from klair.domain.tiers import DEFAULT_TIERS, Tier
 
 

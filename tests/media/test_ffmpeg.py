@@ -18,10 +18,10 @@ from klair.adapters.ffmpeg_render import FfmpegClipRenderer
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
 from klair.adapters.signals_analyzer import SignalsAnalyzer
 from klair.cli.sample import Sample, make_sample_video
+from klair.domain.analysis.selection import select_clips
 from klair.domain.clip import Clip
 from klair.domain.errors import UnsupportedMedia
 from klair.domain.media import MediaInfo
-from klair.domain.selection import select_clips
 from klair.domain.signals import Signals
 from klair.ports.media import Transcoded
 

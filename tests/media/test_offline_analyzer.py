@@ -16,7 +16,7 @@ from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
 from klair.adapters.offline_analyzer import OfflineAnalyzer
 from klair.adapters.whisper_transcriber import WhisperTranscriber, loaded_models
 from klair.cli.sample import Sample, make_sample_video
-from klair.domain.lexicon import tokens
+from klair.domain.analysis.lexicon import tokens
 from klair.domain.transcript import Transcript
 from klair.ports.media import Transcoded
 from tests.quality.test_clip_quality import word_error_rate

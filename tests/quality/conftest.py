@@ -15,10 +15,10 @@ from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
 from klair.adapters.offline_analyzer import OfflineAnalyzer
 from klair.adapters.whisper_transcriber import WhisperTranscriber
 from klair.cli.sample import Sample, make_talk_video
+from klair.domain.analysis.insights import Insights, summarize
+from klair.domain.analysis.selection import select_clips
 from klair.domain.chunking import plan_chunks
 from klair.domain.clip import Candidate, Clip
-from klair.domain.insights import Insights, summarize
-from klair.domain.selection import select_clips
 from klair.domain.signals import Signals
 from klair.domain.transcript import Transcript, merge
 from tests.quality.talks import TALKS

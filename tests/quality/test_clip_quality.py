@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 
-from klair.domain.lexicon import tokens
+from klair.domain.analysis.lexicon import tokens
 from tests.quality.conftest import MAX_SECONDS, MIN_SECONDS, Analyzed
 
 pytestmark = pytest.mark.media

@@ -15,8 +15,8 @@ from klair.adapters.gemini.client import LazyClient
 from klair.adapters.gemini.options import GeminiOptions
 from klair.adapters.gemini.prompt import Line
 from klair.adapters.gemini.request import ChunkRequest
+from klair.domain.analysis.selection import select_clips
 from klair.domain.cost import GEMINI_PRICES
-from klair.domain.selection import select_clips
 from tests.unit.gemini_fixtures.stub import VertexStub, field, fixture
 
 JOB = "job_0a1b2c3d4e5f"

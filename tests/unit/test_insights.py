@@ -7,9 +7,9 @@ from itertools import pairwise
 import pytest
 
 from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
+from klair.domain.analysis.insights import keywords, summarize
 from klair.domain.captions import CUE_SECONDS, LINE_CHARS, cues
 from klair.domain.errors import InvalidInput
-from klair.domain.insights import keywords, summarize
 from klair.domain.transcript import Word
 from tests.unit.talk_builder import build_talk, words_of
 

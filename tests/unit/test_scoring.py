@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from klair.domain.candidates import Request, from_transcript, scored_windows
-from klair.domain.scoring import DEFAULT_WEIGHTS, overall
+from klair.domain.analysis.candidates import Request, from_transcript, scored_windows
+from klair.domain.analysis.scoring import DEFAULT_WEIGHTS, overall
 from tests.unit.talk_builder import Talk, build_talk, words_of
 
 PLAIN = "The weather was mild in the valley this week."

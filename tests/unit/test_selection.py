@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from klair.domain.analysis.selection import ordered, select_clips
+from klair.domain.analysis.signal_windows import propose_candidates
 from klair.domain.chunking import plan_chunks
 from klair.domain.clip import Candidate, Clip
-from klair.domain.selection import ordered, propose_candidates, select_clips
 from klair.domain.signals import Signals
 
 STEP = 0.2

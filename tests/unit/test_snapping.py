@@ -8,8 +8,8 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klair.domain.candidates import Request, from_transcript, propose
-from klair.domain.snapping import LEAD_IN, TAIL, Boundary, PauseFinder, quiet_spans
+from klair.domain.analysis.candidates import Request, from_transcript, propose
+from klair.domain.analysis.edges import LEAD_IN, TAIL, Boundary, PauseFinder, quiet_spans
 from klair.domain.transcript import Word
 from tests.unit.talk_builder import Talk, build_talk, words_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from klair.domain.sentences import split_sentences
+from klair.domain.analysis.sentences import split_sentences
 from klair.domain.transcript import Transcript, Word, merge
 from tests.unit.talk_builder import build_talk, words_of
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from klair.adapters.signals_analyzer import parse_signals
-from klair.domain.candidates import Request, propose
+from klair.domain.analysis.candidates import Request, propose
+from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
 from klair.domain.clip import Candidate
-from klair.domain.scoring import DEFAULT_WEIGHTS
 from klair.domain.transcript import Transcript
 
 

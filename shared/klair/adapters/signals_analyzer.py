@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from klair.domain.analysis.signal_windows import propose_candidates
 from klair.domain.clip import Candidate
 from klair.domain.errors import InvalidInput
-from klair.domain.selection import propose_candidates
 from klair.domain.signals import Signals
 from klair.domain.transcript import Transcript
 

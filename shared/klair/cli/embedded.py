@@ -17,10 +17,10 @@ import structlog
 
 from klair.bootstrap import bootstrap
 from klair.config import Mode, Settings
+from klair.domain.analysis.selection import ordered
 from klair.domain.errors import Conflict, KlairError
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobKind, JobOptions
-from klair.domain.selection import ordered
 from klair.handlers.api.submit_job import SubmitRequest, submit_local_file, submit_url
 from klair.handlers.deps import Deps
 from klair.handlers.routes import ROUTES

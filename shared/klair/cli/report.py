@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 from klair.cli.report_page import PALETTE, page
+from klair.domain.analysis.insights import Insights
 from klair.domain.clip import Clip
-from klair.domain.insights import Insights
 from klair.domain.job import Job
 from klair.domain.transcript import Transcript, Word
 

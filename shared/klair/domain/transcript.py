@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from klair.domain.lexicon import is_terminal
+from klair.domain.analysis.lexicon import is_terminal
 from klair.domain.signals import merge_spans
 
 Span = tuple[float, float]

@@ -20,8 +20,8 @@ from klair.adapters.gemini.cost import measured
 from klair.adapters.gemini.options import GeminiOptions
 from klair.adapters.gemini.request import ChunkRequest
 from klair.adapters.gemini.validate import Validated, validate
+from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
 from klair.domain.cost import Cost
-from klair.domain.scoring import DEFAULT_WEIGHTS
 
 log = structlog.get_logger(__name__)
 

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
 from klair.domain.cost import GEMINI_MODELS, GEMINI_PRICES, ModelPrice
-from klair.domain.scoring import DEFAULT_WEIGHTS
 
 Resolution = Literal["unspecified", "low", "medium", "high"]
 ThinkingLevel = Literal["minimal", "low", "medium", "high"]

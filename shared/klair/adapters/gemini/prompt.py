@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from klair.adapters.gemini.timecode import format_mmss
-from klair.domain.sentences import split_sentences
+from klair.domain.analysis.sentences import split_sentences
 from klair.domain.transcript import Transcript
 
 # Transcript lines handed to the model are sentences, cut at clauses past this length.

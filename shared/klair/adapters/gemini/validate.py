@@ -11,8 +11,8 @@ from klair.adapters.gemini import timecode
 from klair.adapters.gemini.prompt import Line
 from klair.adapters.gemini.request import ChunkRequest
 from klair.adapters.gemini.schema import ChunkAnalysis, ChunkAnalysisWithTranscript, Moment
+from klair.domain.analysis.scoring import DEFAULT_WEIGHTS, overall
 from klair.domain.clip import Candidate, Evidence
-from klair.domain.scoring import DEFAULT_WEIGHTS, overall
 
 # MM:SS is whole seconds, so an edge this far outside the excerpt or a length this far off
 # the allowed range is rounding, not a mistake: clamp it rather than drop the moment.

@@ -9,11 +9,11 @@ from statistics import fmean
 
 from pydantic import BaseModel, ConfigDict
 
+from klair.domain.analysis.insights import Insights as Analysis
 from klair.domain.clip import Clip, Evidence, ExportFailure
 from klair.domain.cost import Cost
 from klair.domain.errors import Conflict
 from klair.domain.ids import ClipId, JobId, UserId
-from klair.domain.insights import Insights as Analysis
 from klair.domain.job import Job, JobError, JobKind
 from klair.domain.media import MediaInfo
 from klair.domain.progress import progress

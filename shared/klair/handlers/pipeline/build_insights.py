@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import structlog
 
+from klair.domain.analysis.insights import Insights, summarize
 from klair.domain.captions import cues
-from klair.domain.insights import Insights, summarize
 from klair.domain.job import Job
 from klair.domain.signals import Signals
 from klair.domain.transcript import merge

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import structlog
 
+from klair.domain.analysis.selection import select_clips as choose
 from klair.domain.events import AnalysisCompleted
-from klair.domain.selection import select_clips as choose
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.pipeline.build_insights import build_insights

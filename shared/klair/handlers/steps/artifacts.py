@@ -13,8 +13,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from klair.domain import naming
+from klair.domain.analysis.insights import Insights
 from klair.domain.ids import JobId
-from klair.domain.insights import Insights
 from klair.domain.job import Job
 from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
 
-from klair.domain.candidates import Request, from_transcript
-from klair.domain.chapters import Chapter, chapters
+from klair.domain.analysis.candidates import Request, from_transcript
+from klair.domain.analysis.chapters import Chapter, chapters
+from klair.domain.analysis.lexicon import content_words
+from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
+from klair.domain.analysis.selection import distinct
+from klair.domain.analysis.sentences import split_sentences
 from klair.domain.clip import Evidence
-from klair.domain.lexicon import content_words
-from klair.domain.scoring import DEFAULT_WEIGHTS
-from klair.domain.selection import distinct
-from klair.domain.sentences import split_sentences
 from klair.domain.signals import Signals
 from klair.domain.transcript import Transcript
 

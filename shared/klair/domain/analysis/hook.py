@@ -4,9 +4,8 @@ connective word ("and", "so"), which leans on what came before the clip, lowers 
 
 from __future__ import annotations
 
-from klair.domain.clip import Evidence
-from klair.domain.criterion import Criterion, clamp
-from klair.domain.lexicon import (
+from klair.domain.analysis.criterion import Criterion, clamp
+from klair.domain.analysis.lexicon import (
     ADDRESS_WORDS,
     CLAIM_WORDS,
     CONNECTORS,
@@ -14,7 +13,8 @@ from klair.domain.lexicon import (
     shorten,
     tokens,
 )
-from klair.domain.sentences import Sentence
+from klair.domain.analysis.sentences import Sentence
+from klair.domain.clip import Evidence
 from klair.domain.signals import Signals
 
 BASE = 30.0

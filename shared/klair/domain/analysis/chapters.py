@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from klair.domain.lexicon import content_words, shorten
-from klair.domain.sentences import Sentence
+from klair.domain.analysis.lexicon import content_words, shorten
+from klair.domain.analysis.sentences import Sentence
 from klair.domain.signals import Signals
 
 TARGET_SECONDS = 150.0  # about one chapter per this much of the source

@@ -1,6 +1,7 @@
-"""Clip edges in pauses: the pause between two sentences, taken from the transcode's silences
-and the voice detector's gaps (falling back to the gap between word timings), and the point
-inside it where a clip starts or ends, so that no clip starts or ends inside a word."""
+"""Clip edges, one rule for every analyzer (offline, signals-only, Gemini): the pause between
+two sentences (the transcode's silences and the voice detector's gaps, else the gap between
+word timings) and the point inside it where a clip starts or ends, so no clip starts or ends
+inside a word; without pauses, loudness minima."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from klair.domain.signals import Signals, merge_spans
 from klair.domain.transcript import Span, Word
 
 # A clip starts this long before speech resumes and ends this long after it stops, or at the
 # pause's own edge when the pause is shorter.
 LEAD_IN = 0.25
+
+
 TAIL = 0.35
 
 
@@ -47,15 +51,7 @@ class Boundary:
 
 def quiet_spans(*sources: Iterable[Span]) -> list[Span]:
     """The union of pause lists, sorted and merged."""
-    merged: list[Span] = []
-    for start, end in sorted(span for source in sources for span in source):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    return merge_spans([span for source in sources for span in source])
 
 
 class PauseFinder:
@@ -104,3 +100,48 @@ class PauseFinder:
         if gap_end < gap_start:
             return None
         return Boundary(gap_start, gap_end, quiet=False)
+
+
+# Without pauses, edges sit at loudness minima at least this many seconds apart.
+MINIMA_RADIUS = 1.0
+
+
+def pause_edges(signals: Signals, start: float, end: float) -> tuple[list[float], list[float]]:
+    """Start edges just before speech resumes and end edges just after it stops."""
+    starts: set[float] = set()
+    ends: set[float] = set()
+    for pause_start, pause_end in signals.silences:
+        before_speech = max(pause_start, pause_end - LEAD_IN)
+        after_speech = min(pause_end, pause_start + TAIL)
+        if start <= before_speech < end:
+            starts.add(before_speech)
+        if start < after_speech <= end:
+            ends.add(after_speech)
+    return sorted(starts), sorted(ends)
+
+
+def minima_edges(signals: Signals, start: float, end: float) -> list[float]:
+    """Local loudness minima (a breath, a beat between words) when nothing is silent enough;
+    a regular grid when the loudness is flat."""
+    edges: list[float] = []
+    for t, value in signals.points_between(start, end):
+        around = signals.loudness_between(t - MINIMA_RADIUS, t + MINIMA_RADIUS)
+        is_minimum = value <= min(around) and value < max(around)
+        if is_minimum and (not edges or t - edges[-1] >= MINIMA_RADIUS):
+            edges.append(t)
+    if len(edges) < 2:
+        count = int((end - start) / MINIMA_RADIUS) + 1
+        edges = [start + i * MINIMA_RADIUS for i in range(count) if start + i * MINIMA_RADIUS < end]
+    return edges
+
+
+def signal_edges(signals: Signals, start: float, end: float) -> tuple[list[float], list[float]]:
+    starts, ends = pause_edges(signals, start, end)
+    if not starts or not ends:
+        minima = minima_edges(signals, start, end)
+        starts, ends = sorted({*starts, *minima}), sorted({*ends, *minima})
+    if start <= 0:
+        starts = sorted({0.0, *starts})
+    if end >= signals.duration:
+        ends = sorted({*ends, signals.duration})
+    return starts, ends

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import median
 
+from klair.domain.analysis.criterion import Criterion, clamp
+from klair.domain.analysis.hook import hook, opens_with_connector
+from klair.domain.analysis.lexicon import shorten
+from klair.domain.analysis.sentences import Sentence
 from klair.domain.clip import Evidence
-from klair.domain.criterion import Criterion, clamp
-from klair.domain.hook import hook, opens_with_connector
-from klair.domain.lexicon import shorten
-from klair.domain.sentences import Sentence
 from klair.domain.signals import Signals
 from klair.domain.transcript import Span, Transcript
 

@@ -7,12 +7,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from klair.domain.analysis.edges import Boundary, PauseFinder, quiet_spans
+from klair.domain.analysis.scoring import (
+    DEFAULT_WEIGHTS,
+    Context,
+    Window,
+    criteria,
+    overall,
+    reason,
+)
+from klair.domain.analysis.selection import best_disjoint
+from klair.domain.analysis.sentences import SENTENCE_GAP, Sentence, split_sentences
+from klair.domain.analysis.signal_windows import propose_candidates
 from klair.domain.clip import Candidate, Evidence
-from klair.domain.scoring import DEFAULT_WEIGHTS, Context, Window, criteria, overall, reason
-from klair.domain.selection import propose_candidates
-from klair.domain.sentences import SENTENCE_GAP, Sentence, split_sentences
 from klair.domain.signals import Signals
-from klair.domain.snapping import Boundary, PauseFinder, quiet_spans
 from klair.domain.transcript import Transcript
 
 # Candidates kept per chunk (non-overlapping, best first): enough for selection to choose from.
@@ -108,16 +116,6 @@ def _candidate(ctx: Context, w: Window, in_pauses: bool = True) -> Candidate:
         reason=reason(found, ctx.weights, in_pauses),
         transcript=" ".join(word.text.strip() for word in words),
     )
-
-
-def best_disjoint(candidates: list[Candidate], limit: int) -> list[Candidate]:
-    kept: list[Candidate] = []
-    for c in sorted(candidates, key=lambda c: (-c.score, c.start, c.end)):
-        if len(kept) == limit:
-            break
-        if all(c.end <= k.start or c.start >= k.end for k in kept):
-            kept.append(c)
-    return kept
 
 
 def _whole_source(ctx: Context) -> list[Candidate]:
