@@ -141,8 +141,8 @@ def webhook_sender(settings: Settings) -> WebhookSender:
 
 def with_webhooks(settings: Settings, db: firestore.Client, deps: Deps) -> Deps:
     """`deps` with outbound webhooks and the user-deletion ports on Firestore."""
-    from klair.adapters.firestore_accounts import FirestoreUsageEraser
-    from klair.adapters.firestore_notify import FirestoreDeliveryLog, FirestoreWebhookStore
+    from klair.adapters.firestore.accounts import FirestoreUsageEraser
+    from klair.adapters.firestore.notify import FirestoreDeliveryLog, FirestoreWebhookStore
 
     return replace(
         deps,
@@ -217,10 +217,10 @@ def _deployed(settings: Settings) -> Deps:
     from google.cloud import firestore, pubsub_v1
 
     from klair.adapters.clock import SystemClock
-    from klair.adapters.firestore_rate_limit import FirestoreRateLimiter
-    from klair.adapters.firestore_store import FirestoreJobStore
-    from klair.adapters.firestore_usage import FirestoreUsageLedger
-    from klair.adapters.firestore_users import FirestoreUserStore
+    from klair.adapters.firestore.rate_limit import FirestoreRateLimiter
+    from klair.adapters.firestore.store import FirestoreJobStore
+    from klair.adapters.firestore.usage import FirestoreUsageLedger
+    from klair.adapters.firestore.users import FirestoreUserStore
     from klair.adapters.gcs_blobs import GcsBlobs, signer_for
     from klair.adapters.pubsub_bus import PubSubBus
 

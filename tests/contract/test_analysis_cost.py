@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from klair.adapters.firestore_store import FirestoreJobStore
+from klair.adapters.firestore.store import FirestoreJobStore
 from klair.adapters.memory.store import MemoryJobStore
 from klair.domain.cost import Cost
 from klair.domain.errors import NotFound

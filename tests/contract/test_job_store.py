@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klair.adapters.firestore_store import FirestoreJobStore
+from klair.adapters.firestore.store import FirestoreJobStore
 from klair.adapters.memory.store import MemoryJobStore
 from klair.domain.clip import Candidate, Clip, Evidence
 from klair.domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound

@@ -11,10 +11,10 @@ from datetime import timedelta
 
 import pytest
 
-from klair.adapters.firestore_accounts import FirestoreUsageEraser
-from klair.adapters.firestore_notify import FirestoreDeliveryLog, FirestoreWebhookStore
-from klair.adapters.firestore_store import FirestoreJobStore
-from klair.adapters.firestore_usage import FirestoreUsageLedger
+from klair.adapters.firestore.accounts import FirestoreUsageEraser
+from klair.adapters.firestore.notify import FirestoreDeliveryLog, FirestoreWebhookStore
+from klair.adapters.firestore.store import FirestoreJobStore
+from klair.adapters.firestore.usage import FirestoreUsageLedger
 from klair.adapters.memory.notify import MemoryDeliveryLog, MemoryWebhookStore
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from klair.adapters.firestore_rate_limit import FirestoreRateLimiter
+from klair.adapters.firestore.rate_limit import FirestoreRateLimiter
 from klair.adapters.memory.rate_limit import MemoryRateLimiter
 from klair.domain.rate_limit import RateRule
 

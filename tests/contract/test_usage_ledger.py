@@ -12,7 +12,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from klair.adapters.firestore_usage import FirestoreUsageLedger
+from klair.adapters.firestore.usage import FirestoreUsageLedger
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.domain.errors import QuotaExceeded
 from klair.domain.ids import JobId, UserId

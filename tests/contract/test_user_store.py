@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from klair.adapters.firestore_users import FirestoreUserStore
+from klair.adapters.firestore.users import FirestoreUserStore
 from klair.adapters.memory.users import MemoryUserStore
 from klair.domain.errors import NotFound
 from klair.domain.ids import UserId

@@ -19,7 +19,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.storage import Client as StorageClient
 
-from klair.adapters.firestore_users import FirestoreUserStore
+from klair.adapters.firestore.users import FirestoreUserStore
 from klair.devstack.stack import LocalStack
 from klair.domain.ids import UserId
 from klair.domain.status import JobStatus

@@ -21,7 +21,7 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore
 from google.cloud.storage import Client as StorageClient
 
-from klair.adapters.firestore_users import FirestoreUserStore
+from klair.adapters.firestore.users import FirestoreUserStore
 from klair.devstack import emulators as emu
 from klair.devstack.stack import LocalStack, StackOptions
 from klair.domain import naming

@@ -17,9 +17,9 @@ import pytest
 from google.cloud import firestore
 
 from klair.adapters.clock import SystemClock
-from klair.adapters.firestore_store import FirestoreJobStore
-from klair.adapters.firestore_usage import FirestoreUsageLedger
-from klair.adapters.firestore_users import FirestoreUserStore
+from klair.adapters.firestore.store import FirestoreJobStore
+from klair.adapters.firestore.usage import FirestoreUsageLedger
+from klair.adapters.firestore.users import FirestoreUserStore
 from klair.adapters.memory.blobs import MemoryBlobs
 from klair.bootstrap import for_tests, media_adapters
 from klair.config import Settings

@@ -3,7 +3,7 @@ across instances (two `Leases` on one bucket store stand for two API instances).
 
 from __future__ import annotations
 
-from klair.adapters.firestore_rate_limit import Leases, lease_cap, take_many
+from klair.adapters.firestore.rate_limit import Leases, lease_cap, take_many
 from klair.domain.rate_limit import RateDecision, RateRule
 
 FAST = RateRule(per_minute=600, burst=20)  # ten a second: leases up to 10

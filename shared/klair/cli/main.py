@@ -174,7 +174,7 @@ def _store_tier(uid: str, tier: str, firestore_address: str, project: str) -> No
 
     from google.cloud import firestore
 
-    from klair.adapters.firestore_users import FirestoreUserStore
+    from klair.adapters.firestore.users import FirestoreUserStore
     from klair.config import Settings
     from klair.domain.errors import NotFound
     from klair.domain.ids import UserId

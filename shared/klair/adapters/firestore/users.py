@@ -8,13 +8,8 @@ from google.api_core import exceptions as gexc
 from google.cloud.firestore_v1.document import DocumentReference
 
 from klair.adapters.clock import SystemClock
-from klair.adapters.firestore_store import (
-    ClientSource,
-    LazyClient,
-    Snapshot,
-    claim_doc_id,
-    retry_conflicts,
-)
+from klair.adapters.firestore.client import ClientSource, LazyClient, Snapshot, retry_conflicts
+from klair.adapters.firestore.records import claim_doc_id
 from klair.domain.ids import UserId
 from klair.domain.user import MESSAGE_TTL, User, tombstone_for, unknown_user
 from klair.ports.jobs import Clock

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 
 from google.cloud.firestore_v1.document import DocumentReference
 
-from klair.adapters.firestore_store import ClientSource, LazyClient, retry_conflicts
+from klair.adapters.firestore.client import ClientSource, LazyClient, retry_conflicts
 from klair.domain.rate_limit import RateDecision, RateRule, take
 
 COLLECTION = "rate_limits"

@@ -7,7 +7,8 @@ from typing import Any
 
 from google.cloud.firestore_v1.document import DocumentReference
 
-from klair.adapters.firestore_store import LazyClient, job_from, retry_conflicts
+from klair.adapters.firestore.client import LazyClient, retry_conflicts
+from klair.adapters.firestore.records import job_from
 from klair.domain.cost import Cost
 from klair.domain.ids import JobId
 from klair.ports.jobs import Clock

@@ -6,7 +6,7 @@ from __future__ import annotations
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.document import DocumentReference
 
-from klair.adapters.firestore_store import ClientSource, LazyClient
+from klair.adapters.firestore.client import ClientSource, LazyClient
 from klair.domain.ids import UserId
 
 BATCH = 400  # under Firestore's 500 writes per batch

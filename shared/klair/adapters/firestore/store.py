@@ -2,100 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
-import random
-import threading
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from google.api_core import exceptions as gexc
-from google.cloud import firestore
-from google.cloud.firestore_v1._helpers import WriteOption
-from google.cloud.firestore_v1.base_document import DocumentSnapshot
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.document import DocumentReference
 from google.cloud.firestore_v1.field_path import FieldPath
 
-from klair.adapters import firestore_job_queries as queries
 from klair.adapters.clock import SystemClock
+from klair.adapters.firestore import job_queries as queries
+from klair.adapters.firestore.client import ClientSource, LazyClient, retry_conflicts
+from klair.adapters.firestore.costs import add_once
+from klair.adapters.firestore.records import claim_doc_id, job_data, job_from
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
-from klair.domain.errors import Conflict, NotFound, Transient
+from klair.domain.errors import Conflict, NotFound
 from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job
-from klair.domain.job_records import apply_fields, key_reused, missing
+from klair.domain.job_records import apply_fields, key_reused
 from klair.domain.status import JobStatus, check_transition
 from klair.ports.jobs import Clock
 
-T = TypeVar("T")
-ClientSource = firestore.Client | Callable[[], firestore.Client]
-Snapshot = DocumentSnapshot[DocumentReference]
 CLAIM_TTL = timedelta(days=7)
-_CONFLICTS = (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.Aborted)
-_MAX_DOC_ID_BYTES = 1500
-
-
-class LazyClient:
-    """A Firestore client made on first use, so importing or wiring costs no network."""
-
-    def __init__(self, source: ClientSource) -> None:
-        self._source = source
-        self._client: firestore.Client | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> firestore.Client:
-        with self._lock:
-            if self._client is None:
-                source = self._source
-                self._client = source if isinstance(source, firestore.Client) else source()
-            return self._client
-
-    def unchanged_since(self, snap: Snapshot) -> WriteOption:
-        """Write option: fail the write if the document changed after `snap` was read."""
-        return self().write_option(last_update_time=snap.update_time)
-
-
-def retry_conflicts(attempt: Callable[[], T], attempts: int = 60) -> T:
-    """Run a read-then-conditional-write `attempt` until its preconditions hold.
-
-    This is the optimistic compare-and-set every change here uses: read the documents, then
-    commit one atomic batch whose writes carry preconditions (`update_time` unchanged, marker
-    not yet existing). It guarantees what a transaction would, without the emulator's
-    pessimistic locks, under which contending transactions wait on each other until a 2 s
-    lock timeout on every collision (20 writers on one document took minutes).
-    """
-    for n in range(attempts):
-        try:
-            return attempt()
-        except _CONFLICTS:
-            # Jittered backoff spreads contending writers apart; not cryptographic.
-            time.sleep(random.uniform(0, min(0.2, 0.002 * 2**n)))  # noqa: S311
-    raise Transient("too much write contention on one document; try again")
-
-
-def job_data(job: Job) -> dict[str, Any]:
-    """The stored form: JSON-safe values, but datetimes kept so Firestore stores timestamps."""
-    data = job.model_dump(mode="json")
-    data["created_at"] = job.created_at
-    data["updated_at"] = job.updated_at
-    return data
-
-
-def job_from(snap: Snapshot, job_id: JobId) -> Job:
-    data = snap.to_dict() if snap.exists else None
-    if data is None:
-        raise missing(job_id)
-    return Job.model_validate(data)
-
-
-def claim_doc_id(key: str) -> str:
-    """Keys may hold '/' (object names); such keys, and other invalid ids, are hashed."""
-    reserved = key in {"", ".", ".."} or (key.startswith("__") and key.endswith("__"))
-    if "/" in key or reserved or len(key.encode()) > _MAX_DOC_ID_BYTES:
-        return "sha256-" + hashlib.sha256(key.encode()).hexdigest()
-    return key
 
 
 class FirestoreJobStore(queries.JobQueries):
@@ -170,7 +100,6 @@ class FirestoreJobStore(queries.JobQueries):
     def add_analysis_cost(
         self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None
     ) -> bool:
-        from klair.adapters.firestore_costs import add_once
 
         ref = self._job_ref(job_id)
         return add_once(self._client, ref, job_id, index, cost, fallback, self._clock)

@@ -10,12 +10,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.batch import WriteBatch
 from google.cloud.firestore_v1.document import DocumentReference
 
-from klair.adapters.firestore_store import (
-    ClientSource,
-    LazyClient,
-    Snapshot,
-    retry_conflicts,
-)
+from klair.adapters.firestore.client import ClientSource, LazyClient, Snapshot, retry_conflicts
 from klair.domain.ids import JobId, UserId
 from klair.domain.quota import (
     Quota,

@@ -11,7 +11,7 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 from google.cloud.firestore_v1.document import DocumentReference
 
-from klair.adapters.firestore_store import ClientSource, LazyClient
+from klair.adapters.firestore.client import ClientSource, LazyClient
 from klair.domain.ids import JobId, UserId
 from klair.domain.notification import (
     Attempt,
