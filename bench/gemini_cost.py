@@ -20,12 +20,13 @@ from rich.table import Table
 
 from klair.adapters.gemini.cost import plan
 from klair.adapters.gemini.options import GeminiOptions
+from klair.adapters.gemini.prices import GEMINI_MODELS
 from klair.adapters.gemini.prompt import lines_from
 from klair.adapters.gemini.request import ChunkRequest
 from klair.adapters.gemini.two_stage import shortlist
 from klair.domain.analysis import candidates
 from klair.domain.chunking import plan_chunks
-from klair.domain.cost import GEMINI_MODELS, ModelPrice
+from klair.domain.cost import ModelPrice
 from klair.domain.signals import Signals
 from klair.domain.transcript import Transcript, Word
 

@@ -100,13 +100,14 @@ def model_analyzer_for(settings: Settings) -> ModelAnalyzer | None:
 def gemini_options(settings: Settings) -> GeminiOptions:
     """Everything the Gemini adapter needs, as values read from `settings`."""
     from klair.adapters.gemini.options import GeminiOptions
+    from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES
 
     return GeminiOptions(
         project=settings.project,
         location=settings.gemini_location,
         base_url=settings.gemini_base_url,
-        models=settings.gemini_models,
-        prices=settings.gemini_prices,
+        models={**GEMINI_MODELS, **settings.gemini_models},
+        prices={**GEMINI_PRICES, **settings.gemini_prices},
         media_resolution=settings.gemini_media_resolution,
         fps=settings.gemini_fps,
         job_ceiling_usd=settings.gemini_job_ceiling_usd,

@@ -11,7 +11,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
-from klair.domain.cost import GEMINI_MODELS, GEMINI_PRICES, ModelPrice
+from klair.domain.cost import ModelPrice
 from klair.domain.tiers import DEFAULT_TIERS, Tier
 
 
@@ -92,8 +92,9 @@ class Settings(BaseSettings):
     model_analyzer: str = "none"
     gemini_location: str = "global"
     gemini_base_url: str | None = None  # a local stub instead of Vertex (tests, dev stack)
-    gemini_models: dict[str, str] = Field(default_factory=lambda: dict(GEMINI_MODELS))
-    gemini_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(GEMINI_PRICES))
+    # Overrides of the adapter's own tables (adapters/gemini/prices.py), by model class or id.
+    gemini_models: dict[str, str] = Field(default_factory=dict)
+    gemini_prices: dict[str, ModelPrice] = Field(default_factory=dict)
     gemini_media_resolution: Literal["unspecified", "low", "medium", "high"] = "low"
     gemini_fps: float = Field(default=0.25, gt=0, le=24)
     gemini_job_ceiling_usd: float = Field(default=5.0, ge=0)

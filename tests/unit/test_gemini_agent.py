@@ -13,10 +13,10 @@ from google.oauth2.credentials import Credentials
 from klair.adapters.gemini.agent import ExcerptAgent, ExcerptOutcome
 from klair.adapters.gemini.client import LazyClient
 from klair.adapters.gemini.options import GeminiOptions
+from klair.adapters.gemini.prices import GEMINI_PRICES
 from klair.adapters.gemini.prompt import Line
 from klair.adapters.gemini.request import ChunkRequest
 from klair.domain.analysis.selection import select_clips
-from klair.domain.cost import GEMINI_PRICES
 from tests.unit.gemini_fixtures.stub import VertexStub, field, fixture
 
 JOB = "job_0a1b2c3d4e5f"

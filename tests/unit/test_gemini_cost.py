@@ -8,9 +8,10 @@ from google.genai import types
 
 from klair.adapters.gemini.cost import Budget, measured, plan
 from klair.adapters.gemini.options import GeminiOptions
+from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES
 from klair.adapters.gemini.prompt import Line
 from klair.adapters.gemini.request import ChunkRequest
-from klair.domain.cost import GEMINI_MODELS, GEMINI_PRICES, Cost, ModelPrice
+from klair.domain.cost import Cost, ModelPrice
 from tests.unit.gemini_fixtures.stub import fixture
 
 OPTIONS = GeminiOptions(project="demo-klair")

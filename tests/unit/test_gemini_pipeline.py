@@ -15,6 +15,7 @@ from google.oauth2.credentials import Credentials
 from klair.adapters.gemini.analyzer import GeminiAnalyzer
 from klair.adapters.gemini.client import LazyClient
 from klair.adapters.gemini.options import GeminiOptions
+from klair.adapters.gemini.prices import GEMINI_PRICES
 from klair.adapters.local.blobs import LocalBlobs
 from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore
@@ -23,7 +24,6 @@ from klair.adapters.memory.users import MemoryUserStore
 from klair.bootstrap import for_tests, gemini_options, media_adapters, model_analyzer_for
 from klair.config import Settings
 from klair.domain import naming
-from klair.domain.cost import GEMINI_PRICES
 from klair.domain.events import AnalysisCompleted, ChunkReady
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobOptions, JobSource

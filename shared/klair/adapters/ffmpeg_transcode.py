@@ -29,6 +29,7 @@ from klair.adapters.ffmpeg_signals import (
     SILENCE_NOISE,
     read_signals,
 )
+from klair.domain import naming
 from klair.domain.errors import Transient, UnsupportedMedia
 from klair.domain.media import MediaInfo
 from klair.ports.media import Transcoded
@@ -75,7 +76,14 @@ def _outputs(media: MediaInfo, fps: float) -> tuple[list[str], str]:
     """Output arguments of the proxy, and its file name."""
     aac = ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "32k"]
     if not media.has_video:
-        return ["-map", "[aproxy]", *aac, "-movflags", "+faststart", "proxy.m4a"], "proxy.m4a"
+        return [
+            "-map",
+            "[aproxy]",
+            *aac,
+            "-movflags",
+            "+faststart",
+            naming.AUDIO_PROXY,
+        ], naming.AUDIO_PROXY
     args = ["-map", "[vproxy]"]
     if media.has_audio:
         args += ["-map", "[aproxy]", *aac]
@@ -83,7 +91,7 @@ def _outputs(media: MediaInfo, fps: float) -> tuple[list[str], str]:
         "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30",
         "-maxrate", "1M", "-bufsize", "2M", "-g", str(max(1, round(KEYFRAME_SECONDS * fps))),
     ]  # fmt: skip
-    return [*args, "-movflags", "+faststart", "proxy.mp4"], "proxy.mp4"
+    return [*args, "-movflags", "+faststart", naming.VIDEO_PROXY], naming.VIDEO_PROXY
 
 
 def transcode_command(
@@ -99,7 +107,7 @@ def transcode_command(
         ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-y", "-loglevel", "info",
         "-max_error_rate", f"{MAX_DECODE_ERROR_RATE:g}",
         "-progress", "pipe:1", "-skip_loop_filter", "all", "-i", str(source.resolve()),
-        "-filter_complex", graph, *outputs, "-map", "[awav]", "-c:a", "pcm_s16le", "audio.wav",
+        "-filter_complex", graph, *outputs, "-map", "[awav]", "-c:a", "pcm_s16le", naming.AUDIO,
     ]  # fmt: skip
     return command, proxy
 
@@ -201,7 +209,7 @@ class FfmpegTranscoder:
         if code != 0:
             tail = "\n".join(log.strip().splitlines()[-5:])
             raise UnsupportedMedia(f"ffmpeg could not transcode {source.name}: {tail}")
-        signals = workdir / "signals.json"
+        signals = workdir / naming.SIGNALS
         found = read_signals(workdir, log, media, media.has_audio)
         signals.write_text(found.model_dump_json())
-        return Transcoded(proxy=workdir / proxy, audio=workdir / "audio.wav", signals=signals)
+        return Transcoded(proxy=workdir / proxy, audio=workdir / naming.AUDIO, signals=signals)

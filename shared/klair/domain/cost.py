@@ -4,29 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PER_MILLION = 1_000_000
-
-
-class ModelPrice(BaseModel):
-    """List price of one model in USD per million tokens (paid tier, prompts under 200k).
-
-    Output includes thinking tokens, which Vertex bills as output. `audio_input` is for models
-    that bill audio above other input; None means audio costs the same as text and video.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    input: float = Field(ge=0)
-    output: float = Field(ge=0)
-    audio_input: float | None = Field(default=None, ge=0)
-
-    def usd(self, input_tokens: int, output_tokens: int, audio_tokens: int = 0) -> float:
-        """Dollars for one call; `input_tokens` includes the `audio_tokens`."""
-        audio_rate = self.input if self.audio_input is None else self.audio_input
-        other = max(0, input_tokens - audio_tokens)
-        total = other * self.input + audio_tokens * audio_rate + output_tokens * self.output
-        return total / PER_MILLION
-
 
 class Cost(BaseModel):
     """Tokens and dollars spent on model calls: one call's, or a job's running total."""
@@ -53,20 +30,25 @@ class Cost(BaseModel):
         )
 
 
-# Model classes a tier may name (`Tier.analyzer_model`) and the Vertex model id each means
-# today: version ids change more often than tiers do. Unknown names are used as ids.
-GEMINI_MODELS: dict[str, str] = {
-    "gemini-3-flash": "gemini-3.8-flash",
-    "gemini-3-flash-lite": "gemini-3.5-flash-lite",
-    "gemini-3-pro": "gemini-3.1-pro-preview",
-}
+PER_MILLION = 1_000_000
 
-# List prices, USD per 1M tokens, paid tier, prompts ≤ 200k tokens (ai.google.dev pricing
-# page as of 2026-10; Vertex AI bills Gemini at the same list prices). gemini-3.8-flash is at
-# its launch price until 2026-12-31 and doubles to $1.50 / $7.50 on 2027-01-01.
-GEMINI_PRICES: dict[str, ModelPrice] = {
-    "gemini-3.8-flash": ModelPrice(input=0.75, output=3.75),
-    "gemini-3.5-flash": ModelPrice(input=1.50, output=9.00),
-    "gemini-3.5-flash-lite": ModelPrice(input=0.30, output=2.50),
-    "gemini-3.1-pro-preview": ModelPrice(input=2.00, output=12.00),
-}
+
+class ModelPrice(BaseModel):
+    """List price of one model in USD per million tokens (paid tier, prompts under 200k).
+
+    Output includes thinking tokens, which Vertex bills as output. `audio_input` is for models
+    that bill audio above other input; None means audio costs the same as text and video.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+    audio_input: float | None = Field(default=None, ge=0)
+
+    def usd(self, input_tokens: int, output_tokens: int, audio_tokens: int = 0) -> float:
+        """Dollars for one call; `input_tokens` includes the `audio_tokens`."""
+        audio_rate = self.input if self.audio_input is None else self.audio_input
+        other = max(0, input_tokens - audio_tokens)
+        total = other * self.input + audio_tokens * audio_rate + output_tokens * self.output
+        return total / PER_MILLION

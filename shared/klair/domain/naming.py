@@ -37,6 +37,17 @@ def parse_source(name: str) -> JobId | None:
     return JobId(match["job"]) if match else None
 
 
+# The transcode's work files under `work/{job}/`, named once for every stage that reads them.
+AUDIO = "audio.wav"  # 16 kHz mono PCM: transcription, loudness, reactions
+SIGNALS = "signals.json"
+VIDEO_PROXY = "proxy.mp4"
+AUDIO_PROXY = "proxy.m4a"  # an audio job's proxy (Gemini listens to it)
+
+
+def proxy_file(has_video: bool) -> str:
+    return VIDEO_PROXY if has_video else AUDIO_PROXY
+
+
 def work(job_id: JobId, filename: str) -> str:
     return f"work/{job_id}/{filename}"
 

@@ -75,7 +75,7 @@ class GeminiAnalyzer:
         offline: Sequence[Candidate],
     ) -> list[ChunkRequest]:  # fmt: skip
         opts, has_video = job.options, job.media is None or job.media.has_video
-        proxy = naming.work(job.id, "proxy.mp4" if has_video else "proxy.m4a")
+        proxy = naming.work(job.id, naming.proxy_file(has_video))
         transcribe = needs_transcription(opts.language, transcript)
         windows = [(start, end)]
         # A shortlist is only as good as the transcript it was built on; and a transcript

@@ -6,8 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES
 from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
-from klair.domain.cost import GEMINI_MODELS, GEMINI_PRICES, ModelPrice
+from klair.domain.cost import ModelPrice
 
 Resolution = Literal["unspecified", "low", "medium", "high"]
 ThinkingLevel = Literal["minimal", "low", "medium", "high"]

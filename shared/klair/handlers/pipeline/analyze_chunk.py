@@ -17,7 +17,6 @@ from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import (
-    WORK_FILES,
     fetch_window,
     load_chunk,
     load_signals,
@@ -33,8 +32,8 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
         return False  # cancelled, failed, or analysis already complete
     opts = job.options
     with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
-        audio = Path(tmp) / WORK_FILES["audio"]
-        name = naming.work(job.id, WORK_FILES["audio"])
+        audio = Path(tmp) / naming.AUDIO
+        name = naming.work(job.id, naming.AUDIO)
         fetch_window(deps, name, audio, event.start, event.end)
         transcript = chunk_transcript(deps, job, event, audio)
         candidates = deps.analyzer.analyze(

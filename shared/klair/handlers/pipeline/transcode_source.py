@@ -13,7 +13,6 @@ from klair.domain.events import ObjectFinalized
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
-from klair.handlers.steps.artifacts import WORK_FILES
 from klair.handlers.steps.dispatch import chunk_messages, fan_out, fan_out_again
 from klair.handlers.steps.lifecycle import StageLeft, StageProgress, advance
 
@@ -51,10 +50,8 @@ def _transcode(deps: Deps, job: Job, source_name: str) -> None:
         progress = StageProgress(deps, job.id, JobStatus.TRANSCODING)
         out = deps.transcoder.transcode(source, work / "out", job.media, progress)
         deps.blobs.put_file(naming.work(job.id, out.proxy.name), out.proxy)  # .mp4 or .m4a
-        deps.blobs.put_file(naming.work(job.id, WORK_FILES["audio"]), out.audio, "audio/wav")
-        deps.blobs.put_file(
-            naming.work(job.id, WORK_FILES["signals"]), out.signals, "application/json"
-        )
+        deps.blobs.put_file(naming.work(job.id, naming.AUDIO), out.audio, "audio/wav")
+        deps.blobs.put_file(naming.work(job.id, naming.SIGNALS), out.signals, "application/json")
 
 
 def _fan_out(deps: Deps, job: Job) -> bool:

@@ -135,11 +135,6 @@ def fetch_window(deps: Deps, name: str, path: Path, start: float, end: float) ->
         out.write(body)
 
 
-WORK_FILES = {"audio": "audio.wav", "signals": "signals.json"}
-
-
 def load_signals(deps: Deps, job: Job) -> dict[str, object]:
-    data: dict[str, object] = json.loads(
-        deps.blobs.read_bytes(naming.work(job.id, WORK_FILES["signals"]))
-    )
+    data: dict[str, object] = json.loads(deps.blobs.read_bytes(naming.work(job.id, naming.SIGNALS)))
     return data

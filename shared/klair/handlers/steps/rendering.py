@@ -29,9 +29,6 @@ from klair.handlers.steps.lifecycle import complete_job
 log = structlog.get_logger(__name__)
 
 
-PROXY = "proxy.mp4"  # the transcode's video proxy, under `work/{job}/`
-
-
 def job_export(job: Job) -> ExportRequest:
     """The export the job's options ask for (audio jobs render audio only)."""
     opts = job.options
@@ -108,10 +105,10 @@ def _with_proxy(deps: Deps, job: Job, spec: RenderSpec, work: Path) -> RenderSpe
     if job.kind is JobKind.AUDIO:
         return spec
     try:
-        deps.blobs.download(naming.work(job.id, PROXY), work / PROXY)
+        deps.blobs.download(naming.work(job.id, naming.VIDEO_PROXY), work / naming.VIDEO_PROXY)
     except NotFound:  # none made, or expired with work/: the source serves
         return spec
-    return spec.model_copy(update={"proxy": work / PROXY})
+    return spec.model_copy(update={"proxy": work / naming.VIDEO_PROXY})
 
 
 def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str]) -> None:
