@@ -141,8 +141,7 @@ def webhook_sender(settings: Settings) -> WebhookSender:
 
 
 def with_webhooks(settings: Settings, db: firestore.Client, deps: Deps) -> Deps:
-    """`deps` with outbound webhooks and the user-deletion ports on Firestore."""
-    from klair.adapters.firestore.accounts import FirestoreUsageEraser
+    """`deps` with outbound webhooks on Firestore."""
     from klair.adapters.firestore.notify import FirestoreDeliveryLog, FirestoreWebhookStore
 
     return replace(
@@ -150,7 +149,6 @@ def with_webhooks(settings: Settings, db: firestore.Client, deps: Deps) -> Deps:
         webhooks=FirestoreWebhookStore(db),
         deliveries=FirestoreDeliveryLog(db),
         sender=webhook_sender(settings),
-        usage_eraser=FirestoreUsageEraser(db),
     )
 
 
@@ -176,6 +174,8 @@ def for_tests(settings: Settings | None = None, **overrides: Any) -> Deps:
     from klair.adapters.memory.store import MemoryJobStore
     from klair.adapters.memory.usage import MemoryUsageLedger
     from klair.adapters.memory.users import MemoryUserStore
+    from klair.adapters.nulls import NoRateLimits, NoUsageBooks
+    from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
 
     settings = settings or Settings()
     clock = overrides.get("clock") or SystemClock()
@@ -185,7 +185,8 @@ def for_tests(settings: Settings | None = None, **overrides: Any) -> Deps:
         settings=settings, store=MemoryJobStore(clock), usage=MemoryUsageLedger(),
         blobs=MemoryBlobs(), bus=bus, tasks=InProcessTaskQueue(bus), clock=clock,
         probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
-        renderer=renderer, users=MemoryUserStore(clock),
+        renderer=renderer, users=MemoryUserStore(clock), captions=Pysubs2CaptionWriter(),
+        rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(),
     )  # fmt: skip
     return replace(deps, **overrides)
 
@@ -199,6 +200,7 @@ def _embedded(settings: Settings, bus: Bus | None) -> Deps:
     from klair.adapters.memory.store import MemoryJobStore
     from klair.adapters.memory.usage import MemoryUsageLedger
     from klair.adapters.memory.users import MemoryUserStore
+    from klair.adapters.nulls import NoRateLimits, NoUsageBooks
 
     local_bus = bus if isinstance(bus, InProcessBus) else InProcessBus()
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
@@ -210,6 +212,7 @@ def _embedded(settings: Settings, bus: Bus | None) -> Deps:
         probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
         renderer=renderer, users=MemoryUserStore(), transcriber=transcriber,
         captions=captions, model_analyzer=model_analyzer_for(settings),
+        rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(),
     )  # fmt: skip
 
 
@@ -218,6 +221,7 @@ def _deployed(settings: Settings) -> Deps:
     from google.cloud import firestore, pubsub_v1
 
     from klair.adapters.clock import SystemClock
+    from klair.adapters.firestore.accounts import FirestoreUsageEraser
     from klair.adapters.firestore.rate_limit import FirestoreRateLimiter
     from klair.adapters.firestore.store import FirestoreJobStore
     from klair.adapters.firestore.usage import FirestoreUsageLedger
@@ -245,6 +249,7 @@ def _deployed(settings: Settings) -> Deps:
         captions=captions,
         model_analyzer=model_analyzer_for(settings),
         rate_limiter=FirestoreRateLimiter(db),
+        usage_eraser=FirestoreUsageEraser(db),
         reframer=reframer_for(settings),
     ))  # fmt: skip
 

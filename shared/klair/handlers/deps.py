@@ -41,18 +41,18 @@ class Deps:
     analyzer: Analyzer
     renderer: ClipRenderer
     users: UserStore
+    captions: CaptionWriter
+    # No limits (embedded, tests): adapters.nulls.NoRateLimits; the API's limits read it.
+    rate_limiter: RateLimiter
+    # Usage books to forget when Clerk deletes a user (nothing to forget: NoUsageBooks).
+    usage_eraser: UsageEraser
     # Speech: None runs analysis without transcripts (the unit tests' fakes, `transcriber=none`).
     transcriber: Transcriber | None = None
-    captions: CaptionWriter | None = None
     # A model (Gemini) on top of the offline analyzer; None analyses offline only.
     model_analyzer: ModelAnalyzer | None = None
-    # The API's request limits (klair.http.rate_limit); None: no limits (embedded, fakes).
-    rate_limiter: RateLimiter | None = None
     # Outbound webhooks (klair.handlers.outbound.notify): None means none are kept or sent.
     webhooks: WebhookStore | None = None
     deliveries: DeliveryLog | None = None
     sender: WebhookSender | None = None
-    # Usage books to forget when Clerk deletes a user; None keeps them.
-    usage_eraser: UsageEraser | None = None
     # Sieve autocrop (`reframe: "sieve"`); None when Sieve is not configured.
     reframer: Reframer | None = None

@@ -81,7 +81,7 @@ class RequestLimits:
     def check(self, request: Request, principal: UserId | None) -> None:
         deps = self.deps()
         limiter = deps.rate_limiter
-        if limiter is None or not deps.settings.rate_limits:
+        if not deps.settings.rate_limits:
             return
         key, rule, scope = self._bucket(deps, request, principal)
         try:

@@ -50,7 +50,7 @@ def delete_user(deps: Deps, uid: UserId) -> UserDeleted:
     removed = deps.webhooks.remove(uid) if deps.webhooks is not None else False
     jobs, objects = _purge_jobs(deps, uid)
     objects += deps.blobs.delete_prefix(uploads_prefix(uid))
-    usage = deps.usage_eraser.erase_usage(uid) if deps.usage_eraser is not None else 0
+    usage = deps.usage_eraser.erase_usage(uid)
     result = UserDeleted(
         marked_deleted=marked,
         webhook_removed=removed,

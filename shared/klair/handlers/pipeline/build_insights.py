@@ -35,11 +35,10 @@ def build_insights(deps: Deps, job: Job) -> Insights | None:
     insights = summarize(transcript, signals, deps.settings.score_weights)
     files = transcript_files(job.id)
     deps.blobs.put_bytes(files["json"], transcript.model_dump_json().encode(), MIME["json"])
-    if deps.captions is not None:
-        lines = cues(transcript.words)
-        for fmt in CAPTION_FORMATS:
-            text = deps.captions.write(lines, fmt)
-            deps.blobs.put_bytes(files[fmt], text.encode(), MIME[fmt])
+    lines = cues(transcript.words)
+    for fmt in CAPTION_FORMATS:
+        text = deps.captions.write(lines, fmt)
+        deps.blobs.put_bytes(files[fmt], text.encode(), MIME[fmt])
     deps.blobs.put_bytes(insights_name(job.id), insights.model_dump_json().encode(), MIME["json"])
     log.info(
         "insights built",
