@@ -44,6 +44,10 @@ FILLER = (
     "We will come back to {n} in a few minutes.", "A lot of people ask me about {n}.",
     "Now, {n} is a topic with many different parts.", "I want to say a few words on {n}.",
     "Next, we move on to {n} for a moment.", "Some of this also applies to {n}.",
+    "I have been thinking about {n} for quite a while.", "Many books have been written on {n}.",
+    "Keep {n} in mind for the next part.", "This brings us to the question of {n}.",
+    "Opinions about {n} differ from place to place.", "We touched on {n} earlier today.",
+    "There is more to say about {n} than we have time for.", "So that was {n}, more or less.",
 )  # fmt: skip
 # Loud sounds that are not content, with what the speaker says after them (or nothing).
 NOISES = (

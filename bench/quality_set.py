@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import math
 import random
@@ -43,12 +44,12 @@ class TalkSpec:
 
 
 FULL = (
-    TalkSpec("sleep-normal", "sleep", "normal", "en-us+m3", 101, 3),
-    TalkSpec("startups-energetic", "startups", "energetic", "en+f2", 102, 4),
-    TalkSpec("oceans-monotone", "oceans", "monotone", "en-gb+m1", 103, 3),
+    TalkSpec("sleep-normal", "sleep", "normal", "en-us+m3", 101, 4),
+    TalkSpec("startups-energetic", "startups", "energetic", "en+f2", 102, 5),
+    TalkSpec("oceans-monotone", "oceans", "monotone", "en-gb+m1", 103, 5),
     TalkSpec("money-normal", "money", "normal", "en-us+f3", 104, 4),
-    TalkSpec("languages-energetic", "languages", "energetic", "en-gb-scotland+m4", 105, 3),
-    TalkSpec("gardens-monotone", "gardens", "monotone", "en-029+m2", 106, 2),
+    TalkSpec("languages-energetic", "languages", "energetic", "en-gb-scotland+m4", 105, 5),
+    TalkSpec("gardens-monotone", "gardens", "monotone", "en-029+m2", 106, 4),
 )
 QUICK = (
     TalkSpec("sleep-normal-q", "sleep", "normal", "en-us+m3", 201, 1),
@@ -122,12 +123,14 @@ def _soundtrack(spec: TalkSpec, blocks: list[Block], wav: Path) -> dict[str, Any
 
 
 def _key(spec: TalkSpec) -> str:
+    """A hash of the spec and of the code that turns it into media (not of the spec list)."""
     digest = hashlib.sha256(json.dumps(asdict(spec)).encode())
-    digest.update(f"{WIDTH}x{HEIGHT}@{FPS}".encode())
+    digest.update(f"{WIDTH}x{HEIGHT}@{FPS}+{LEAD_IN}".encode())
+    for code in (_Timeline, _lay_block, _soundtrack):
+        digest.update(inspect.getsource(code).encode())
     here = Path(__file__).resolve().parent
-    for name in ("quality_set", "quality_audio", "quality_scripts", "quality_topics"):
+    for name in ("quality_audio", "quality_scripts", "quality_topics", "quality_video"):
         digest.update((here / f"{name}.py").read_bytes())
-    digest.update((here / "quality_video.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
