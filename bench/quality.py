@@ -76,6 +76,18 @@ def loudness(video: Path) -> np.ndarray:
     return frame_rms(np.frombuffer(raw, np.float32).astype(np.float64), 16000, HOP)
 
 
+def span_loudness(truth: dict[str, Any], rms: np.ndarray) -> dict[str, list[float]]:
+    """Mean RMS of each planted span ÷ the talk's mean, by kind (highlights first)."""
+    found: dict[str, list[float]] = {}
+    mean = float(np.mean(rms)) or 1.0
+    for group in ("highlights", "distractors"):
+        for span in truth[group]:
+            frames = rms[int(span["start"] / HOP) : int(span["end"] / HOP) + 1]
+            name = span["kind"] if group == "highlights" else f"({span['kind']})"
+            found.setdefault(name, []).append(float(np.mean(frames)) / mean)
+    return found
+
+
 def _scene_at(scenes: list[Scene], t: float) -> Scene:
     return next((s for s in scenes if s.start <= t < s.end), scenes[-1])
 
@@ -113,7 +125,8 @@ def measure(
     clips = klair_clips(video, out, k, length)
     seconds = time.perf_counter() - started
     spans = [(c["start"], c["end"]) for c in clips]
-    loud = loudest_windows(loudness(video), HOP, k, *length)
+    rms = loudness(video)
+    loud = loudest_windows(rms, HOP, k, *length)
     randoms = [random_windows(talk.duration, k, *length, seed=s) for s in range(seeds)]
     random_score = Score()
     for windows in randoms:
@@ -123,7 +136,7 @@ def measure(
         "klair_seconds": seconds, "klair": score(talk, spans, length[0]),
         "loudest": score(talk, loud, length[0]), "random": random_score,
         "spans": {"klair": spans, "loudest": loud},
-        "highlights": truth["highlights"],
+        "highlights": truth["highlights"], "loudness": span_loudness(truth, rms),
         "faces": face_in_crop(clips, out, scenes_of(truth), truth["width"]),
     }  # fmt: skip
 

@@ -116,9 +116,27 @@ def faces(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
+def loudness(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title="loudness of planted spans ÷ the talk's mean, by speaker profile "
+                  "(distractors in brackets)")  # fmt: skip
+    profiles = sorted({row["spec"]["profile"] for row in rows})
+    table.add_column("span")
+    for profile in profiles:
+        table.add_column(profile, justify="right")
+    kinds: dict[str, dict[str, list[float]]] = {}
+    for row in rows:
+        for kind, values in row["loudness"].items():
+            kinds.setdefault(kind, {}).setdefault(row["spec"]["profile"], []).extend(values)
+    for kind in sorted(kinds, key=lambda k: (k.startswith("("), k)):
+        cells = [kinds[kind].get(p, []) for p in profiles]
+        table.add_row(kind, *(f"{sum(c) / len(c):.2f}" if c else "—" for c in cells))
+    return table
+
+
 def show(rows: list[dict[str, Any]], seeds: int, console: Console | None = None) -> None:
     out = console or Console(width=140)
     for table in (summary(rows, seeds), per_talk(rows, seeds), per_kind(rows)):
         out.print(table)
     out.print(misses(rows, seeds))
     out.print(faces(rows))
+    out.print(loudness(rows))
