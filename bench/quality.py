@@ -43,12 +43,12 @@ from bench.quality_report import show
 from bench.quality_set import FULL, QUICK, as_talk, generate, scenes_of
 from bench.quality_video import Scene
 from bench.timing import RESULTS
+from klair.cli.embedded import run_job
 
 # Klair imports: the only lines to adjust when the package's modules move.
 from klair.domain.edit_list import EditList
 from klair.domain.job import JobOptions
 from klair.domain.reframe_path import position_at
-from klair.embedded import run_job
 
 HOP = 0.1  # seconds per loudness frame
 FACE_STEP = 0.2  # seconds between face-in-crop samples

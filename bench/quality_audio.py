@@ -15,7 +15,7 @@ import numpy.typing as npt
 from bench.quality_scripts import Line
 
 RATE = 22050  # espeak-ng's own rate
-TRIM = 330 / 32768  # speech edges trimmed below about -40 dBFS, as klair.sample does
+TRIM = 330 / 32768  # speech edges trimmed below about -40 dBFS, as klair.cli.sample does
 Audio = npt.NDArray[np.float64]
 
 

@@ -1,5 +1,5 @@
 """The clip-quality set's picture: shots of the speaker full frame (the drawn face of
-klair.face_sample, large, walking slowly across the stage) and of slides (a bright slide
+klair.cli.face_sample, large, walking slowly across the stage) and of slides (a bright slide
 filling the frame, the speaker small in a corner inset). Each shot's face box is known at
 every frame: it moves linearly from `box0` to `box1`."""
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from klair.face_sample import draw_face
+from klair.cli.face_sample import draw_face
 
 Box = tuple[int, int, int, int]  # x, y, w, h in source pixels
 
