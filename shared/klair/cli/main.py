@@ -206,7 +206,8 @@ def package(
     ] = None,
 ) -> None:
     """Build one deterministic source zip per function (OUT/<function>.zip: main.py, the klair
-    package, pinned requirements.txt) and OUT/manifest.json with each content hash."""
+    modules it imports, requirements.txt pinning what those import) and OUT/manifest.json with
+    each content hash."""
     from klair.cli.packaging import PackagingError, build, write_tfvars
     from klair.devstack.topology import DEFAULT_PATH
 

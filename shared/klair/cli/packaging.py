@@ -1,9 +1,10 @@
 """`klair package`: one deterministic, content-hashed source zip per Cloud Function (its
-`main.py`, the `klair` package and a pinned `requirements.txt`) plus a manifest of hashes."""
+`main.py`, the `klair` modules it imports and a `requirements.txt` pinning only what those
+import) plus a manifest of hashes. What a function imports, and so what ships, is read from
+the sources by klair.cli.closure, whose docstring states the rule."""
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.metadata
 import json
@@ -11,7 +12,7 @@ import stat
 import sys
 import tomllib
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from klair.cli.closure import ClosureError, Use, closure, providers
 from klair.devstack.topology import load_topology
 
 MANIFEST = "manifest.json"
@@ -34,8 +36,8 @@ TARGET_PLATFORM = {
     "implementation_name": "cpython",
     "platform_python_implementation": "CPython",
 }
-# The local stack's launcher: dev tools only, never imported by a deployed function.
-NOT_DEPLOYED = ("klair/devstack/",)
+# Every function is served by it, though no klair module imports it.
+FRAMEWORK = "functions-framework"
 REQUIREMENTS_HEADER = (
     "# Pinned by `klair package` from pyproject.toml and the versions installed where it ran.\n"
 )
@@ -123,70 +125,52 @@ def target_environment(runtime: str) -> dict[str, str]:
     return {**TARGET_PLATFORM, "python_version": python, "python_full_version": full}
 
 
-def requirements_text(root: Path, runtime: str, lookup: Lookup = installed) -> str:
-    """requirements.txt for the runtime: pyproject's dependencies and theirs, pinned."""
-    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    pins = resolve(project["dependencies"], target_environment(runtime), lookup)
+def requirements_text(
+    root: Path, runtime: str, lookup: Lookup = installed, uses: Iterable[Use] | None = None
+) -> str:
+    """requirements.txt for the runtime, pinned: the pyproject dependencies that provide
+    these imports (all of them without `uses`), functions-framework, and their dependencies.
+    An import that no pin provides would fail at the function's first call: refused."""
+    declared = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    needed = None if uses is None else list(uses)
+    wanted = {FRAMEWORK} | {d for use in needed or () for d in providers(use.name)}
+    roots = [
+        text
+        for text in declared
+        if needed is None or canonicalize_name(Requirement(text).name) in wanted
+    ]
+    pins = resolve(roots, target_environment(runtime), lookup)
+    pinned = {canonicalize_name(Requirement(pin).name) for pin in pins}
+    if unpinned := sorted(
+        {f"{u.importer} imports {u.name}" for u in needed or () if not providers(u.name) & pinned}
+    ):
+        raise PackagingError(
+            f"no pinned requirement provides what these import: {'; '.join(unpinned)} "
+            "(declare it in pyproject.toml dependencies)"
+        )
     return REQUIREMENTS_HEADER + "".join(f"{pin}\n" for pin in pins)
 
 
-def _package_files(package: Path) -> list[tuple[str, bytes]]:
-    """The package's files under `klair/`, without the local stack, caches, bytecode or
-    hidden files."""
-    entries = []
-    for path in sorted(package.rglob("*")):
-        relative = path.relative_to(package.parent)
-        hidden = any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
-        skipped = hidden or relative.as_posix().startswith(NOT_DEPLOYED)
-        if path.is_file() and not skipped and path.suffix not in {".pyc", ".pyo"}:
-            entries.append((relative.as_posix(), path.read_bytes()))
-    return entries
-
-
-def _imports(source: bytes) -> Iterator[str]:
-    """Absolute imports of a module, except those only type checkers see."""
-    tree = ast.parse(source)
-    typing_only = {
-        id(inner)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-        for inner in ast.walk(node)
-    }
-    for node in ast.walk(tree):
-        if id(node) in typing_only:
-            continue
-        if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.module
-
-
-def unpinned_imports(entries: Iterable[tuple[str, bytes]], requirements: str) -> list[str]:
-    """ "<file> imports <module>" for each third-party import that no pin provides: the
-    function would fail at its cold start."""
-    provides = importlib.metadata.packages_distributions()
-    pins = [line for line in requirements.splitlines() if line and not line.startswith("#")]
-    pinned = {canonicalize_name(Requirement(pin).name) for pin in pins}
-    problems = set()
-    for name, data in entries:
-        for module in _imports(data) if name.endswith(".py") else ():
-            top = module.partition(".")[0]
-            if top in sys.stdlib_module_names or top in {"klair", "__future__"}:
-                continue
-            if not {canonicalize_name(d) for d in provides.get(top, [])} & pinned:
-                problems.add(f"{name} imports {module}")
-    return sorted(problems)
-
-
-def archive_entries(root: Path, function: str, requirements: str) -> list[tuple[str, bytes]]:
-    """(name in the archive, content) of one function's source archive, sorted by name."""
+def archive_entries(
+    root: Path, function: str, runtime: str = "python311", lookup: Lookup = installed
+) -> list[tuple[str, bytes]]:
+    """(name in the archive, content) of one function's source archive, sorted by name:
+    its main.py, the `klair` modules it imports (see klair.cli.closure) and the pinned
+    requirements of what those import."""
     main = root / "functions" / function / "main.py"
     if not main.is_file():
         raise PackagingError(f"{function}: no {main.relative_to(root)}")
+    src = root / "shared"
+    try:
+        found = closure(src, main)
+    except ClosureError as error:
+        raise PackagingError(f"{function}: {error}") from error
+    requirements = requirements_text(root, runtime, lookup, found.third_party())
+    files = [*found.modules.values(), src / "klair" / "py.typed"]
     entries = [
         ("main.py", main.read_bytes()),
         ("requirements.txt", requirements.encode()),
-        *_package_files(root / "shared" / "klair"),
+        *((path.relative_to(src).as_posix(), path.read_bytes()) for path in files),
     ]
     return sorted(entries)
 
@@ -256,17 +240,10 @@ def build(
     wanted = sorted(set(only) or set(functions))
     if unknown := sorted(set(wanted) - set(functions)):
         raise PackagingError(f"not functions of the topology: {', '.join(unknown)}")
-    requirements = requirements_text(root, runtime, lookup)
-    contents = {name: archive_entries(root, name, requirements) for name in wanted}
+    contents = {name: archive_entries(root, name, runtime, lookup) for name in wanted}
     for name, entries in contents.items():
         if not _entry_point_defined(dict(entries)["main.py"], functions[name].entry_point):
             raise PackagingError(f"{name}: main.py defines no {functions[name].entry_point}()")
-    shipped = {f"{n}/{e}" if e == "main.py" else e: d for n, es in contents.items() for e, d in es}
-    if unpinned := unpinned_imports(shipped.items(), requirements):
-        raise PackagingError(
-            f"no pinned requirement provides what these import: {'; '.join(unpinned)} "
-            "(declare it in pyproject.toml dependencies)"
-        )
     archives = []
     for name, entries in contents.items():
         write_zip(out / f"{name}.zip", entries)
@@ -274,15 +251,19 @@ def build(
             name, functions[name].entry_point, out / f"{name}.zip", content_digest(entries)
         )
         archives.append(archive)
+    requirements = {name: dict(entries)["requirements.txt"] for name, entries in contents.items()}
     write_manifest(out, archives, runtime, requirements)
     return archives
 
 
-def write_manifest(out: Path, archives: list[Archive], runtime: str, requirements: str) -> Path:
-    """dist/manifest.json: runtime, requirements hash and each archive's hashes and object."""
+def write_manifest(
+    out: Path, archives: list[Archive], runtime: str, requirements: dict[str, bytes]
+) -> Path:
+    """dist/manifest.json: runtime, a hash over every function's requirements.txt (function
+    name and file hash) and each archive's hashes and object."""
     manifest = {
         "runtime": runtime,
-        "requirements_sha256": hashlib.sha256(requirements.encode()).hexdigest(),
+        "requirements_sha256": content_digest(requirements.items()),
         "functions": {a.function: a.describe() for a in archives},
     }
     path = out / MANIFEST
