@@ -36,8 +36,8 @@ ENV = {
 # What each function's first call imports before it touches the network.
 RESOLVE = "from klair.entry import runtime; import klair.bootstrap, klair.config; "
 FIRST_CALL = {
-    "api": RESOLVE + "from klair.entry import http; http.api_router()",
-    "webhooks": RESOLVE + "from klair.entry import http; http.webhooks_router()",
+    "api": RESOLVE + "from klair.entry import api; api.api_router()",
+    "webhooks": RESOLVE + "from klair.entry import webhooks; webhooks.webhooks_router()",
 }
 
 

@@ -5,7 +5,7 @@ from typing import Any
 import functions_framework
 from flask import Request
 
-from klair.entry.http import handle_api
+from klair.entry.api import handle_api
 
 
 @functions_framework.http

@@ -6,7 +6,7 @@ from typing import Any
 import functions_framework
 from flask import Request, jsonify
 
-from klair.entry.http import on_schedule
+from klair.entry.tasks import on_schedule
 from klair.handlers.pipeline.sweep import sweep
 
 

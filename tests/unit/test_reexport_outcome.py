@@ -16,7 +16,7 @@ from klair.domain.export_options import ExportRequest, RenderSpec
 from klair.domain.ids import ClipId, JobId
 from klair.handlers.api.queries import ClipView, job_results
 from klair.handlers.pipeline.export_clip import export_clip
-from klair.handlers.steps.rendering import merge_exports
+from klair.handlers.steps.exports import merge_exports
 from tests.unit.api_world import ALICE, World, make_world
 from tests.unit.terraform_config import KLAIR, config
 from tests.unit.test_reexport_api import finished_job

@@ -10,7 +10,7 @@ The rule:
 2. Imports inside the functions of NEVER_RUN_DEPLOYED are not followed: deployed code never
    calls them (the test fakes, `klair run`'s embedded wiring).
 3. Dev-only code (NEVER_SHIPPED: the CLI, the local stack, the fakes) is never shipped; any
-   other import of it is an error, except the ones SHIPPED_ANYWAY names with their reason.
+   other import of it is an error.
 4. Each shipped module brings its parent packages' `__init__.py`; `klair/py.typed` ships.
 5. Third-party imports: one at module level always counts (it runs at import). One inside
    a function body counts too, unless its module is in LAZY_BY_PORT and no handler or http
@@ -32,17 +32,21 @@ from packaging.utils import canonicalize_name
 
 NEVER_SHIPPED = ("klair.cli", "klair.devstack", "klair.adapters.memory", "klair.adapters.local")
 # (module, function): deployed code never calls these, so their imports are not followed.
-NEVER_RUN_DEPLOYED = frozenset({("klair.bootstrap", "for_tests"), ("klair.bootstrap", "_embedded")})
+NEVER_RUN_DEPLOYED = frozenset(
+    {
+        ("klair.bootstrap", "for_tests"),
+        ("klair.bootstrap", "_embedded"),
+        ("klair.bootstrap", "_emulator_task_queue"),
+    }
+)
 # (importer, function, dev-only module) shipped because a deployed path imports it.
-SHIPPED_ANYWAY = {
-    # The emulator stack's task queue: `_task_queue` imports it before it checks the mode,
-    # so a cloud function's first call imports it too. Moving that import into the
-    # `Mode.EMULATOR` branch of klair/bootstrap.py makes this entry unnecessary.
-    ("klair.bootstrap", "_task_queue", "klair.adapters.local.dispatcher_queue"),
-}
 # Adapter module => the `Deps` port it implements: its lazy third-party imports run only
 # in a function whose handlers read that port (bootstrap builds it everywhere, lazily).
-LAZY_BY_PORT = {"klair.adapters.whisper_transcriber": "transcriber"}
+LAZY_BY_PORT = {
+    "klair.adapters.whisper_transcriber": "transcriber",
+    "klair.adapters.deferred_download": "downloader",
+    "klair.adapters.deferred_render": "renderer",
+}
 PORT_READERS = ("klair.handlers", "klair.http")
 
 
@@ -145,14 +149,36 @@ def _parents(name: str) -> list[str]:
 
 
 def closure(src: Path, main: Path) -> Closure:
-    """The closure of `main` over the `klair` package in `src` (rules 1-4)."""
+    """The closure of `main` over the `klair` package in `src` (rules 1-5): a lazy import
+    made by a LAZY_BY_PORT module is followed only once a handler or http module of the
+    closure reads that port."""
     modules: dict[str, Path] = {}
     uses = list(imports("main", main.read_bytes()))
-    pending = list(uses)
+    pending, waiting, released = list(uses), list[Use](), set[Use]()
+    while pending:
+        _follow(src, pending, modules, uses, (waiting, released))
+        readers = [p for n, p in modules.items() if n.startswith(PORT_READERS)]
+        pending = [u for u in waiting if _reads(readers, LAZY_BY_PORT[u.importer])]
+        waiting = [u for u in waiting if u not in pending]
+        released.update(pending)
+    return Closure(dict(sorted(modules.items())), tuple(uses))
+
+
+def _follow(
+    src: Path,
+    pending: list[Use],
+    modules: dict[str, Path],
+    uses: list[Use],
+    deferred: tuple[list[Use], set[Use]],
+) -> None:
+    waiting, released = deferred
     while pending:
         use = pending.pop()
         klair = use.name.partition(".")[0] == "klair"
         if not klair or (use.importer, use.function) in NEVER_RUN_DEPLOYED:
+            continue
+        if use.lazy and use.importer in LAZY_BY_PORT and use not in released:
+            waiting.append(use)
             continue
         for name in (*_parents(use.name), use.name):
             path = module_file(src, name)
@@ -163,16 +189,11 @@ def closure(src: Path, main: Path) -> Closure:
             found = list(imports(name, path.read_bytes(), path.name == "__init__.py"))
             uses += found
             pending += found
-    return Closure(dict(sorted(modules.items())), tuple(uses))
 
 
 def _check_deployable(use: Use, name: str) -> None:
     never = [p for p in NEVER_SHIPPED if f"{name}.".startswith(f"{p}.")]
-    if not never or any(
-        (use.importer, use.function) == (importer, function)
-        and f"{allowed}.".startswith(f"{name}.")  # the module or one of its packages
-        for importer, function, allowed in SHIPPED_ANYWAY
-    ):
+    if not never:
         return
     where = f"{use.importer}.{use.function}()" if use.function else use.importer
     raise ClosureError(f"{where} imports {name}, which is never deployed ({never[0]})")

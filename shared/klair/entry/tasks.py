@@ -1,6 +1,6 @@
-"""Cloud Tasks' HTTP requests (and the notify function's pushes): 2xx acks, 503 asks for a
-retry. Cloud Tasks retries every non-2xx, so permanent failures, already recorded on the
-job, answer 200."""
+"""Cloud Tasks' HTTP requests (and the notify function's pushes, the sweeper's scheduled
+tick): 2xx acks, 503 asks for a retry. Cloud Tasks retries every non-2xx, so permanent
+failures, already recorded on the job, answer 200."""
 
 from __future__ import annotations
 
@@ -87,3 +87,9 @@ def _answer(call: Callable[[], bool]) -> Answer:
     except KlairError as error:  # only retryable errors escape the delivery rules
         return 503, {"error": error.to_dict()}
     return 200, {"accepted": done}
+
+
+def on_schedule(run: Callable[[Deps], Any]) -> dict[str, Any]:
+    """A Cloud Scheduler tick (the sweeper): the run's report as JSON."""
+    result: dict[str, Any] = run(runtime.deps()).model_dump()
+    return result

@@ -23,9 +23,8 @@ from klair.domain.job import Job, JobOptions
 from klair.domain.status import JobStatus
 from klair.handlers.api.ownership import owned_job
 from klair.handlers.deps import Deps
+from klair.handlers.steps.exports import check_reframe, export_variants, job_export
 from klair.handlers.steps.metering import check_options, tier_of
-from klair.handlers.steps.rendering import export_variants, job_export
-from klair.handlers.steps.sieve import check_reframe
 from klair.handlers.steps.views import status_url
 
 log = structlog.get_logger(__name__)

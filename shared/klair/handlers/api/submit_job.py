@@ -29,8 +29,8 @@ from klair.handlers.api.ownership import JOB_ID_PATTERN, owned_job
 from klair.handlers.api.queue_eta import Estimate, estimate
 from klair.handlers.deps import Deps
 from klair.handlers.steps.dispatch import enqueue_ingest
+from klair.handlers.steps.exports import check_reframe
 from klair.handlers.steps.metering import admit_job, check_options, tier_of
-from klair.handlers.steps.sieve import check_reframe
 from klair.handlers.steps.views import Timestamp, status_url
 
 __all__ = ["status_url"]

@@ -20,7 +20,7 @@ from klair.domain.ids import JobId
 from klair.domain.job import Job
 from klair.domain.sieve_task import SieveTask, token_valid
 from klair.handlers.deps import Deps
-from klair.handlers.steps.rendering import find_clip
+from klair.handlers.steps.exports import find_clip
 from klair.handlers.steps.sieve import Outcome, complete_pending
 
 log = structlog.get_logger(__name__)

@@ -16,14 +16,8 @@ from klair.domain.export_options import (
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
-from klair.handlers.steps.rendering import (
-    count_export,
-    export_variants,
-    find_clip,
-    job_export,
-    merge_exports,
-    render_clip,
-)
+from klair.handlers.steps.exports import export_variants, find_clip, job_export, merge_exports
+from klair.handlers.steps.rendering import count_export, render_clip
 from klair.handlers.steps.sieve import poll_pending, start_sieve, uses_sieve
 
 log = structlog.get_logger(__name__)

@@ -18,7 +18,7 @@ from klair.domain.source_checks import SourceLimits, check_media
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.steps.lifecycle import StageLeft, StageProgress, advance
-from klair.handlers.steps.metering import reserve_from_metadata, reserve_minutes
+from klair.handlers.steps.metering import reserve_minutes
 from klair.ports.media import DownloadProgress
 
 log = structlog.get_logger(__name__)
@@ -92,3 +92,12 @@ def _store(deps: Deps, job: Job, local: Path, name: str) -> None:
         deps.blobs.copy(job.source.upload_object, name)
     else:
         deps.blobs.put_file(name, local)
+
+
+def reserve_from_metadata(deps: Deps, job: Job, limits: SourceLimits) -> bool:
+    """URL jobs: hold the minutes the site's metadata gives before anything is downloaded,
+    so a source over the quota is never fetched. True to go on with the download."""
+    if job.source.url is None:
+        return True
+    seconds = deps.downloader.inspect(str(job.source.url), limits)
+    return seconds is None or reserve_minutes(deps, job, seconds)

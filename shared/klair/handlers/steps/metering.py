@@ -26,7 +26,6 @@ from klair.domain.errors import Forbidden, NotFound, QuotaExceeded
 from klair.domain.ids import UserId
 from klair.domain.job import Job, JobOptions
 from klair.domain.quota import Quota, minutes_of, period_at
-from klair.domain.source_checks import SourceLimits
 from klair.domain.tiers import Tier
 from klair.handlers.deps import Deps
 
@@ -90,15 +89,6 @@ def reserve_minutes(deps: Deps, job: Job, seconds: float) -> bool:
         return False
     deps.store.update(job.id, minutes_reserved=minutes)
     return True
-
-
-def reserve_from_metadata(deps: Deps, job: Job, limits: SourceLimits) -> bool:
-    """URL jobs: hold the minutes the site's metadata gives before anything is downloaded,
-    so a source over the quota is never fetched. True to go on with the download."""
-    if job.source.url is None:
-        return True
-    seconds = deps.downloader.inspect(str(job.source.url), limits)
-    return seconds is None or reserve_minutes(deps, job, seconds)
 
 
 def tier_of(deps: Deps, owner: UserId) -> Tier:

@@ -17,7 +17,6 @@ from klair.domain.events import ClipExported
 from klair.domain.export_options import (
     ExportRequest,
     RenderSpec,
-    variant_key,
 )
 from klair.domain.ids import ClipId
 from klair.domain.job import Job, JobKind
@@ -27,25 +26,6 @@ from klair.handlers.steps.artifacts import load_transcript
 from klair.handlers.steps.lifecycle import complete_job
 
 log = structlog.get_logger(__name__)
-
-
-def job_export(job: Job) -> ExportRequest:
-    """The export the job's options ask for (audio jobs render audio only)."""
-    opts = job.options
-    aspects = ("source",) if job.kind is JobKind.AUDIO else opts.aspect_ratios
-    return ExportRequest(
-        aspect_ratios=aspects or ("source",),
-        caption_style=opts.caption_style if opts.captions else None,
-        loudness_lufs=opts.loudness_lufs,
-        reframe=opts.reframe,
-    )
-
-
-def find_clip(deps: Deps, job: Job, clip_id: str) -> Clip:
-    clip = next((c for c in deps.store.clips(job.id) if c.id == clip_id), None)
-    if clip is None:
-        raise NotFound(f"clip {clip_id} of {job.id} does not exist", code="clip_not_found")
-    return clip
 
 
 def render_clip(deps: Deps, job: Job, clip: Clip, request: ExportRequest) -> dict[str, str]:
@@ -130,17 +110,3 @@ def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str])
 def _content_type(path: Path) -> str | None:
     special = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".otio": "application/json"}
     return special.get(path.suffix) or mimetypes.guess_type(path.name)[0]
-
-
-def merge_exports(before: dict[str, str], added: dict[str, str], first: str) -> dict[str, str]:
-    """The clip's exports with a re-export's added (its first variant is `first`): a variant
-    rendered again replaces its files; the clip's own `thumbnail` stays, and the
-    re-export's first variant's thumbnail is listed as `thumbnail:{first}` like the others'."""
-    added = dict(added)
-    if before.get("thumbnail") not in (None, added.get("thumbnail")):
-        added[f"thumbnail:{first}"] = added.pop("thumbnail")
-    return {**before, **added}
-
-
-def export_variants(request: ExportRequest) -> tuple[str, ...]:
-    return tuple(variant_key(a, request.caption_style) for a in request.aspect_ratios)

@@ -11,7 +11,7 @@ import structlog
 
 from klair.domain.clip import Clip
 from klair.domain.errors import Conflict, InvalidInput
-from klair.domain.export_options import ExportRequest, check_sieve_aspects, variant_key
+from klair.domain.export_options import ExportRequest, variant_key
 from klair.domain.ids import JobId
 from klair.domain.job import Job
 from klair.domain.naming import clip as clip_object
@@ -19,13 +19,8 @@ from klair.domain.sieve_task import SieveTask, callback_url
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Word
 from klair.handlers.deps import Deps
-from klair.handlers.steps.rendering import (
-    count_export,
-    export_spec,
-    merge_exports,
-    render_clip,
-    render_spec,
-)
+from klair.handlers.steps.exports import merge_exports, sieve_ready
+from klair.handlers.steps.rendering import count_export, export_spec, render_clip, render_spec
 from klair.ports.reframe import ReframeJob, Reframer
 
 log = structlog.get_logger(__name__)
@@ -36,25 +31,6 @@ CUT_FILE = "sieve-input.mp4"
 
 # How long Sieve may take to start fetching the cut.
 CUT_URL_MINUTES = 180
-
-
-def sieve_ready(deps: Deps) -> bool:
-    return deps.reframer is not None and deps.settings.sieve_configured
-
-
-def check_reframe(deps: Deps, reframe: str, aspects: tuple[str, ...]) -> None:
-    """At submit and re-export: `reframe: "sieve"` without Sieve configured is a 400
-    (`sieve_not_configured`) rather than a silent local reframe; with it, one of the
-    aspects Sieve renders."""
-    if reframe != "sieve":
-        return
-    if not sieve_ready(deps):
-        raise InvalidInput(
-            'reframe "sieve" is not available: Sieve is not configured on this deployment',
-            code="sieve_not_configured",
-            allowed=["auto", "center"],
-        )
-    check_sieve_aspects(aspects)
 
 
 def uses_sieve(deps: Deps, request: ExportRequest) -> bool:

@@ -1,16 +1,12 @@
-"""The HTTP functions' routers (`api`, `webhooks`) built once per instance, and the sweeper's
-scheduled POST."""
+"""The `api` function's router (every `/api` route), built once per instance with its
+Clerk verifier, CORS policy and request limits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from klair.entry import runtime
-
-if TYPE_CHECKING:
-    from klair.bootstrap import Deps
 
 
 @lru_cache(maxsize=1)
@@ -35,25 +31,3 @@ def api_router() -> Any:
 def handle_api(request: Any) -> Any:
     """The `api` function: every `/api` route through the router."""
     return api_router().dispatch(request)
-
-
-@lru_cache(maxsize=1)
-def webhooks_router() -> Any:
-    from klair.config import get_settings
-    from klair.http.logs import configure_logging
-    from klair.http.webhook_routes import build_webhooks
-
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    return build_webhooks(runtime.deps, settings)
-
-
-def handle_webhooks(request: Any) -> Any:
-    """The `webhooks` function: Clerk's and Sieve's callbacks through the router."""
-    return webhooks_router().dispatch(request)
-
-
-def on_schedule(run: Callable[[Deps], Any]) -> dict[str, Any]:
-    """A Cloud Scheduler tick (the sweeper): the run's report as JSON."""
-    result: dict[str, Any] = run(runtime.deps()).model_dump()
-    return result

@@ -1,0 +1,38 @@
+"""The downloader built on its first use: yt-dlp (a large import) loads only in a function
+that downloads or inspects a URL, never in one that only carries the port (the API)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from klair.domain.source_checks import SourceLimits
+from klair.domain.url_policy import UrlPolicy
+from klair.ports.media import Downloader, DownloadProgress
+
+
+class DeferredDownloader:
+    """`YtDlpDownloader(policy, socket_timeout)`, made when first asked for."""
+
+    def __init__(self, policy: UrlPolicy, socket_timeout: float) -> None:
+        self._policy, self._timeout = policy, socket_timeout
+        self._real: Downloader | None = None
+
+    def _downloader(self) -> Downloader:
+        if self._real is None:
+            from klair.adapters.ytdlp_downloader import YtDlpDownloader
+
+            self._real = YtDlpDownloader(self._policy, socket_timeout=self._timeout)
+        return self._real
+
+    def inspect(self, url: str, limits: SourceLimits) -> float | None:
+        return self._downloader().inspect(url, limits)
+
+    def download(
+        self,
+        url: str,
+        dest_dir: Path,
+        limits: SourceLimits,
+        on_progress: Callable[[DownloadProgress], None] | None = None,
+    ) -> Path:
+        return self._downloader().download(url, dest_dir, limits, on_progress)
