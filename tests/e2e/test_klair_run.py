@@ -3,6 +3,7 @@ Ctrl-C, and the exit codes."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import signal
@@ -51,6 +52,8 @@ def test_run_sample_writes_ranked_clips_cut_from_the_source(tmp_path: Path) -> N
         assert 10 - 0.5 <= clip["end"] - clip["start"] <= 30 + 0.5
         assert 0 <= clip["start"] < clip["end"] <= source.duration + 0.05
         assert clip["reason"]
+        assert clip["title"] and len(clip["title"]) <= 60  # offline titles, from its words
+        assert clip["hook_line"] and clip["hook_line"].rstrip("…").split()[-1] in clip["transcript"]
         assert 0 <= clip["score"] <= 100
         media = probe.probe(out / clip["files"]["source"])
         assert media.has_video and media.has_audio
@@ -60,6 +63,9 @@ def test_run_sample_writes_ranked_clips_cut_from_the_source(tmp_path: Path) -> N
     for clip in clips:
         assert f'id="{clip["id"]}"' in report
         assert f'src="{clip["files"]["source"]}"' in report
+        assert html.escape(clip["hook_line"]) in report
+        edl = json.loads((out / clip["files"]["edl"]).read_text())
+        assert (edl["title"], edl["hook_line"]) == (clip["title"], clip["hook_line"])
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", report)
     assert not (out / ".klair").exists(), "working files left behind"
 

@@ -1,5 +1,6 @@
 """Clip export on real ffmpeg: every variant, burned captions, sidecars, loudness, thumbnail,
-the edit list (JSON and OpenTimelineIO), and a re-export through the API."""
+the edit list (JSON and OpenTimelineIO, with the clip's title and hook line), and a re-export
+through the API."""
 
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ from tests.unit.api_world import ALICE, make_world
 pytestmark = pytest.mark.media
 
 probe = FfprobeMediaProbe()
-CLIP = Clip(id=ClipId("clip_01"), rank=1, start=1.0, end=5.0, score=50)
+CLIP = Clip(
+    id=ClipId("clip_01"), rank=1, start=1.0, end=5.0, score=50,
+    title="Nobody Tells You This", hook_line="Nobody tells you this.",
+)  # fmt: skip
 TEXT = "Here is the thing. Nobody tells you this."
 WORDS = tuple(
     Word(start=1.3 + i * 0.3, end=1.3 + i * 0.3 + 0.25, text=t) for i, t in enumerate(TEXT.split())
@@ -120,6 +124,10 @@ def test_sidecars_thumbnail_and_edit_list(files: dict[str, Path]) -> None:
     assert cut.media_reference.target_url == "sources/job_x/source.mp4"
     assert len(cut.markers) == len(edl.captions.events)
     assert cut.metadata["klair"]["variants"][0]["key"] == "9:16+karaoke"
+    assert (edl.title, edl.hook_line) == ("Nobody Tells You This", "Nobody tells you this.")
+    assert cut.metadata["klair"]["title"] == "Nobody Tells You This"
+    assert timeline.name == "clip_01 · Nobody Tells You This"
+    assert timeline.metadata["klair"]["hook_line"] == "Nobody tells you this."
 
 
 def test_an_audio_only_clip_is_normalised_m4a(tmp_path: Path) -> None:

@@ -139,6 +139,10 @@ def test_chunks_are_transcribed_once_and_the_transcripts_feed_selection(
     assert select_clips(deps, AnalysisCompleted(job_id=JOB, chunks=2))
     clips = deps.store.clips(JOB)
     assert 1 <= len(clips) <= 3
+    # The offline analysis titles every clip, and its hook line is one of the clip's sentences.
+    assert all(c.title and c.hook_line.rstrip("…") for c in clips)
+    assert all(c.hook_line.rstrip("…").split()[-1] in c.transcript for c in clips)
+    assert all(c.title == "" for c in deps.store.chunk_candidates(JOB))  # titled at selection
     whole = load_transcript(deps, JOB)
     assert whole is not None and [w.text for w in whole.words] == [w.text for w in talk.words]
     files = transcript_files(JOB)
@@ -164,6 +168,8 @@ def test_without_a_transcriber_the_signals_alone_propose_the_moments(
 
     assert deps.store.clips(JOB)
     assert all("hook" not in c.scores for c in deps.store.clips(JOB))
+    # Without words a clip is named by its passage and time, and has no hook line.
+    assert all(" at " in c.title and c.hook_line == "" for c in deps.store.clips(JOB))
     assert load_insights(deps, JOB) is None
     assert deps.blobs.list(naming.work(JOB, "transcript")) == []
 

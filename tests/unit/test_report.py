@@ -41,5 +41,18 @@ def test_words_inside_a_clip_are_marked_with_that_clip() -> None:
     assert 'style="left:20.000%;width:25.000%"' in html
 
 
+def test_a_clip_card_shows_its_title_and_hook_line_escaped() -> None:
+    clip = Clip(
+        id=clip_id(1), rank=1, start=4.0, end=9.0, score=60,
+        title="Never <Deploy> on a Friday", hook_line="Never deploy on a Friday & sleep.",
+    )  # fmt: skip
+    html = render(Report(_job(JobStatus.COMPLETED), [ClipView(clip, {}, None)], None, None))
+    assert "<h3>#1 Never &lt;Deploy&gt; on a Friday</h3>" in html
+    assert "<p><i>Never deploy on a Friday &amp; sleep.</i></p>" in html
+    untitled = clip.model_copy(update={"title": "", "hook_line": ""})
+    html = render(Report(_job(JobStatus.COMPLETED), [ClipView(untitled, {}, None)], None, None))
+    assert "<h3>#1 Clip 1</h3>" in html and "<i>" not in html
+
+
 def test_clock() -> None:
     assert (clock(0), clock(75.9), clock(3725)) == ("0:00", "1:15", "1:02:05")

@@ -1,6 +1,7 @@
 """The edit decision list of an exported clip: source in/out, each variant's crop keyframes,
-the caption events and style, the audio treatment. Written as JSON next to the clip and as
-an OpenTimelineIO timeline, so an editor can reopen the cut in an NLE and adjust it."""
+the caption events and style, the audio treatment, the clip's title and hook line. Written as
+JSON next to the clip and as an OpenTimelineIO timeline, so an editor can reopen the cut in an
+NLE and adjust it."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ class EditList(BaseModel):
 
     version: int = VERSION
     clip_id: str
+    title: str = ""  # the clip's title and hook line, as in results.json
+    hook_line: str = ""
     source: str  # the source object the cut refers to
     source_width: int | None
     source_height: int | None

@@ -1,6 +1,7 @@
 """The edit list files: the JSON edit decision list as it is, and an OpenTimelineIO timeline
 (the cut as a clip of the source on a video and an audio track, caption events as markers,
-the whole edit list in the clip's metadata under `klair`)."""
+the whole edit list in the clip's metadata under `klair`, the clip's title in the timeline's
+name and, with its hook line, in the timeline's metadata)."""
 
 from __future__ import annotations
 
@@ -49,10 +50,17 @@ def timeline(edl: EditList) -> otio.schema.Timeline:
     video.append(cut)
     audio = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
     audio.append(_clip(edl, rate, {"audio": data["audio"]}))
-    result = otio.schema.Timeline(name=edl.clip_id, global_start_time=_time(0, rate))
+    # An NLE lists timelines by name: the title says which moment this is, the id which files.
+    name = f"{edl.clip_id} · {edl.title}" if edl.title else edl.clip_id
+    result = otio.schema.Timeline(name=name, global_start_time=_time(0, rate))
     result.tracks.append(video)
     result.tracks.append(audio)
-    result.metadata["klair"] = {"version": edl.version, "clip_id": edl.clip_id}
+    result.metadata["klair"] = {
+        "version": edl.version,
+        "clip_id": edl.clip_id,
+        "title": edl.title,
+        "hook_line": edl.hook_line,
+    }
     return result
 
 

@@ -180,6 +180,8 @@ class FfmpegClipRenderer:
             )  # fmt: skip
         return EditList(
             clip_id=clip.id,
+            title=clip.title,
+            hook_line=clip.hook_line,
             source=spec.source_name or "source",
             source_width=media.width,
             source_height=media.height,

@@ -1,11 +1,12 @@
-"""All chunks are analyzed: merge, dedupe and rank the candidates, build the job's transcript
-and insights, then fan out exports."""
+"""All chunks are analyzed: merge, dedupe, rank and title the candidates, build the job's
+transcript and insights, then fan out exports."""
 
 from __future__ import annotations
 
 import structlog
 
 from klair.domain.analysis.selection import select_clips as choose
+from klair.domain.analysis.titles import titled_clips
 from klair.domain.events import AnalysisCompleted
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
@@ -30,7 +31,8 @@ def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
     elif job.status is not JobStatus.SELECTING:
         return False
     opts = job.options
-    clips = choose(deps.store.chunk_candidates(job.id), opts.clip_count, opts.order)
+    # The offline analysis leaves titles and hook lines empty; a model's own are kept.
+    clips = titled_clips(choose(deps.store.chunk_candidates(job.id), opts.clip_count, opts.order))
     deps.store.put_clips(job.id, clips)
     build_insights(deps, job)
     exporting = advance(deps, job, JobStatus.EXPORTING, clips_total=len(clips), clips_exported=0)
