@@ -1,6 +1,7 @@
-"""The offline analyzer (the embedded default and the production fallback): sentence-aligned
-moments from the chunk's transcript and the transcode's signals, scored per criterion with
-evidence; the signals-only analysis where there is no speech to build on."""
+"""The offline analyzer (the embedded default and the production fallback): unit-aligned
+moments from the chunk's transcript, the transcode's signals and the audience's reactions
+heard in the chunk's audio, scored per criterion with evidence; the signals-only analysis
+where there is no speech to build on."""
 
 from __future__ import annotations
 
@@ -8,11 +9,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from klair.adapters.audio_reactions import scan
 from klair.adapters.signals_analyzer import parse_signals
 from klair.domain.analysis.candidates import Request, propose
+from klair.domain.analysis.reactions import Reaction, follows_speech
 from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
 from klair.domain.clip import Candidate
+from klair.domain.signals import merge_spans
 from klair.domain.transcript import Transcript
+
+# Shorter loud, wordless stretches are a cough, a clap or a consonant, not the room reacting.
+MIN_REACTION = 1.5
 
 
 class OfflineAnalyzer:
@@ -35,4 +42,23 @@ class OfflineAnalyzer:
         transcript: Transcript | None = None,
     ) -> list[Candidate]:
         request = Request(start, end, min_seconds, max_seconds)
-        return propose(parse_signals(signals), transcript, request, self._weights)
+        reactions = audience_reactions(audio, start, end, transcript)
+        return propose(parse_signals(signals), transcript, request, self._weights, reactions)
+
+
+def audience_reactions(
+    audio: Path, start: float, end: float, transcript: Transcript | None
+) -> list[Reaction]:
+    """Laughter and applause right after someone spoke in [start, end]: walk-on or
+    organiser applause, with nothing said before it, earns nothing. Without a transcript
+    there is no telling speech from a crowd, so nothing is heard."""
+    if transcript is None or not audio.exists():
+        return []
+    speech = merge_spans([(w.start, w.end) for w in transcript.words_between(start, end)])
+    if not speech:
+        return []
+    found = scan(audio, start, end, speech).reactions
+    return [
+        r for r in found
+        if r.end - r.start >= MIN_REACTION and follows_speech(r, speech) is not None
+    ]  # fmt: skip

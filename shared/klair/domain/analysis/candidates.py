@@ -1,13 +1,16 @@
-"""Candidate moments from a transcript: sentence-aligned windows within the requested length,
-edges snapped into the pauses around them, scored per criterion, best non-overlapping first.
-Without enough speech to build on, the signals-only analysis proposes the moments instead."""
+"""Candidate moments from a transcript: runs of whole units (a question and its answer, a
+story, a setup, its punchline and the laughter after it) within the requested length, edges
+snapped into the pauses around them (a beat into the audience's reaction when one follows),
+scored per criterion; the chunk keeps the best set of non-overlapping ones. Without enough
+speech to build on, the signals-only analysis proposes the moments instead."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from klair.domain.analysis.edges import Boundary, PauseFinder, quiet_spans
+from klair.domain.analysis.reactions import Reaction
 from klair.domain.analysis.scoring import (
     DEFAULT_WEIGHTS,
     Context,
@@ -16,9 +19,10 @@ from klair.domain.analysis.scoring import (
     overall,
     reason,
 )
-from klair.domain.analysis.selection import best_disjoint
-from klair.domain.analysis.sentences import SENTENCE_GAP, Sentence, split_sentences
+from klair.domain.analysis.selection import best_set
+from klair.domain.analysis.sentences import SENTENCE_GAP, split_sentences
 from klair.domain.analysis.signal_windows import propose_candidates
+from klair.domain.analysis.units import Unit, arc, reaction_after, units
 from klair.domain.clip import Candidate, Evidence
 from klair.domain.signals import Signals
 from klair.domain.transcript import Transcript
@@ -29,6 +33,10 @@ MAX_CANDIDATES = 20
 MIN_WORDS = 3
 # A sentence longer than this share of the longest clip is cut at a clause boundary.
 SENTENCE_SHARE = 0.75
+# Seconds of the audience's reaction a moment keeps after its last line.
+REACTION_BEAT = 1.5
+# Sentences of context at most on each side of a core too short to stand as a clip.
+CONTEXT = 3
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,11 @@ class Request:
 
 
 def context(
-    signals: Signals, transcript: Transcript, request: Request, weights: Mapping[str, float]
+    signals: Signals,
+    transcript: Transcript,
+    request: Request,
+    weights: Mapping[str, float],
+    reactions: Sequence[Reaction] = (),
 ) -> Context:
     """Sentences of the transcript's words inside the request, and the pauses around them."""
     start, end = max(request.start, 0.0), min(request.end, signals.duration)
@@ -60,7 +72,7 @@ def context(
         window_end=end,
     )
     quiet = quiet_spans(signals.silences_between(start, end), transcript.pauses())
-    return Context(signals, scoped, sentences, quiet, weights)
+    return Context(signals, scoped, sentences, quiet, weights, tuple(reactions))
 
 
 def boundaries(ctx: Context, start: float, end: float) -> list[Boundary | None]:
@@ -80,9 +92,71 @@ def boundaries(ctx: Context, start: float, end: float) -> list[Boundary | None]:
 
 
 def windows(
-    sentences: list[Sentence], bounds: list[Boundary | None], min_s: float, max_s: float
+    ctx: Context, bounds: list[Boundary | None], min_s: float, max_s: float
 ) -> Iterator[Window]:
-    """Every run of whole sentences whose snapped edges are min_s..max_s apart."""
+    """Every run of whole units whose snapped edges are min_s..max_s apart; the runs of whole
+    sentences when no run of units fits (a span of one long thought)."""
+    found = list(_unit_windows(ctx, bounds, min_s, max_s))
+    if found:
+        yield from found
+        return
+    yield from _sentence_windows(ctx, bounds, min_s, max_s)
+
+
+def _unit_windows(
+    ctx: Context, bounds: list[Boundary | None], min_s: float, max_s: float
+) -> Iterator[Window]:
+    """Runs of whole units (the core); a core shorter than `min_s` takes the fewest
+    neighbouring sentences (context) before and after it that make the length."""
+    spans = units(ctx.sentences, ctx.cues, ctx.reactions, max_s)
+    arcs = [arc(u, ctx.cues, ctx.landed) for u in spans]
+    for i, core in enumerate(spans):
+        for j in range(i, len(spans)):
+            if ctx.sentences[spans[j].last].end - ctx.sentences[core.first].start > max_s:
+                break
+            best = max(range(i, j + 1), key=lambda n: arcs[n][0] * _length(ctx, spans[n]))
+            found = _with_context(ctx, bounds, (core.first, spans[j].last), min_s, max_s)
+            for w in found:
+                share = min(1.0, _length(ctx, spans[best]) / w.duration) ** 0.5
+                yield replace(w, arc=arcs[best][0] * share, arc_kind=arcs[best][1])
+
+
+def _length(ctx: Context, unit: Unit) -> float:
+    return ctx.sentences[unit.last].end - ctx.sentences[unit.first].start
+
+
+def _with_context(
+    ctx: Context, bounds: list[Boundary | None], core: tuple[int, int], min_s: float, max_s: float
+) -> Iterator[Window]:
+    """The core alone when long enough, else each shortest core + context in reach."""
+    first, last = core
+    n = len(ctx.sentences)
+    for before in range(0, min(CONTEXT, first) + 1):
+        for after in range(0, min(CONTEXT, n - 1 - last) + 1):
+            window = _window(ctx, bounds, first - before, last + after, whole=not (before or after))
+            if window is None or window.duration > max_s + 1e-9:
+                continue
+            if window.duration >= min_s - 1e-9:
+                yield window
+                break  # more context after it would only add filler
+
+
+def _window(
+    ctx: Context, bounds: list[Boundary | None], first: int, last: int, whole: bool
+) -> Window | None:
+    opening, closing = bounds[first], bounds[last + 1]
+    if opening is None or closing is None:
+        return None
+    a = opening.start_edge
+    b, reaction = _ending(ctx, last, closing)
+    quiet = opening.quiet and closing.quiet
+    return Window(first, last, a, b, quiet, reaction, whole_units=whole)
+
+
+def _sentence_windows(
+    ctx: Context, bounds: list[Boundary | None], min_s: float, max_s: float
+) -> Iterator[Window]:
+    sentences = ctx.sentences
     for i, opening in enumerate(bounds[: len(sentences)]):
         if opening is None:
             continue
@@ -93,9 +167,19 @@ def windows(
             closing = bounds[j + 1]
             if closing is None:
                 continue
-            b = closing.end_edge
+            b, reaction = _ending(ctx, j, closing)
             if min_s - 1e-9 <= b - a <= max_s + 1e-9:
-                yield Window(i, j, a, b, opening.quiet and closing.quiet)
+                yield Window(i, j, a, b, opening.quiet and closing.quiet, reaction)
+
+
+def _ending(ctx: Context, last: int, closing: Boundary) -> tuple[float, float]:
+    """Where a moment ending with sentence `last` ends, and the strength of the reaction it
+    ends a beat into (0: none): inside the pause after it, never into the next word."""
+    reaction = reaction_after(ctx.sentences, last, ctx.reactions)
+    if reaction is None:
+        return closing.end_edge, 0.0
+    beat = min(reaction.end, reaction.start + REACTION_BEAT)
+    return round(min(closing.end, max(closing.end_edge, beat)), 3), reaction.strength
 
 
 def _within(evidence: Evidence, w: Window) -> Evidence:
@@ -132,9 +216,12 @@ def from_transcript(
     request: Request,
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     limit: int = MAX_CANDIDATES,
+    reactions: Sequence[Reaction] = (),
 ) -> list[Candidate]:
-    """Scored, non-overlapping, sentence-aligned moments of the request's span, best first."""
-    return best_disjoint(scored_windows(signals, transcript, request, weights), limit)
+    """The best set of at most `limit` non-overlapping unit-aligned moments of the request's
+    span (the highest total score, not greedy first-fit), best first."""
+    found = scored_windows(signals, transcript, request, weights, reactions)
+    return sorted(best_set(found, limit), key=lambda c: (-c.score, c.start))
 
 
 def scored_windows(
@@ -142,14 +229,15 @@ def scored_windows(
     transcript: Transcript,
     request: Request,
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    reactions: Sequence[Reaction] = (),
 ) -> list[Candidate]:
-    """Every sentence-aligned window of the request's span, scored (overlapping each other)."""
-    ctx = context(signals, transcript, request, weights)
+    """Every unit-aligned window of the request's span, scored (overlapping each other)."""
+    ctx = context(signals, transcript, request, weights, reactions)
     start, end = max(request.start, 0.0), min(request.end, signals.duration)
     if signals.duration < request.min_seconds:
         return _whole_source(ctx) if start <= 0 else []
     bounds = boundaries(ctx, start, end)
-    spans = windows(ctx.sentences, bounds, request.min_seconds, request.max_seconds)
+    spans = windows(ctx, bounds, request.min_seconds, request.max_seconds)
     return [_candidate(ctx, w) for w in spans]
 
 
@@ -158,13 +246,15 @@ def propose(
     transcript: Transcript | None,
     request: Request,
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    reactions: Sequence[Reaction] = (),
 ) -> list[Candidate]:
     """Moments from the transcript when there is speech to build on, from the signals alone
-    (pause-edged windows scored on loudness, speech ratio and scene cuts) otherwise."""
+    (pause-edged windows scored on loudness, speech ratio and scene cuts) otherwise;
+    `reactions` are the audience's laughter and applause heard in the span."""
     if transcript is not None:
         words = transcript.words_between(request.start, request.end)
         if len(words) >= MIN_WORDS:
-            found = from_transcript(signals, transcript, request, weights)
+            found = from_transcript(signals, transcript, request, weights, reactions=reactions)
             if found:
                 return found
     return propose_candidates(

@@ -4,32 +4,40 @@ it (timestamps and a short text) and a phrase for the clip's one-line reason."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from statistics import median
 
 from klair.domain.analysis.criterion import Criterion, clamp
+from klair.domain.analysis.cues import Cues, cues
 from klair.domain.analysis.hook import hook, opens_with_connector
 from klair.domain.analysis.lexicon import shorten
+from klair.domain.analysis.prosody import Delivery, deliveries
+from klair.domain.analysis.reactions import Reaction
 from klair.domain.analysis.sentences import Sentence
+from klair.domain.analysis.substance import content, payoff
+from klair.domain.analysis.units import reaction_after
 from klair.domain.clip import Evidence
 from klair.domain.signals import Signals
 from klair.domain.transcript import Span, Transcript
 
+# The criteria's weights in a moment's overall score (KLAIR_SCORE_WEIGHTS overrides them).
+# Substance (what is said, how it opens and what it earns) outweighs delivery: a loud
+# passage of filler is not a highlight. Measured on `python -m bench.quality`.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "hook": 0.25,
-    "energy": 0.25,
-    "clarity": 0.15,
+    "hook": 0.20,
+    "content": 0.20,
+    "payoff": 0.15,
+    "energy": 0.10,
+    "clarity": 0.10,
     "completeness": 0.20,
-    "visual": 0.15,
+    "visual": 0.05,
 }
 # What an ordinary stretch of talk scores: a reason names what lifts a moment above these.
-TYPICAL = {"hook": 30.0, "energy": 50.0, "clarity": 85.0, "visual": 50.0}
-POINTS_PER_LU = 5.0
-# Loudness samples above this (LUFS) count as speech when measuring how loud speech is.
-SPEECH_GATE = -50.0
-FULL_SPREAD = 12.0  # LU of loudness standard deviation that counts as fully dynamic
+TYPICAL = {
+    "hook": 40.0, "content": 40.0, "payoff": 40.0, "energy": 50.0, "clarity": 85.0,
+    "visual": 50.0,
+}  # fmt: skip
 DEAD_AIR = 1.5  # seconds of pause inside a clip before it costs clarity
 DEAD_AIR_POINTS = 12.0  # per second beyond that
 NOTABLE_DEAD_AIR = 0.5  # seconds beyond DEAD_AIR worth naming in the reason
@@ -46,6 +54,13 @@ class Window:
     start: float
     end: float
     quiet_edges: bool = True
+    # The audience's reaction the moment ends a beat into (0: none), and whether the window
+    # is a run of whole units (no thought cut off at either end).
+    reaction: float = 0.0
+    whole_units: bool = False
+    # The most complete arc the window holds whole (0–1, see units.arc) and its name.
+    arc: float = 0.0
+    arc_kind: str = ""
 
     @property
     def duration(self) -> float:
@@ -61,23 +76,27 @@ class Context:
     sentences: list[Sentence]
     quiet: list[Span]
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    reactions: Sequence[Reaction] = ()
 
     @cached_property
-    def file_loudness(self) -> float:
-        return self.signals.mean_loudness()
+    def cues(self) -> list[Cues]:
+        return [cues(s.text) for s in self.sentences]
 
     @cached_property
-    def speech_loudness(self) -> float:
-        """Median loudness of the file's speech (samples above a gate): how loud talk usually
-        is here, untouched by pauses and by the few loudest passages."""
-        values = [v for _, v in self.signals.loudness if v > SPEECH_GATE]
-        return median(values) if values else self.file_loudness
+    def delivery(self) -> list[Delivery]:
+        return deliveries(self.signals, self.sentences)
 
     @cached_property
-    def speech_rate(self) -> float:
-        """Words per second of speech over the whole transcript."""
-        speech = self.transcript.speech_between(self.transcript.start, self.transcript.end)
-        return len(self.transcript.words) / speech if speech > 0 else 0.0
+    def landed(self) -> list[float]:
+        """Per sentence: the strength of the audience's reaction right after it (0: none)."""
+        return [
+            r.strength if (r := reaction_after(self.sentences, k, self.reactions)) else 0.0
+            for k in range(len(self.sentences))
+        ]
+
+    def reacted(self, a: float, b: float) -> float:
+        """Seconds of audience reaction inside [a, b]: applause is not dead air."""
+        return sum(max(0.0, min(b, r.end) - max(a, r.start)) for r in self.reactions)
 
     @cached_property
     def _confidence_sums(self) -> list[float]:
@@ -108,31 +127,33 @@ class Context:
 
 
 def energy(ctx: Context, w: Window) -> Criterion:
-    relative = ctx.signals.mean_loudness(w.start, w.end) - ctx.file_loudness
-    level = 50.0 + POINTS_PER_LU * relative
-    dynamics = min(100.0, 100.0 * ctx.signals.loudness_spread(w.start, w.end) / FULL_SPREAD)
-    first_word = ctx.sentences[w.first].first
-    words = ctx.sentences[w.last].last + 1 - first_word
-    speech = ctx.speech(w.start, w.end)
-    rate = words / speech if speech > 0 else 0.0
-    pace = rate / ctx.speech_rate - 1.0 if ctx.speech_rate > 0 else 0.0
-    score = clamp(0.6 * level + 0.15 * dynamics + 0.25 * (50.0 + 100.0 * pace))
-    evidence = []
-    peak = ctx.signals.peak_between(w.start, w.end)
-    if peak is not None:
-        text = f"loudest moment {peak[1]:.1f} LUFS ({peak[1] - ctx.file_loudness:+.1f} LU vs file)"
-        evidence.append(Evidence(at=peak[0], text=text))
-    evidence.append(Evidence(at=w.start, text=f"{rate:.1f} words/s ({100 * pace:+.0f}% vs usual)"))
+    """Delivery against the speaker's own baseline: the window's sentences' loudness and pace
+    z-scores (their duration-weighted mean), so only a change in the voice counts."""
+    spoken = range(w.first, w.last + 1)
+    total = sum(ctx.sentences[i].duration for i in spoken) or 1.0
+    loud = sum(ctx.delivery[i].loudness_z * ctx.sentences[i].duration for i in spoken) / total
+    pace = sum(ctx.delivery[i].pace_z * ctx.sentences[i].duration for i in spoken) / total
+    score = clamp(50.0 + 14.0 * loud + 8.0 * pace)
+    peak = max(spoken, key=lambda i: ctx.delivery[i].loudness_z)
+    evidence = [
+        Evidence(
+            at=ctx.sentences[peak].start,
+            text=f"most emphatic line {ctx.delivery[peak].loudness_z:+.1f} σ louder than the "
+            "speaker's nearby lines",
+        ),
+        Evidence(at=w.start, text=f"loudness {loud:+.1f} σ, pace {pace:+.1f} σ vs the speaker"),
+    ]
     tone = "lively" if score >= 60 else "calm" if score < 40 else "steady"
-    return Criterion(score, evidence, f"{tone} delivery ({relative:+.1f} LU vs the whole file)")
+    return Criterion(score, evidence, f"{tone} delivery for this speaker ({loud:+.1f} σ)")
 
 
 def clarity(ctx: Context, w: Window) -> Criterion:
-    ratio = ctx.speech(w.start, w.end) / w.duration
+    ratio = (ctx.speech(w.start, w.end) + ctx.reacted(w.start, w.end)) / w.duration
     first_word, last_word = ctx.sentences[w.first].first, ctx.sentences[w.last].last
     confidence = ctx.confidence(first_word, last_word)
     pause = ctx.longest_pause(w.start, w.end)
-    dead_air = 0.0 if pause is None else max(0.0, pause[1] - pause[0] - DEAD_AIR)
+    heard = 0.0 if pause is None else ctx.reacted(*pause)  # laughter fills it
+    dead_air = 0.0 if pause is None else max(0.0, pause[1] - pause[0] - heard - DEAD_AIR)
     value = 100.0 * (0.65 * min(1.0, ratio / FULL_SPEECH) + 0.35 * confidence)
     score = clamp(value - DEAD_AIR_POINTS * dead_air)
     evidence = [
@@ -150,7 +171,8 @@ def clarity(ctx: Context, w: Window) -> Criterion:
 def completeness(ctx: Context, w: Window) -> Criterion:
     first, last = ctx.sentences[w.first], ctx.sentences[w.last]
     connector = opens_with_connector(first.text)
-    score = 40.0 * first.opens + 40.0 * last.closes + 20.0 * w.quiet_edges - 20.0 * connector
+    score = 15.0 * first.opens + 15.0 * last.closes + 10.0 * w.quiet_edges - 20.0 * connector
+    score += 10.0 * w.whole_units + 50.0 * w.arc
     opening = (
         f"starts a sentence: “{shorten(first.text, 60)}”" if first.opens else "starts mid-sentence"
     )
@@ -160,19 +182,28 @@ def completeness(ctx: Context, w: Window) -> Criterion:
         evidence.append(Evidence(at=first.start, text="opens on a connective word"))
     edges = "both edges in pauses" if w.quiet_edges else "an edge between word timings"
     evidence.append(Evidence(at=w.start, text=edges))
+    if w.whole_units:
+        evidence.append(Evidence(at=first.start, text="covers whole thoughts (no unit cut)"))
     whole = first.opens and last.closes
-    return Criterion(clamp(score), evidence, "complete sentences" if whole else "partial sentences")
+    phrase = (
+        "a whole thought"
+        if w.whole_units and whole
+        else ("complete sentences" if whole else "partial sentences")
+    )
+    return Criterion(clamp(score), evidence, phrase)
 
 
 def visual(ctx: Context, w: Window) -> Criterion:
+    """Scene cuts above the file's own rate lift it; a window without cuts in a file that
+    has few is neutral (50), not a zero: a steady shot of the speaker is no flaw."""
     cuts = ctx.signals.scenes_between(w.start, w.end)
     window_rate = 60.0 * len(cuts) / w.duration
     file_rate = ctx.signals.scene_rate()
     total = window_rate + file_rate
-    contrast = (window_rate - file_rate) / total if total else 0.0
+    contrast = (window_rate - file_rate) / total if total and cuts else 0.0
     evidence = [Evidence(at=t, text="scene cut") for t in cuts[:MAX_CUTS_SHOWN]]
     if not cuts:
-        evidence = [Evidence(at=w.start, text=f"no scene cut (file: {file_rate:.1f}/min)")]
+        evidence = [Evidence(at=w.start, text=f"one steady shot (file: {file_rate:.1f} cuts/min)")]
     return Criterion(clamp(50.0 + 50.0 * contrast), evidence, f"{len(cuts)} scene cuts")
 
 
@@ -183,7 +214,14 @@ def _tail(text: str, limit: int = 40) -> str:
 
 def criteria(ctx: Context, w: Window) -> dict[str, Criterion]:
     found = {
-        "hook": hook(ctx.signals, ctx.speech_loudness, ctx.sentences[w.first]),
+        "hook": hook(ctx.cues[w.first], ctx.delivery[w.first], ctx.sentences[w.first]),
+        "content": content(ctx.cues, ctx.sentences, ctx.landed, w.first, w.last),
+        "payoff": payoff(
+            ctx.cues[w.last],
+            ctx.sentences[w.last],
+            w.reaction,
+            max(ctx.landed[w.first : w.last], default=0.0),
+        ),
         "energy": energy(ctx, w),
         "clarity": clarity(ctx, w),
         "completeness": completeness(ctx, w),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Literal, Protocol, TypeVar
 
@@ -45,6 +46,37 @@ class Spanned(Protocol):
 S = TypeVar("S", bound=Spanned)
 
 
+def best_set(items: Iterable[S], limit: int) -> list[S]:
+    """The set of at most `limit` non-overlapping items with the highest total score (weighted
+    interval scheduling with a cardinality cap, by dynamic programming): unlike first-fit, a
+    good moment never blocks two better ones it overlaps. Returned in time order."""
+    ordered_items = sorted(items, key=lambda i: (i.end, i.start))
+    if limit < 1 or not ordered_items:
+        return []
+    ends = [i.end for i in ordered_items]
+    # prev[n]: how many items end before item n starts (they may precede it in a set).
+    prev = [bisect_right(ends, item.start + 1e-9) for item in ordered_items]
+    size = len(ordered_items)
+    best = [[0.0] * (size + 1) for _ in range(limit + 1)]
+    for k in range(1, limit + 1):
+        row, below = best[k], best[k - 1]
+        for n, item in enumerate(ordered_items, 1):
+            row[n] = max(row[n - 1], below[prev[n - 1]] + item.score)
+    return _walk_back(best, ordered_items, prev, limit)
+
+
+def _walk_back(best: list[list[float]], items: list[S], prev: list[int], limit: int) -> list[S]:
+    chosen: list[S] = []
+    k, n = limit, len(items)
+    while k > 0 and n > 0:
+        if best[k][n] == best[k][n - 1]:
+            n -= 1
+            continue
+        chosen.append(items[n - 1])
+        k, n = k - 1, prev[n - 1]
+    return chosen[::-1]
+
+
 def best_disjoint(items: Iterable[S], limit: int) -> list[S]:
     """The best `limit` items by score (earlier first on ties) that do not overlap in time."""
     kept: list[S] = []
@@ -57,19 +89,28 @@ def best_disjoint(items: Iterable[S], limit: int) -> list[S]:
 
 
 def distinct(candidates: Iterable[Candidate], limit: int) -> list[Candidate]:
-    """The best `limit` candidates, none overlapping another in time or saying the same thing
-    (overlapping chunks propose the same moment twice; talks repeat themselves)."""
-    kept: list[tuple[Candidate, frozenset[tuple[str, ...]]]] = []
-    for c in sorted(candidates, key=lambda c: (-c.score, c.start, c.end)):
-        if len(kept) == limit:
+    """The set of at most `limit` candidates with the highest total score, none overlapping
+    another in time or saying the same thing (overlapping chunks propose the same moment
+    twice; talks repeat themselves), best first. Of two that say the same, the weaker leaves
+    the pool and the set is chosen again."""
+    pool = list(candidates)
+    words = {id(c): _shingles(c.transcript) for c in pool}
+    chosen = best_set(pool, limit)
+    for _ in range(len(pool)):
+        clash = next(
+            (
+                min(a, b, key=lambda c: (c.score, -c.start))
+                for n, a in enumerate(chosen)
+                for b in chosen[n + 1 :]
+                if _says_the_same(words[id(a)], words[id(b)])
+            ),
+            None,
+        )
+        if clash is None:
             break
-        words = _shingles(c.transcript)
-        if all(
-            (c.end <= k.start or c.start >= k.end) and not _says_the_same(words, seen)
-            for k, seen in kept
-        ):
-            kept.append((c, words))
-    return [c for c, _ in kept]
+        pool = [c for c in pool if c is not clash]
+        chosen = best_set(pool, limit)
+    return sorted(chosen, key=lambda c: (-c.score, c.start, c.end))
 
 
 def select_clips(candidates: Iterable[Candidate], count: int, order: Order = "score") -> list[Clip]:

@@ -1,0 +1,387 @@
+"""What a sentence says about itself, read from its words: talk about the event rather than the
+subject (mic checks, slides, logistics, greetings, sponsor reads, drills), hedging, lines that
+lean on something on screen, and the marks of content worth clipping (stakes and lessons, a
+story being told, a question, a bold claim). Phrase lists, not a model: each cue is a reason an
+editor would give, and each is named in the clip's evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from klair.domain.analysis.lexicon import (
+    ADDRESS_WORDS,
+    CLAIM_WORDS,
+    CONNECTORS,
+    is_number,
+    tokens,
+)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _phrases(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.strip().split("\n") if p.strip())
+
+
+# About the event, the room or the talk itself: nobody shares these.
+META = _phrases(
+    """
+    hear me
+    is this on
+    the mic
+    microphone
+    can you see the
+    the slides
+    next slide
+    the projector
+    the clicker
+    technical difficult~
+    bear with me
+    one second
+    give me a second
+    where was i
+    lost my place
+    the wifi
+    wi-fi
+    password
+    restroom
+    bathroom
+    lunch
+    coffee break
+    the break
+    housekeeping
+    the agenda
+    the schedule
+    this session
+    next session
+    next talk
+    next speaker
+    question and answer
+    questions at the end
+    feedback form
+    the survey
+    the recording
+    being recorded
+    fire drill
+    fire alarm
+    the alarm
+    a drill
+    evacuat~
+    sponsor
+    brought to you by
+    promo code
+    discount code
+    percent off
+    use the code
+    use code
+    link in the description
+    dot com slash
+    subscribe
+    good morning
+    good afternoon
+    good evening
+    welcome everyone
+    welcome to
+    for having me
+    thank you so much
+    thank you all
+    thanks everyone
+    thanks for coming
+    great to be here
+    happy to be here
+    my name is
+    thank you very much
+    thanks so much
+    enjoy the rest
+    see you next time
+    the lights
+    can somebody
+    can someone
+    could somebody
+    could someone
+    come back to
+    in a few minutes
+    the next part
+    moving on
+    let us talk
+    let's talk
+    let us move
+    let's move
+    let us turn
+    let's turn
+    later in this talk
+    in this talk
+    before we start
+    before we begin
+    """
+)
+# Hedges: the speaker is unsure, and a clip of it sounds unsure.
+HEDGES = _phrases(
+    """
+    i think
+    i guess
+    i suppose
+    maybe
+    perhaps
+    probably
+    sort of
+    kind of
+    not sure
+    i don't know
+    it depends
+    more or less
+    in a way
+    to some extent
+    might be
+    could be
+    possibly
+    somewhat
+    """
+)
+# Lines that only make sense with the slide or an earlier part of the talk in view.
+CONTEXT = _phrases(
+    """
+    as you can see
+    you can see here
+    this slide
+    the slide
+    this chart
+    this graph
+    this diagram
+    this table
+    this picture
+    on the screen
+    up here
+    over here
+    right here
+    as i said
+    as i mentioned
+    like i said
+    as mentioned
+    earlier
+    i showed
+    """
+)
+# Stakes, lessons and payoffs: the line a clip is cut for.
+STAKES = _phrases(
+    """
+    the lesson
+    the secret
+    the truth
+    the key
+    the trick
+    the rule
+    the mistake
+    the problem
+    the reason
+    the one thing
+    the real
+    here is
+    here's
+    turns out
+    the surprising
+    surprising
+    counter
+    most people
+    remember
+    take home
+    the answer
+    never
+    always
+    """
+)
+# The openings of a story being told: a time, a person, the first person in the past.
+STORY = _phrases(
+    """
+    last year
+    last winter
+    last summer
+    last spring
+    last autumn
+    last week
+    last month
+    years ago
+    one day
+    once upon
+    when i was
+    the first time
+    i remember
+    back in
+    in my first
+    my friend
+    my neighbour
+    my neighbor
+    my brother
+    my sister
+    my father
+    my mother
+    my dad
+    my mom
+    my wife
+    my husband
+    my boss
+    my grandmother
+    my grandfather
+    """
+)
+# A line announcing its payoff ("here is the one rule", "the lesson is"): it opens a unit and
+# leads into the next line, whatever connective starts it ("so here is…").
+ANNOUNCES = _phrases(
+    """
+    here is
+    here's
+    one rule
+    the rule is
+    the lesson is
+    the point is
+    the secret is
+    the key is
+    the trick is
+    take home
+    remember this
+    one thing
+    """
+)
+# Openings that carry a story on from the line before ("a week later…", "then…").
+SEQUEL = _phrases(
+    """
+    then
+    later
+    after that
+    afterwards
+    the next day
+    the next morning
+    the next week
+    a week later
+    a day later
+    a month later
+    a year later
+    weeks later
+    days later
+    months later
+    years later
+    eventually
+    finally
+    suddenly
+    that night
+    that day
+    that morning
+    the following
+    in the end
+    """
+)
+# The past tense beyond the regular "-ed": a line told in the past belongs with its neighbours
+# told in the past (a story), not with present-tense facts or plans.
+IRREGULAR_PAST = frozenset(
+    _words(
+        """
+        was were had did went came saw said told bought took made got gave found thought knew
+        felt left put ran sat stood began became wrote spent sent kept slept swam brought built
+        caught fell heard held lost met paid sold taught threw understood won drove flew grew
+        drew wore woke broke chose spoke forgot rode rose sang shook stole struck swore tore
+        """
+    )
+)
+NOT_PAST = frozenset({"need", "needed", "indeed", "speed", "seed", "feed", "bed", "red", "based"})
+CONTRAST = frozenset({"but", "yet", "instead", "actually", "however", "although", "except"})
+# Pronouns that point back to something said before (a line that continues a thought).
+ANAPHORA = frozenset(
+    {"he", "she", "they", "it", "that", "this", "these", "those", "his", "her", "their", "there"}
+)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The cues found in one sentence, each with the points it is worth to a clip."""
+
+    meta: bool
+    hedges: int
+    context: bool
+    stakes: bool
+    story: bool
+    question: bool
+    exclamation: bool
+    claims: tuple[str, ...]
+    number: str | None
+    address: bool
+    contrast: bool
+    connector: bool
+    anaphora: bool
+    announces: bool
+    sequel: bool
+    past: bool
+
+    @property
+    def interest(self) -> float:
+        """0-100: how much this line, on its own, is worth watching."""
+        points = 35.0 + 18.0 * self.question + 8.0 * self.exclamation
+        points += 9.0 * len(self.claims) + 6.0 * (self.number is not None) + 6.0 * self.address
+        points += 16.0 * self.stakes + 12.0 * self.story + 5.0 * self.contrast
+        points -= 55.0 * self.meta + 14.0 * min(2, self.hedges) + 25.0 * self.context
+        return max(0.0, min(100.0, points))
+
+
+def _pattern(phrase: str) -> str:
+    """Whole words, except a phrase ending in `~`, which also matches longer words."""
+    return f" {phrase[:-1]}" if phrase.endswith("~") else f" {phrase} "
+
+
+def _has(flat: str, phrases: tuple[str, ...]) -> bool:
+    return any(_pattern(p) in flat for p in phrases)
+
+
+def _count(flat: str, phrases: tuple[str, ...]) -> int:
+    return sum(flat.count(_pattern(p)) for p in phrases)
+
+
+def cues(text: str) -> Cues:
+    """The cues of one sentence (case and punctuation ignored, except ? and !)."""
+    words = tokens(text)
+    flat = " " + _SPACES.sub(" ", " ".join(words)) + " "
+    ending = text.rstrip().rstrip("\"')")
+    numbers = [w for w in words if is_number(w)]
+    return Cues(
+        meta=_has(flat, META),
+        hedges=_count(flat, HEDGES),
+        context=_has(flat, CONTEXT),
+        stakes=_has(flat, STAKES),
+        story=_has(flat, STORY),
+        question=ending.endswith("?"),
+        exclamation=ending.endswith("!"),
+        claims=tuple(sorted({w for w in words if w in CLAIM_WORDS})[:2]),
+        number=numbers[0] if numbers else None,
+        address=any(w in ADDRESS_WORDS for w in words),
+        contrast=any(w in CONTRAST for w in words),
+        connector=bool(words) and words[0] in CONNECTORS,
+        anaphora=any(w in ANAPHORA for w in words[:3]),
+        announces=_has(flat, ANNOUNCES),
+        sequel=any(flat.startswith(_pattern(p)) for p in SEQUEL),
+        past=any(_past(w) for w in words),
+    )
+
+
+def _past(word: str) -> bool:
+    if word in IRREGULAR_PAST:
+        return True
+    return word.endswith("ed") and len(word) > 4 and word not in NOT_PAST
+
+
+def described(found: Cues) -> list[str]:
+    """The cues an editor would name, strongest first."""
+    named = [
+        (found.meta, "talk about the event itself"),
+        (found.context, "leans on the slide or an earlier part"),
+        (found.hedges > 0, "hedged"),
+        (found.question, "a question"),
+        (found.stakes, "a lesson or the stakes"),
+        (found.story, "a story opening"),
+        (bool(found.claims), "a bold claim (" + ", ".join(found.claims) + ")"),
+        (found.number is not None, f"a number ({found.number})"),
+        (found.exclamation, "an exclamation"),
+        (found.address, "words to the viewer"),
+    ]
+    return [text for present, text in named if present]
