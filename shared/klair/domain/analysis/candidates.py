@@ -19,7 +19,7 @@ from klair.domain.analysis.scoring import (
     overall,
     reason,
 )
-from klair.domain.analysis.selection import best_set
+from klair.domain.analysis.selection import varied
 from klair.domain.analysis.sentences import SENTENCE_GAP, split_sentences
 from klair.domain.analysis.signal_windows import propose_candidates
 from klair.domain.analysis.units import Unit, arc, reaction_after, units
@@ -27,8 +27,8 @@ from klair.domain.clip import Candidate, Evidence
 from klair.domain.signals import Signals
 from klair.domain.transcript import Transcript
 
-# Candidates kept per chunk (non-overlapping, best first): enough for selection to choose from.
-MAX_CANDIDATES = 20
+# Candidates kept per chunk (varied, best first): enough for selection to choose from.
+MAX_CANDIDATES = 30
 # A transcript with fewer words than this says too little to cut a clip around.
 MIN_WORDS = 3
 # A sentence longer than this share of the longest clip is cut at a clause boundary.
@@ -133,7 +133,7 @@ def _with_context(
     n = len(ctx.sentences)
     for before in range(0, min(CONTEXT, first) + 1):
         for after in range(0, min(CONTEXT, n - 1 - last) + 1):
-            window = _window(ctx, bounds, first - before, last + after, whole=not (before or after))
+            window = _window(ctx, bounds, first - before, last + after, core)
             if window is None or window.duration > max_s + 1e-9:
                 continue
             if window.duration >= min_s - 1e-9:
@@ -142,7 +142,7 @@ def _with_context(
 
 
 def _window(
-    ctx: Context, bounds: list[Boundary | None], first: int, last: int, whole: bool
+    ctx: Context, bounds: list[Boundary | None], first: int, last: int, core: tuple[int, int]
 ) -> Window | None:
     opening, closing = bounds[first], bounds[last + 1]
     if opening is None or closing is None:
@@ -150,7 +150,8 @@ def _window(
     a = opening.start_edge
     b, reaction = _ending(ctx, last, closing)
     quiet = opening.quiet and closing.quiet
-    return Window(first, last, a, b, quiet, reaction, whole_units=whole)
+    whole = core == (first, last)
+    return Window(first, last, a, b, quiet, reaction, whole_units=whole, core=core)
 
 
 def _sentence_windows(
@@ -218,10 +219,9 @@ def from_transcript(
     limit: int = MAX_CANDIDATES,
     reactions: Sequence[Reaction] = (),
 ) -> list[Candidate]:
-    """The best set of at most `limit` non-overlapping unit-aligned moments of the request's
-    span (the highest total score, not greedy first-fit), best first."""
-    found = scored_windows(signals, transcript, request, weights, reactions)
-    return sorted(best_set(found, limit), key=lambda c: (-c.score, c.start))
+    """The best `limit` unit-aligned moments of the request's span, none mostly covering a
+    better one, best first: selection chooses the final set from every chunk's list."""
+    return varied(scored_windows(signals, transcript, request, weights, reactions), limit)
 
 
 def scored_windows(

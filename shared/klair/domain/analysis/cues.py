@@ -210,7 +210,7 @@ STORY = _phrases(
     the first time
     i remember
     back in
-    in my first
+    my first
     my friend
     my neighbour
     my neighbor
@@ -278,7 +278,7 @@ SEQUEL = _phrases(
 IRREGULAR_PAST = frozenset(
     _words(
         """
-        was were had did went came saw said told bought took made got gave found thought knew
+        was were had did could went came saw said told bought took made got gave found thought knew
         felt left put ran sat stood began became wrote spent sent kept slept swam brought built
         caught fell heard held lost met paid sold taught threw understood won drove flew grew
         drew wore woke broke chose spoke forgot rode rose sang shook stole struck swore tore

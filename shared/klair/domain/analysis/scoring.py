@@ -61,6 +61,9 @@ class Window:
     # The most complete arc the window holds whole (0–1, see units.arc) and its name.
     arc: float = 0.0
     arc_kind: str = ""
+    # The window's core (first, last sentence): the whole units it was cut for; sentences
+    # outside it are context added only to reach the shortest allowed length.
+    core: tuple[int, int] | None = None
 
     @property
     def duration(self) -> float:
@@ -215,7 +218,7 @@ def _tail(text: str, limit: int = 40) -> str:
 def criteria(ctx: Context, w: Window) -> dict[str, Criterion]:
     found = {
         "hook": hook(ctx.cues[w.first], ctx.delivery[w.first], ctx.sentences[w.first]),
-        "content": content(ctx.cues, ctx.sentences, ctx.landed, w.first, w.last),
+        "content": content(ctx.cues, ctx.sentences, ctx.landed, (w.first, w.last), w.core),
         "payoff": payoff(
             ctx.cues[w.last],
             ctx.sentences[w.last],

@@ -13,6 +13,12 @@ from klair.domain.ids import clip_id
 # Word trigrams compared between transcripts; two moments sharing this share of the shorter
 # one's trigrams say the same thing, and only the better one is kept.
 SHINGLE = 3
+# Chosen clips are at least this far apart: two clips back to back are one moment cut in two
+# (an editor would make it one clip), so the pair is never chosen.
+SEPARATION = 3.0
+# Of two candidates overlapping by more than this share of the shorter, a chunk keeps the
+# better: the chunk's list stays varied without tiling the timeline into fragments.
+SUPPRESS = 0.5
 
 
 DUPLICATE_SHARE = 0.5
@@ -46,16 +52,17 @@ class Spanned(Protocol):
 S = TypeVar("S", bound=Spanned)
 
 
-def best_set(items: Iterable[S], limit: int) -> list[S]:
-    """The set of at most `limit` non-overlapping items with the highest total score (weighted
-    interval scheduling with a cardinality cap, by dynamic programming): unlike first-fit, a
-    good moment never blocks two better ones it overlaps. Returned in time order."""
+def best_set(items: Iterable[S], limit: int, gap: float = 0.0) -> list[S]:
+    """The set of at most `limit` items with the highest total score, each `gap` seconds or
+    more apart (weighted interval scheduling with a cardinality cap, by dynamic programming):
+    unlike first-fit, a good moment never blocks two better ones it overlaps. Returned in
+    time order."""
     ordered_items = sorted(items, key=lambda i: (i.end, i.start))
     if limit < 1 or not ordered_items:
         return []
     ends = [i.end for i in ordered_items]
-    # prev[n]: how many items end before item n starts (they may precede it in a set).
-    prev = [bisect_right(ends, item.start + 1e-9) for item in ordered_items]
+    # prev[n]: how many items end `gap` before item n starts (they may precede it in a set).
+    prev = [bisect_right(ends, item.start - gap + 1e-9) for item in ordered_items]
     size = len(ordered_items)
     best = [[0.0] * (size + 1) for _ in range(limit + 1)]
     for k in range(1, limit + 1):
@@ -77,6 +84,26 @@ def _walk_back(best: list[list[float]], items: list[S], prev: list[int], limit: 
     return chosen[::-1]
 
 
+def varied(items: Iterable[S], limit: int) -> list[S]:
+    """The best `limit` items by score, each overlapping every better one kept by at most
+    SUPPRESS of the shorter (non-maximum suppression), best first."""
+    kept: list[S] = []
+    for item in sorted(items, key=lambda i: (-i.score, i.start, i.end)):
+        if len(kept) == limit:
+            break
+        if all(_overlap(item, k) <= SUPPRESS * min(_length(item), _length(k)) for k in kept):
+            kept.append(item)
+    return kept
+
+
+def _overlap(a: Spanned, b: Spanned) -> float:
+    return max(0.0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def _length(a: Spanned) -> float:
+    return a.end - a.start
+
+
 def best_disjoint(items: Iterable[S], limit: int) -> list[S]:
     """The best `limit` items by score (earlier first on ties) that do not overlap in time."""
     kept: list[S] = []
@@ -95,7 +122,7 @@ def distinct(candidates: Iterable[Candidate], limit: int) -> list[Candidate]:
     the pool and the set is chosen again."""
     pool = list(candidates)
     words = {id(c): _shingles(c.transcript) for c in pool}
-    chosen = best_set(pool, limit)
+    chosen = best_set(pool, limit, SEPARATION)
     for _ in range(len(pool)):
         clash = next(
             (
@@ -109,7 +136,7 @@ def distinct(candidates: Iterable[Candidate], limit: int) -> list[Candidate]:
         if clash is None:
             break
         pool = [c for c in pool if c is not clash]
-        chosen = best_set(pool, limit)
+        chosen = best_set(pool, limit, SEPARATION)
     return sorted(chosen, key=lambda c: (-c.score, c.start, c.end))
 
 

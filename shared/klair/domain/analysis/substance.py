@@ -19,6 +19,8 @@ REACTION_BASE = 60.0  # the audience reacted: the strongest signal a talk offers
 REACTION_RANGE = 40.0
 INSIDE = 0.7  # a reaction inside the moment, not at its end, earns this share
 LANDED = 40.0  # interest a line gains when the audience reacts to it
+# Context is there for the length, not for what it says: it counts this much of a core line.
+CONTEXT_WEIGHT = 0.35
 MAX_SHOWN = 3
 
 
@@ -31,21 +33,25 @@ def content(
     found: Sequence[Cues],
     sentences: Sequence[Sentence],
     landed: Sequence[float],
-    first: int,
-    last: int,
+    window: tuple[int, int],
+    core: tuple[int, int] | None = None,
 ) -> Criterion:
     """The duration-weighted interest of the moment's sentences (a line the audience reacted
-    to counts more), with the best and the worst line as evidence."""
+    to counts more; context added around a short core to reach the shortest clip counts
+    CONTEXT_WEIGHT as much), with the best and the worst line as evidence."""
+    first, last = window
     span = range(first, last + 1)
-    total = sum(sentences[i].duration for i in span) or 1.0
+    a, b = core or window
+    weight = {i: (1.0 if a <= i <= b else CONTEXT_WEIGHT) * sentences[i].duration for i in span}
+    total = sum(weight.values()) or 1.0
     value = {i: interest(found[i], landed[i]) for i in span}
-    score = sum(value[i] * sentences[i].duration for i in span) / total
+    score = sum(value[i] * weight[i] for i in span) / total
     best = max(span, key=lambda i: value[i])
     worst = min(span, key=lambda i: value[i])
     evidence = [_line(found[best], sentences[best])]
     if worst != best and value[worst] < 30:
         evidence.append(_line(found[worst], sentences[worst]))
-    drag = sum(sentences[i].duration for i in span if found[i].meta or found[i].context)
+    drag = sum(weight[i] for i in span if found[i].meta or found[i].context)
     phrase = "substance throughout" if score >= 50 else "some substance"
     if drag / total >= 0.3:
         phrase = "much talk about the event or the slides"
