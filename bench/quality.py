@@ -1,9 +1,10 @@
 """Clip quality against planted ground truth: Klair's top-K clips beside naive selectors,
 all scored by the same rules (bench/quality_metrics.py) on the same generated talks.
 
-    python -m bench.quality [--quick] [--k K] [--length 15-60] [--seeds 50] [--json]
+    python -m bench.quality [--quick | --heldout] [--k K] [--length 15-60] [--seeds 50] [--json]
 
-For each talk of the set (bench/quality_set.py; 3 short talks with --quick) Klair runs as
+For each talk of the set (bench/quality_set.py; 3 short talks with --quick; with --heldout
+the 3 held-out talks, kept apart to check that tuning generalises) Klair runs as
 `klair run` does — the embedded pipeline in this process, offline analyzer, a 9:16 export —
 asked for K clips (default: the talk's number of planted highlights). Baselines on the same
 talks, same K and length range: random non-overlapping windows (averaged over seeds) and the
@@ -40,7 +41,7 @@ from bench.quality_metrics import (
     score,
 )
 from bench.quality_report import show
-from bench.quality_set import FULL, QUICK, as_talk, generate, scenes_of
+from bench.quality_set import as_talk, generate, scenes_of, specs
 from bench.quality_video import Scene
 from bench.timing import RESULTS
 from klair.cli.embedded import run_job
@@ -147,9 +148,10 @@ def _document(rows: list[dict[str, Any]], args: argparse.Namespace) -> dict[str,
     def plain(value: Any) -> Any:
         return value.__dict__ if isinstance(value, Score) else value
 
+    settings = {"quick": args.quick, "heldout": args.heldout, "k": args.k}
     return {
         "at": datetime.now(UTC).isoformat(),
-        "settings": {"quick": args.quick, "k": args.k, "length": args.length, "seeds": args.seeds},
+        "settings": settings | {"length": args.length, "seeds": args.seeds},
         "talks": [{key: plain(v) for key, v in row.items()} for row in rows],
     }
 
@@ -167,7 +169,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="3 talks of about 3 minutes")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--quick", action="store_true", help="3 talks of about 3 minutes")
+    which.add_argument("--heldout", action="store_true", help="the 3 held-out talks instead")
     parser.add_argument("--k", type=int, help="clips per talk (default: its highlights)")
     parser.add_argument("--length", default="15-60", help="clip length range, seconds")
     parser.add_argument("--seeds", type=int, default=50, help="random baseline's seeds")
@@ -177,9 +181,14 @@ def main() -> None:
     _quiet_logs()
     rows = []
     with tempfile.TemporaryDirectory(prefix="klair-quality-run-") as tmp:
-        for spec in QUICK if args.quick else FULL:
+        for spec in specs(args.quick, args.heldout):
             video, truth = generate(spec)
-            rows.append(measure(video, truth, args.k, (low, high), args.seeds, Path(tmp)))
+            row = measure(video, truth, args.k, (low, high), args.seeds, Path(tmp))
+            if args.heldout:  # spans and kinds only: held-out texts stay out of the results
+                row["highlights"] = [
+                    {k: v for k, v in h.items() if k != "text"} for h in row["highlights"]
+                ]
+            rows.append(row)
     document = _document(rows, args)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"quality-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"

@@ -1,7 +1,10 @@
 """The clip-quality set: seeded talks (topics, espeak-ng voices, speaker profiles) with
 planted highlights and distractors, rendered to 720p video with exact ground truth.
 
-    python -m bench.quality_set [--quick] [--cache DIR]   # generate and summarise
+    python -m bench.quality_set [--quick | --heldout] [--cache DIR]   # generate, summarise
+
+HELDOUT talks (topics and wording in bench/quality_heldout.py) are kept apart for checking
+that tuning on FULL/QUICK generalises: do not read their texts when tuning.
 
 Each talk's media and `truth.json` are cached under a directory named by a hash of its spec
 and of the generator's source, so reruns reuse them and any change regenerates them.
@@ -23,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from bench import quality_audio as audio
+from bench import quality_heldout as heldout
 from bench.quality_metrics import Talk
 from bench.quality_scripts import NOISES, Block, Writer
 from bench.quality_topics import TOPICS
@@ -56,6 +60,15 @@ QUICK = (
     TalkSpec("startups-energetic-q", "startups", "energetic", "en+f2", 202, 1),
     TalkSpec("oceans-monotone-q", "oceans", "monotone", "en-gb+m1", 203, 1),
 )
+
+
+# Held-out: other topics, wording, voices and seeds (bench.quality --heldout).
+HELDOUT = (
+    TalkSpec("memory-normal-h", "memory", "normal", "en-gb-x-rp+m5", 301, 4),
+    TalkSpec("running-energetic-h", "running", "energetic", "en-us-nyc+f4", 302, 4),
+    TalkSpec("cities-monotone-h", "cities", "monotone", "en-gb-x-gbclan+m6", 303, 3),
+)
+_HELDOUT_TOPICS = {t.name: t for t in heldout.TOPICS}
 
 
 @dataclass
@@ -131,6 +144,8 @@ def _key(spec: TalkSpec) -> str:
     here = Path(__file__).resolve().parent
     for name in ("quality_audio", "quality_scripts", "quality_topics", "quality_video"):
         digest.update((here / f"{name}.py").read_bytes())
+    if spec.topic in _HELDOUT_TOPICS:  # only held-out keys depend on the held-out texts
+        digest.update((here / "quality_heldout.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -141,8 +156,7 @@ def generate(spec: TalkSpec, cache: Path = CACHE) -> tuple[Path, dict[str, Any]]
     if truth_file.exists() and video.exists():
         return video, json.loads(truth_file.read_text())
     folder.mkdir(parents=True, exist_ok=True)
-    topic = next(t for t in TOPICS if t.name == spec.topic)
-    blocks = Writer(topic, spec.profile, spec.seed).talk(spec.blocks_between)
+    blocks = _writer(spec).talk(spec.blocks_between)
     with tempfile.TemporaryDirectory(prefix="klair-quality-") as tmp:
         wav = Path(tmp) / "track.wav"
         truth = _soundtrack(spec, blocks, wav)
@@ -153,6 +167,18 @@ def generate(spec: TalkSpec, cache: Path = CACHE) -> tuple[Path, dict[str, Any]]
     truth["scenes"] = [s.json() for s in scenes]
     truth_file.write_text(json.dumps(truth, indent=1))
     return video, truth
+
+
+def _writer(spec: TalkSpec) -> Writer:
+    if spec.topic in _HELDOUT_TOPICS:
+        return heldout.HeldoutWriter(_HELDOUT_TOPICS[spec.topic], spec.profile, spec.seed)
+    topic = next(t for t in TOPICS if t.name == spec.topic)
+    return Writer(topic, spec.profile, spec.seed)
+
+
+def specs(quick: bool = False, held_out: bool = False) -> tuple[TalkSpec, ...]:
+    """The talks of a run: HELDOUT, QUICK or FULL."""
+    return HELDOUT if held_out else QUICK if quick else FULL
 
 
 def as_talk(truth: dict[str, Any]) -> Talk:
@@ -179,13 +205,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--quick", action="store_true")
+    which.add_argument("--heldout", action="store_true", help="the held-out talks")
     parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args()
-    for spec in QUICK if args.quick else FULL:
+    for spec in specs(args.quick, args.heldout):
         video, truth = generate(spec, args.cache)
         spans = truth["highlights"]
         lengths = ", ".join(f"{h['kind']} {h['end'] - h['start']:.0f}s" for h in spans)
+        # (kinds and lengths only: never print held-out texts)
         print(f"{spec.name}: {truth['duration'] / 60:.1f} min, {lengths} → {video}")
 
 
