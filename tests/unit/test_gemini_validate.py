@@ -12,6 +12,7 @@ from klair.adapters.gemini.request import ChunkRequest
 from klair.adapters.gemini.schema import ChunkAnalysis, EvidenceNote, Moment, Scores
 from klair.adapters.gemini.two_stage import shortlist
 from klair.adapters.gemini.validate import validate
+from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
 from klair.domain.clip import Candidate
 
 CHUNK = ChunkRequest(
@@ -98,10 +99,17 @@ def test_overlapping_moments_keep_the_better_one() -> None:
     assert result.summary == "s" and result.topics == ["a", "b"]
 
 
-def test_the_overall_score_weighs_the_hook_and_completeness_most() -> None:
+def _weighed(scores: dict[str, float]) -> float:
+    """The offline analyzer's weights over the criteria the model scored."""
+    used = {k: DEFAULT_WEIGHTS[k] for k in scores}
+    return round(sum(used[k] * scores[k] for k in used) / sum(used.values()), 1)
+
+
+def test_the_overall_score_uses_the_offline_weights_over_the_models_criteria() -> None:
     [c] = validate(answer(moment("01:00", "01:30", hook=100, visual=0)), CHUNK).candidates
-    # The offline analyzer's weights: 0.25*100 + 0.25*60 + 0.15*70 + 0.20*80 + 0.15*0
-    assert c.score == 66.5
+    scores = {"hook": 100, "energy": 60, "clarity": 70, "completeness": 80, "visual": 0}
+    assert c.score == _weighed(scores)
+    assert c.score > _weighed({**scores, "hook": 50})  # the hook weighs most
 
 
 def test_audio_jobs_are_not_scored_on_visuals() -> None:
@@ -115,7 +123,7 @@ def test_audio_jobs_are_not_scored_on_visuals() -> None:
     )
     [c] = validate(answer(moment("01:00", "01:30", hook=100, visual=100)), audio).candidates
     assert "visual" not in c.scores
-    assert c.score == round((25 + 15 + 10.5 + 16) / 0.85, 1)
+    assert c.score == _weighed({"hook": 100, "energy": 60, "clarity": 70, "completeness": 80})
 
 
 def test_evidence_outside_the_excerpt_is_ignored_not_fatal() -> None:

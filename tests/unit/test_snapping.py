@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from klair.domain.analysis.candidates import Request, from_transcript, propose
 from klair.domain.analysis.edges import LEAD_IN, TAIL, Boundary, PauseFinder, quiet_spans
+from klair.domain.analysis.selection import SUPPRESS
 from klair.domain.transcript import Word
 from tests.unit.talk_builder import Talk, build_talk, words_of
 
@@ -66,7 +67,10 @@ def test_edges_sit_in_pauses_around_whole_sentences(data: st.DataObject) -> None
             assert request.start - 1e-9 <= c.start < c.end <= request.end + 1e-9
             assert request.min_seconds - 1e-6 <= c.duration <= request.max_seconds + 1e-6
     spans = sorted((c.start, c.end) for c in found)
-    assert all(a[1] <= b[0] for a, b in pairwise(spans))
+    # A chunk's list is varied: no candidate mostly covers another (selection then chooses
+    # a set that does not overlap at all).
+    for a, b in pairwise(spans):
+        assert min(a[1], b[1]) - b[0] <= SUPPRESS * min(a[1] - a[0], b[1] - b[0]) + 1e-6
 
 
 def test_heard_pauses_win_over_word_timings_that_spill_into_them() -> None:

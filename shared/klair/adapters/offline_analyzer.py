@@ -9,15 +9,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import structlog
+
 from klair.adapters.audio_reactions import scan
 from klair.adapters.signals_analyzer import parse_signals
 from klair.domain.analysis.candidates import Request, propose
 from klair.domain.analysis.reactions import Reaction, follows_speech
 from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
 from klair.domain.clip import Candidate
+from klair.domain.errors import UnsupportedMedia
 from klair.domain.signals import merge_spans
 from klair.domain.transcript import Transcript
 
+log = structlog.get_logger(__name__)
 # Shorter loud, wordless stretches are a cough, a clap or a consonant, not the room reacting.
 MIN_REACTION = 1.5
 
@@ -57,7 +61,11 @@ def audience_reactions(
     speech = merge_spans([(w.start, w.end) for w in transcript.words_between(start, end)])
     if not speech:
         return []
-    found = scan(audio, start, end, speech).reactions
+    try:
+        found = scan(audio, start, end, speech).reactions
+    except UnsupportedMedia:  # the transcriber read it: reactions are a bonus, not a gate
+        log.warning("audio unreadable for reactions", audio=audio.name)
+        return []
     return [
         r for r in found
         if r.end - r.start >= MIN_REACTION and follows_speech(r, speech) is not None

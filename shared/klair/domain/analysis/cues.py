@@ -319,7 +319,7 @@ class Cues:
     def interest(self) -> float:
         """0-100: how much this line, on its own, is worth watching."""
         points = 35.0 + 18.0 * self.question + 8.0 * self.exclamation
-        points += 9.0 * len(self.claims) + 6.0 * (self.number is not None) + 6.0 * self.address
+        points += 9.0 * len(self.claims) + 10.0 * (self.number is not None) + 6.0 * self.address
         points += 16.0 * self.stakes + 12.0 * self.story + 5.0 * self.contrast
         points -= 55.0 * self.meta + 14.0 * min(2, self.hedges) + 25.0 * self.context
         return max(0.0, min(100.0, points))
@@ -379,7 +379,7 @@ def described(found: Cues) -> list[str]:
         (found.question, "a question"),
         (found.stakes, "a lesson or the stakes"),
         (found.story, "a story opening"),
-        (bool(found.claims), "a bold claim (" + ", ".join(found.claims) + ")"),
+        (bool(found.claims), "a claim (" + ", ".join(found.claims) + ")"),
         (found.number is not None, f"a number ({found.number})"),
         (found.exclamation, "an exclamation"),
         (found.address, "words to the viewer"),
