@@ -15,9 +15,10 @@ from klair.domain.analysis.candidates import Request, scored_windows
 from klair.domain.analysis.cues import cues
 from klair.domain.analysis.prosody import deliveries
 from klair.domain.analysis.reactions import Reaction
-from klair.domain.analysis.selection import best_set
+from klair.domain.analysis.selection import best_set, snapped
 from klair.domain.analysis.sentences import Sentence
 from klair.domain.analysis.units import arc, units
+from klair.domain.clip import Candidate
 from tests.unit.talk_builder import build_talk, words_of
 
 
@@ -212,3 +213,19 @@ def test_first_fit_would_waste_the_set_that_the_best_set_keeps() -> None:
     middle = Item(9, 21, 60)  # the single best, overlapping both others
     left, right = Item(0, 12, 55), Item(18, 30, 55)
     assert best_set([middle, left, right], 2) == [left, right]
+
+
+def test_any_analyzers_edges_are_snapped_into_pauses_and_edges_in_pauses_stay() -> None:
+    talk = build_talk(words_of("One two three four. Five six seven eight. Nine ten eleven."))
+    words = talk.words
+    first_gap = (talk.sentences[0][1], talk.sentences[1][0])
+    mid_word = (words[5].start + words[5].end) / 2  # inside "six"
+    moment = Candidate(start=mid_word, end=words[-2].start + 0.05, score=50)  # cuts "ten"
+
+    [moved] = snapped([moment], words, talk.signals.silences)
+    [kept] = snapped([moved], words, talk.signals.silences)
+
+    assert first_gap[0] <= moved.start <= first_gap[1]
+    assert any(a <= moved.end <= b for a, b in talk.signals.silences)  # the nearest pause
+    assert not any(w.start < moved.end < w.end for w in words)
+    assert (kept.start, kept.end) == (moved.start, moved.end)

@@ -116,6 +116,13 @@ META = _phrases(
     in this talk
     before we start
     before we begin
+    move on
+    how much time
+    time i have left
+    out of time
+    have time for
+    where were we
+    back to the
     """
 )
 # Hedges: the speaker is unsure, and a clip of it sounds unsure.
@@ -285,6 +292,18 @@ IRREGULAR_PAST = frozenset(
         """
     )
 )
+# Verbs that open advice when they open a sentence ("get up at the same time", "never skip"):
+# a takeaway the viewer can act on.
+ADVICE = frozenset(
+    _words(
+        """
+        get stop start try make take keep never always don't do remember write talk feed pay
+        speak ask give put use go be avoid focus read eat drink move build charge water call
+        listen learn practice practise find save spend invest choose leave check turn plan tell
+        show walk run sit stand wake trust forget ignore change cut add drop skip measure treat
+        """
+    )
+)
 NOT_PAST = frozenset({"need", "needed", "indeed", "speed", "seed", "feed", "bed", "red", "based"})
 CONTRAST = frozenset({"but", "yet", "instead", "actually", "however", "although", "except"})
 # Pronouns that point back to something said before (a line that continues a thought).
@@ -314,6 +333,7 @@ class Cues:
     announces: bool
     sequel: bool
     past: bool
+    advice: bool
 
     @property
     def interest(self) -> float:
@@ -321,6 +341,7 @@ class Cues:
         points = 35.0 + 18.0 * self.question + 8.0 * self.exclamation
         points += 9.0 * len(self.claims) + 10.0 * (self.number is not None) + 6.0 * self.address
         points += 16.0 * self.stakes + 12.0 * self.story + 5.0 * self.contrast
+        points += 8.0 * self.advice
         points -= 55.0 * self.meta + 14.0 * min(2, self.hedges) + 25.0 * self.context
         return max(0.0, min(100.0, points))
 
@@ -361,6 +382,7 @@ def cues(text: str) -> Cues:
         announces=_has(flat, ANNOUNCES),
         sequel=any(flat.startswith(_pattern(p)) for p in SEQUEL),
         past=any(_past(w) for w in words),
+        advice=bool(words) and words[0] in ADVICE and not ending.endswith("?"),
     )
 
 
@@ -382,6 +404,7 @@ def described(found: Cues) -> list[str]:
         (bool(found.claims), "a claim (" + ", ".join(found.claims) + ")"),
         (found.number is not None, f"a number ({found.number})"),
         (found.exclamation, "an exclamation"),
+        (found.advice, "advice to act on"),
         (found.address, "words to the viewer"),
     ]
     return [text for present, text in named if present]

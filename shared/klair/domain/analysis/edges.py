@@ -145,3 +145,41 @@ def signal_edges(signals: Signals, start: float, end: float) -> tuple[list[float
     if end >= signals.duration:
         ends = sorted({*ends, signals.duration})
     return starts, ends
+
+
+# How far an edge may move to reach a pause, and the pause a moved edge prefers.
+REACH = 2.0
+MIN_PAUSE = 0.25
+
+
+def snap(t: float, words: Sequence[Word], finder: PauseFinder, *, start: bool) -> float:
+    """`t` moved to the clip edge of the nearest pause within REACH (a longer pause wins
+    over a word gap when both are in reach): any analyzer's edge (Gemini's whole seconds
+    included) lands between words, never inside one. An edge already in a pause, or with no
+    words in reach, stays."""
+    if not words:
+        return t
+    i = bisect_right([w.start for w in words], t)
+    gap = (
+        words[i - 1].end if i > 0 else t - REACH,
+        words[i].start if i < len(words) else t + REACH,
+    )
+    if gap[0] <= t <= gap[1] and gap[1] - gap[0] >= MIN_PAUSE:
+        return t  # already in a pause (a beat into applause, say): it stays
+    found: list[Boundary] = []
+    for j in range(max(0, i - 8), min(len(words), i + 8) + 1):
+        before = words[j - 1] if j > 0 else None
+        after = words[j] if j < len(words) else None
+        window = (before.end if before else t - REACH, after.start if after else t + REACH)
+        pause = finder.between(before, after, window, source_edge=True)
+        if pause is not None:
+            found.append(pause)
+    near = [p for p in found if abs(_edge(p, start) - t) <= REACH]
+    if not near:
+        return t
+    long = [p for p in near if p.length >= MIN_PAUSE] or near
+    return _edge(min(long, key=lambda p: abs(_edge(p, start) - t)), start)
+
+
+def _edge(pause: Boundary, start: bool) -> float:
+    return pause.start_edge if start else pause.end_edge

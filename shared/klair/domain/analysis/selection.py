@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol, TypeVar
 
+from klair.domain.analysis.edges import PauseFinder, snap
 from klair.domain.analysis.lexicon import tokens
 from klair.domain.clip import Candidate, Clip
 from klair.domain.ids import clip_id
+from klair.domain.transcript import Span, Word
 
 # Word trigrams compared between transcripts; two moments sharing this share of the shorter
 # one's trigrams say the same thing, and only the better one is kept.
@@ -138,6 +140,19 @@ def distinct(candidates: Iterable[Candidate], limit: int) -> list[Candidate]:
         pool = [c for c in pool if c is not clash]
         chosen = best_set(pool, limit, SEPARATION)
     return sorted(chosen, key=lambda c: (-c.score, c.start, c.end))
+
+
+def snapped(
+    candidates: Iterable[Candidate], words: Sequence[Word], quiet: Sequence[Span]
+) -> list[Candidate]:
+    """Every candidate's edges in pauses by the one edge rule (klair.domain.analysis.edges),
+    whatever analyzer proposed it: the offline analyzer's are there already and stay put."""
+    finder = PauseFinder(quiet)
+    found = []
+    for c in candidates:
+        a, b = snap(c.start, words, finder, start=True), snap(c.end, words, finder, start=False)
+        found.append(c.model_copy(update={"start": a, "end": b}) if a < b else c)
+    return found
 
 
 def select_clips(candidates: Iterable[Candidate], count: int, order: Order = "score") -> list[Clip]:

@@ -14,7 +14,7 @@ from klair.domain.analysis.sentences import Sentence
 from klair.domain.clip import Evidence
 
 PLAIN_ENDING = 35.0
-LANDING = 25.0  # a last line with the stakes, a claim or an exclamation
+LANDING = 25.0  # a last line with the stakes, a claim, advice or an exclamation
 REACTION_BASE = 60.0  # the audience reacted: the strongest signal a talk offers
 REACTION_RANGE = 40.0
 INSIDE = 0.7  # a reaction inside the moment, not at its end, earns this share
@@ -72,7 +72,7 @@ def payoff(found: Cues, last: Sentence, reaction: float, inside: float = 0.0) ->
         where = "at its end" if reaction >= INSIDE * inside else "inside it"
         evidence = [Evidence(at=last.end, text=f"the audience reacts {where} ({strength:.2f})")]
         return Criterion(clamp(score), evidence, "the audience reacts")
-    lands = found.stakes or bool(found.claims) or found.exclamation
+    lands = found.stakes or bool(found.claims) or found.exclamation or found.advice
     score = PLAIN_ENDING + LANDING * lands - 20.0 * (found.meta or found.context)
     text = f"ends on “{shorten(last.text, 60)}”"
     phrase = "ends on a line that lands" if lands else "a plain ending"

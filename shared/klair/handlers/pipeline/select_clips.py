@@ -5,16 +5,33 @@ from __future__ import annotations
 
 import structlog
 
+from klair.domain.analysis.edges import quiet_spans
 from klair.domain.analysis.selection import select_clips as choose
+from klair.domain.analysis.selection import snapped
 from klair.domain.analysis.titles import titled_clips
+from klair.domain.clip import Candidate
 from klair.domain.events import AnalysisCompleted
+from klair.domain.job import Job
+from klair.domain.signals import Signals
 from klair.domain.status import JobStatus
+from klair.domain.transcript import merge
 from klair.handlers.deps import Deps
 from klair.handlers.pipeline.build_insights import build_insights
+from klair.handlers.steps.artifacts import load_chunks, load_signals
 from klair.handlers.steps.dispatch import export_messages, fan_out, fan_out_again
 from klair.handlers.steps.lifecycle import advance, complete_job
 
 log = structlog.get_logger(__name__)
+
+
+def in_pauses(deps: Deps, job: Job, candidates: list[Candidate]) -> list[Candidate]:
+    """Every analyzer's edges snapped into the pauses of the job's speech (Gemini's whole
+    seconds too), by the same rule as the offline analysis."""
+    parts = load_chunks(deps, job.id)
+    words = merge(parts).words if parts else []
+    signals = Signals.model_validate(load_signals(deps, job))
+    quiet = quiet_spans(signals.silences, *(p.pauses() for p in parts))
+    return snapped(candidates, words, quiet)
 
 
 def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
@@ -31,8 +48,9 @@ def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
     elif job.status is not JobStatus.SELECTING:
         return False
     opts = job.options
+    candidates = in_pauses(deps, job, deps.store.chunk_candidates(job.id))
     # The offline analysis leaves titles and hook lines empty; a model's own are kept.
-    clips = titled_clips(choose(deps.store.chunk_candidates(job.id), opts.clip_count, opts.order))
+    clips = titled_clips(choose(candidates, opts.clip_count, opts.order))
     deps.store.put_clips(job.id, clips)
     build_insights(deps, job)
     exporting = advance(deps, job, JobStatus.EXPORTING, clips_total=len(clips), clips_exported=0)
