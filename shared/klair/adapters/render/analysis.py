@@ -5,6 +5,7 @@ loudness and true peak of its audio (the measurement of a linear loudness normal
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +17,19 @@ from klair.domain.media import MediaInfo
 from klair.domain.reframe_path import Face, FrameSample
 
 ANALYSIS_FPS = 4.0
-ANALYSIS_SHORT_SIDE = 180
+# 2.4 times the whole-frame search's 180 px: the small-face pass finds faces from 40 px wide
+# at 720p (a speaker's inset beside a slide; 360 px found a third of those, bench/small_faces).
+ANALYSIS_SHORT_SIDE = 432
 # Known faces are tracked near where they were (a fraction of a whole-frame search's cost),
 # with a whole-frame search for new faces once a second; without a face in sight the whole
 # frame is searched every other frame, so a face that comes in is found within 0.25 s.
 FULL_SEARCH_EVERY = 4
 EMPTY_SEARCH_EVERY = 2
+# The small-face pass (about three coarse searches' cost) runs on a whole-frame search that
+# found nothing only once every this many frames (2 s; a multiple of FULL_SEARCH_EVERY, so
+# the two spans see the same schedule), unless a small face is being tracked: a clip without
+# faces pays an eighth of it per frame.
+SMALL_SEARCH_EVERY = 8
 # Threads kept for the life of the instance (each keeps its face model): the audio's
 # measurement and the second half of the frames.
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="klair-analysis")
@@ -67,13 +75,14 @@ def _size(media: MediaInfo) -> tuple[int, int, float]:
 
 def _look_span(frames: list[Gray], first: int, stop: int) -> list[FrameView]:
     """Frames `first`..`stop` looked at in order, tracking the faces already found. A span
-    starting at a whole-frame search (a multiple of FULL_SEARCH_EVERY) needs nothing from
-    the frames before it but the one before (mouth movement), so spans run side by side."""
+    starting at a whole-frame search with the small-face pass (a multiple of both periods)
+    needs nothing from the frames before it but the one before (mouth movement), so spans
+    run side by side."""
     known, views = list[Box](), list[FrameView]()
     for index in range(first, stop):
         gray = frames[index]
         full = index % (FULL_SEARCH_EVERY if known else EMPTY_SEARCH_EVERY) == 0
-        known = track_faces(gray, known, full)
+        known = track_faces(gray, known, full, small=index % SMALL_SEARCH_EVERY == 0)
         views.append(look(gray, frames[index - 1] if index else None, known))
     return views
 
@@ -81,7 +90,8 @@ def _look_span(frames: list[Gray], first: int, stop: int) -> list[FrameView]:
 def _look_all(frames: list[Gray]) -> list[FrameView]:
     """Two spans, the second on the pool's thread: the face search (OpenCV, without the
     GIL) is most of the analysis, and the render that follows needs its result."""
-    middle = len(frames) // 2 // FULL_SEARCH_EVERY * FULL_SEARCH_EVERY
+    step = math.lcm(FULL_SEARCH_EVERY, SMALL_SEARCH_EVERY)
+    middle = len(frames) // 2 // step * step
     later = _POOL.submit(_look_span, frames, middle, len(frames))
     return _look_span(frames, 0, middle) + later.result()
 
