@@ -1,11 +1,13 @@
 """The crop path of a reframed variant: which subject to follow in each analysed frame (the
-active speaker, else the largest face, else the salient region, else the centre) and a
-smooth, jitter-free window position over time, as keyframes the renderer interpolates."""
+active speaker, else the largest face, else the face seen nearest in time, else the salient
+region, else the centre) and a smooth, jitter-free window position over time, as keyframes
+the renderer interpolates."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from statistics import median
 
@@ -217,14 +219,31 @@ def _shot(
     return [Keyframe(t=t, x=x, y=y) for t, x, y in zip(times, xs, ys, strict=True)]
 
 
+def faces_over_saliency(samples: Sequence[FrameSample]) -> list[FrameSample]:
+    """Each faceless sample's salient point replaced by the centre of the largest face of
+    the sample nearest in time that has one: a clip that shows a face anywhere never follows
+    the salient region (a bright slide beside a small speaker inset is more salient than the
+    speaker, and a detector misses a small face more often than a big one)."""
+    seen = [(s.t, max(s.faces, key=lambda f: f.area).centre) for s in samples if s.faces]
+    if not seen:
+        return list(samples)
+    times = [t for t, _ in seen]
+
+    def nearest(t: float) -> tuple[float, float]:
+        i = bisect_left(times, t)
+        around = seen[max(0, i - 1) : i + 1]
+        return min(around, key=lambda found: abs(found[0] - t))[1]
+
+    return [s if s.faces else replace(s, salient=nearest(s.t)) for s in samples]
+
+
 def crop_path(samples: Sequence[FrameSample], geo: Geometry) -> list[Keyframe]:
     """Keyframes of the crop window over the clip (at least one; a single one is static).
     A cut shows as two keyframes a millisecond apart."""
     if not geo.crops:
         return [Keyframe(t=0.0, x=0, y=0)]
     follower = _Follower(fallback=(geo.source_width / 2, geo.source_height / 2))
-    if not samples:
-        samples = [FrameSample(t=0.0)]
+    samples = faces_over_saliency(samples) or [FrameSample(t=0.0)]
     targets, faces = zip(*(follower.step(s) for s in samples), strict=True)
     times = [s.t for s in samples]
     edges = [0, *_cuts(targets, geo), len(samples)]
