@@ -12,7 +12,7 @@ from pathlib import Path
 
 from klair.adapters.render.av_window import Deadline, Gray, grey_frames, loudness
 from klair.adapters.render.cut import Measured, Window
-from klair.adapters.render.face_track import Box, FrameView, look, track_faces
+from klair.adapters.render.face_track import Box, FrameView, look, shot_changed, track_faces
 from klair.domain.media import MediaInfo
 from klair.domain.reframe_path import Face, FrameSample
 
@@ -25,11 +25,11 @@ ANALYSIS_SHORT_SIDE = 432
 # frame is searched every other frame, so a face that comes in is found within 0.25 s.
 FULL_SEARCH_EVERY = 4
 EMPTY_SEARCH_EVERY = 2
-# The small-face pass (about three coarse searches' cost) runs on a whole-frame search that
-# found nothing only once every this many frames (2 s; a multiple of FULL_SEARCH_EVERY, so
-# the two spans see the same schedule), unless a small face is being tracked: a clip without
-# faces pays an eighth of it per frame.
-SMALL_SEARCH_EVERY = 8
+# The small-face pass (about two coarse searches' cost) runs on a whole-frame search that
+# found nothing at a shot change (a cut, where new faces come in) and else only once every
+# this many frames (4 s; a multiple of FULL_SEARCH_EVERY, so the two spans see the same
+# schedule), unless a small face is being tracked.
+SMALL_SEARCH_EVERY = 16
 # Threads kept for the life of the instance (each keeps its face model): the audio's
 # measurement and the second half of the frames.
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="klair-analysis")
@@ -59,6 +59,7 @@ class ClipAnalysis:
                 ),
                 salient=(view.salient[0] * s, view.salient[1] * s) if view.salient else None,
                 speech=speaking(t),
+                cut=view.cut,
             )
             for t, view in zip(self.times, self.views, strict=True)
         ]
@@ -80,10 +81,14 @@ def _look_span(frames: list[Gray], first: int, stop: int) -> list[FrameView]:
     run side by side."""
     known, views = list[Box](), list[FrameView]()
     for index in range(first, stop):
-        gray = frames[index]
-        full = index % (FULL_SEARCH_EVERY if known else EMPTY_SEARCH_EVERY) == 0
-        known = track_faces(gray, known, full, small=index % SMALL_SEARCH_EVERY == 0)
-        views.append(look(gray, frames[index - 1] if index else None, known))
+        gray, previous = frames[index], frames[index - 1] if index else None
+        # After a cut the faces are new ones: searched for at once, small ones included.
+        cut = shot_changed(gray, previous)
+        known = [] if cut else known
+        full = cut or index % (FULL_SEARCH_EVERY if known else EMPTY_SEARCH_EVERY) == 0
+        small = cut or index % SMALL_SEARCH_EVERY == 0
+        known = track_faces(gray, known, full, small)
+        views.append(look(gray, previous, known, cut))
     return views
 
 
