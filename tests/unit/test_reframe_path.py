@@ -117,8 +117,27 @@ def test_the_window_stays_in_the_frame_and_pans_no_faster_than_the_limit_between
 
 
 def test_a_face_found_far_away_is_cut_to_not_panned_to() -> None:
-    samples = [FrameSample(t=i / FPS) for i in range(10)]
-    samples += [FrameSample(t=(10 + i) / FPS, faces=(_face(200),)) for i in range(10)]
+    # The face on the left is gone (held 1 s, then the face nearest in time, the new one).
+    samples = [FrameSample(t=i / FPS, faces=(_face(1700),)) for i in range(10)]
+    samples += [FrameSample(t=(10 + i) / FPS) for i in range(10)]
+    samples += [FrameSample(t=(20 + i) / FPS, faces=(_face(200),)) for i in range(10)]
     keys = crop_path(samples, GEO)
-    before, after = position_at(keys, 1.79), position_at(keys, 2.0)
-    assert before[0] == (1920 - 606) // 2 and after[0] == 0
+    moving = [position_at(keys, i / 50)[0] for i in range(300)]
+    steps = [abs(b - a) for a, b in pairwise(moving)]
+    assert moving[0] == 1920 - 606 and moving[-1] == 0
+    assert sorted(steps)[-2] < 10  # one jump, no pan across
+
+
+def test_a_faceless_frame_follows_the_face_seen_nearest_in_time_not_the_salient_region() -> None:
+    # A small speaker inset at the right, missed by the detector in most frames, beside a
+    # bright slide on the left (the salient region).
+    samples = [
+        FrameSample(t=i / FPS, faces=(_face(1750, size=60),) if i % 7 == 3 else (),
+                    salient=(400.0, 500.0))
+        for i in range(40)
+    ]  # fmt: skip
+    xs = _xs(samples)
+    inside = [x <= 1750 - 30 and x + 606 >= 1750 + 30 for x in xs]
+    assert all(inside)
+    alone = [FrameSample(t=i / FPS, salient=(400.0, 500.0)) for i in range(10)]
+    assert _xs(alone)[-1] == 400 - 606 // 2  # no face anywhere: the salient region

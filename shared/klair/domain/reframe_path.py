@@ -1,12 +1,14 @@
 """The crop path of a reframed variant: which subject to follow in each analysed frame (the
-active speaker, else the largest face, else the salient region, else the centre) and a
-smooth, jitter-free window position over time, as keyframes the renderer interpolates."""
+active speaker, else the largest face, else the face seen nearest in time, else the salient
+region, else the centre) and a smooth, jitter-free window position over time, as keyframes
+the renderer interpolates."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import dataclass, replace
+from itertools import accumulate, pairwise
 from statistics import median
 
 from pydantic import BaseModel, ConfigDict
@@ -60,6 +62,7 @@ class FrameSample:
     faces: tuple[Face, ...] = ()
     salient: tuple[float, float] | None = None  # centre of the salient region, if any
     speech: bool = False
+    cut: bool = False  # a shot change since the previous sample: no face is held across it
 
 
 class Keyframe(BaseModel):
@@ -112,6 +115,8 @@ class _Follower:
     pending_since: float = 0.0
 
     def step(self, sample: FrameSample) -> tuple[tuple[float, float], Face | None]:
+        if sample.cut:  # the followed face is gone with its shot: no hold, no switch delay
+            self.current, self.pending = None, None
         if not sample.faces:
             if self.current is not None and sample.t - self.seen_at <= HOLD_SECONDS:
                 return self.current, None
@@ -217,14 +222,37 @@ def _shot(
     return [Keyframe(t=t, x=x, y=y) for t, x, y in zip(times, xs, ys, strict=True)]
 
 
+def _nearest(seen: list[tuple[float, tuple[float, float]]], t: float) -> tuple[float, float]:
+    """The centre in `seen` (time-sorted) of the time nearest `t`."""
+    i = bisect_left([when for when, _ in seen], t)
+    return min(seen[max(0, i - 1) : i + 1], key=lambda found: abs(found[0] - t))[1]
+
+
+def faces_over_saliency(samples: Sequence[FrameSample]) -> list[FrameSample]:
+    """Faceless samples' salient points replaced by the largest face's centre of the sample
+    nearest in time with one (in the same shot if it has one): a clip that shows a face never
+    follows the salient region (a bright slide beside a small speaker inset)."""
+    shots = list(accumulate(s.cut for s in samples))
+    seen: dict[int, list[tuple[float, tuple[float, float]]]] = {}
+    for shot, s in zip(shots, samples, strict=True):
+        if s.faces:
+            seen.setdefault(shot, []).append((s.t, max(s.faces, key=lambda f: f.area).centre))
+    if not seen:
+        return list(samples)
+    anywhere = sorted(found for faces in seen.values() for found in faces)
+    return [
+        s if s.faces else replace(s, salient=_nearest(seen.get(shot, anywhere), s.t))
+        for shot, s in zip(shots, samples, strict=True)
+    ]
+
+
 def crop_path(samples: Sequence[FrameSample], geo: Geometry) -> list[Keyframe]:
     """Keyframes of the crop window over the clip (at least one; a single one is static).
     A cut shows as two keyframes a millisecond apart."""
     if not geo.crops:
         return [Keyframe(t=0.0, x=0, y=0)]
     follower = _Follower(fallback=(geo.source_width / 2, geo.source_height / 2))
-    if not samples:
-        samples = [FrameSample(t=0.0)]
+    samples = faces_over_saliency(samples) or [FrameSample(t=0.0)]
     targets, faces = zip(*(follower.step(s) for s in samples), strict=True)
     times = [s.t for s in samples]
     edges = [0, *_cuts(targets, geo), len(samples)]

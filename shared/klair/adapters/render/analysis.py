@@ -5,23 +5,31 @@ loudness and true peak of its audio (the measurement of a linear loudness normal
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from klair.adapters.render.av_window import Deadline, Gray, grey_frames, loudness
 from klair.adapters.render.cut import Measured, Window
-from klair.adapters.render.face_track import Box, FrameView, look, track_faces
+from klair.adapters.render.face_track import Box, FrameView, look, shot_changed, track_faces
 from klair.domain.media import MediaInfo
 from klair.domain.reframe_path import Face, FrameSample
 
 ANALYSIS_FPS = 4.0
-ANALYSIS_SHORT_SIDE = 180
+# 2.4 times the whole-frame search's 180 px: the small-face pass finds faces from 40 px wide
+# at 720p (a speaker's inset beside a slide; 360 px found a third of those, bench/small_faces).
+ANALYSIS_SHORT_SIDE = 432
 # Known faces are tracked near where they were (a fraction of a whole-frame search's cost),
 # with a whole-frame search for new faces once a second; without a face in sight the whole
 # frame is searched every other frame, so a face that comes in is found within 0.25 s.
 FULL_SEARCH_EVERY = 4
 EMPTY_SEARCH_EVERY = 2
+# The small-face pass (about two coarse searches' cost) runs on a whole-frame search that
+# found nothing at a shot change (a cut, where new faces come in) and else only once every
+# this many frames (4 s; a multiple of FULL_SEARCH_EVERY, so the two spans see the same
+# schedule), unless a small face is being tracked.
+SMALL_SEARCH_EVERY = 16
 # Threads kept for the life of the instance (each keeps its face model): the audio's
 # measurement and the second half of the frames.
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="klair-analysis")
@@ -51,6 +59,7 @@ class ClipAnalysis:
                 ),
                 salient=(view.salient[0] * s, view.salient[1] * s) if view.salient else None,
                 speech=speaking(t),
+                cut=view.cut,
             )
             for t, view in zip(self.times, self.views, strict=True)
         ]
@@ -67,21 +76,27 @@ def _size(media: MediaInfo) -> tuple[int, int, float]:
 
 def _look_span(frames: list[Gray], first: int, stop: int) -> list[FrameView]:
     """Frames `first`..`stop` looked at in order, tracking the faces already found. A span
-    starting at a whole-frame search (a multiple of FULL_SEARCH_EVERY) needs nothing from
-    the frames before it but the one before (mouth movement), so spans run side by side."""
+    starting at a whole-frame search with the small-face pass (a multiple of both periods)
+    needs nothing from the frames before it but the one before (mouth movement), so spans
+    run side by side."""
     known, views = list[Box](), list[FrameView]()
     for index in range(first, stop):
-        gray = frames[index]
-        full = index % (FULL_SEARCH_EVERY if known else EMPTY_SEARCH_EVERY) == 0
-        known = track_faces(gray, known, full)
-        views.append(look(gray, frames[index - 1] if index else None, known))
+        gray, previous = frames[index], frames[index - 1] if index else None
+        # After a cut the faces are new ones: searched for at once, small ones included.
+        cut = shot_changed(gray, previous)
+        known = [] if cut else known
+        full = cut or index % (FULL_SEARCH_EVERY if known else EMPTY_SEARCH_EVERY) == 0
+        small = cut or index % SMALL_SEARCH_EVERY == 0
+        known = track_faces(gray, known, full, small)
+        views.append(look(gray, previous, known, cut))
     return views
 
 
 def _look_all(frames: list[Gray]) -> list[FrameView]:
     """Two spans, the second on the pool's thread: the face search (OpenCV, without the
     GIL) is most of the analysis, and the render that follows needs its result."""
-    middle = len(frames) // 2 // FULL_SEARCH_EVERY * FULL_SEARCH_EVERY
+    step = math.lcm(FULL_SEARCH_EVERY, SMALL_SEARCH_EVERY)
+    middle = len(frames) // 2 // step * step
     later = _POOL.submit(_look_span, frames, middle, len(frames))
     return _look_span(frames, 0, middle) + later.result()
 
