@@ -23,7 +23,8 @@ from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobSource
 from klair.domain.listing import JobFilter
 from klair.domain.media import MediaInfo
-from klair.domain.quota import Quota, period_at
+from klair.domain.periods import period_at
+from klair.domain.quota import Quota
 from klair.domain.status import JobStatus
 from klair.domain.tiers import DEFAULT_TIERS
 from klair.domain.user import User

@@ -14,7 +14,7 @@ from klair.domain.events import (
 )
 from klair.domain.ids import ClipId, JobId
 from klair.domain.media import MediaInfo
-from klair.domain.progress import period_of
+from klair.domain.periods import period_of
 from klair.domain.status import JobStatus as S
 from klair.handlers.pipeline.analyze_chunk import analyze_chunk
 from klair.handlers.pipeline.export_clip import export_clip

@@ -10,13 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from klair.domain.errors import QuotaExceeded
+from klair.domain.periods import period_at, period_bounds, rfc3339
 from klair.domain.quota import (
     Quota,
     Usage,
     minutes_of,
-    period_at,
-    period_bounds,
-    rfc3339,
     with_adjustment,
     with_admission,
     with_commit,

@@ -165,7 +165,7 @@ def test_a_delivery_that_died_after_the_final_move_is_finished_by_the_next(
     world: World, ending: S
 ) -> None:
     from klair.domain.events import JobFinished
-    from klair.domain.quota import period_at
+    from klair.domain.periods import period_at
     from klair.handlers.pipeline.export_clip import export_clip
 
     job_id = world.submit()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from klair.domain.captions import group_words
 from klair.domain.transcript import Word
 
 # A pause this long between words starts a new event.
@@ -34,33 +35,13 @@ class CaptionEvent(BaseModel):
     words: tuple[CaptionWord, ...]
 
 
-def _groups(words: Sequence[Word], max_chars: int) -> list[list[Word]]:
-    groups: list[list[Word]] = []
-    current: list[Word] = []
-    for word in words:
-        if current and (
-            word.start - current[-1].end >= EVENT_GAP
-            or word.end - current[0].start > EVENT_SECONDS
-            or len(" ".join(w.text for w in [*current, word])) > max_chars
-        ):
-            groups.append(current)
-            current = []
-        current.append(word)
-        if word.terminal:
-            groups.append(current)
-            current = []
-    if current:
-        groups.append(current)
-    return groups
-
-
 def caption_events(
     words: Sequence[Word], start: float, end: float, max_chars: int = 32
 ) -> list[CaptionEvent]:
     """Events for the words inside [start, end) of the source, timed from `start`; each stays
     up until the next one begins when the gap is short, so captions do not flicker."""
     inside = [w for w in words if w.start >= start - 1e-6 and w.end <= end + 1e-6 and w.text]
-    groups = _groups(inside, max_chars)
+    groups = group_words(inside, gap=EVENT_GAP, seconds=EVENT_SECONDS, max_chars=max_chars)
     events: list[CaptionEvent] = []
     for i, group in enumerate(groups):
         timed = tuple(

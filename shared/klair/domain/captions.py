@@ -38,19 +38,22 @@ def _wrap(words: Sequence[str]) -> str:
     return " ".join(words[:best]) + "\n" + " ".join(words[best:])
 
 
-def _groups(words: Sequence[Word]) -> list[list[Word]]:
+def group_words(
+    words: Sequence[Word], *, gap: float, seconds: float, max_chars: int
+) -> list[list[Word]]:
+    """Words grouped for display: a group ends at the end of a sentence, before a pause of
+    `gap` seconds, or before it would last over `seconds` or hold over `max_chars`. Sidecar
+    cues and burned caption events both group this way, with their own limits."""
     groups: list[list[Word]] = []
     current: list[Word] = []
     for word in words:
-        if current:
-            length = len(" ".join(w.text for w in [*current, word]))
-            if (
-                word.start - current[-1].end >= CUE_GAP
-                or word.end - current[0].start > CUE_SECONDS
-                or length > LINE_CHARS * LINES
-            ):
-                groups.append(current)
-                current = []
+        if current and (
+            word.start - current[-1].end >= gap
+            or word.end - current[0].start > seconds
+            or len(" ".join(w.text for w in [*current, word])) > max_chars
+        ):
+            groups.append(current)
+            current = []
         current.append(word)
         if word.terminal:
             groups.append(current)
@@ -62,7 +65,7 @@ def _groups(words: Sequence[Word]) -> list[list[Word]]:
 
 def cues(words: Sequence[Word], offset: float = 0.0) -> list[Cue]:
     """Cues of `words` (sorted by time), their times shifted by -`offset` (a clip's start)."""
-    groups = _groups(words)
+    groups = group_words(words, gap=CUE_GAP, seconds=CUE_SECONDS, max_chars=LINE_CHARS * LINES)
     found: list[Cue] = []
     for i, group in enumerate(groups):
         start = max(0.0, group[0].start - offset)

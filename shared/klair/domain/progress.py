@@ -49,8 +49,3 @@ def progress(job: Job) -> float:
     if job.status is JobStatus.EXPORTING:
         return round(base + 25.0 * _fraction(job.clips_exported, job.clips_total), 1)
     return base
-
-
-def period_of(year: int, month: int) -> str:
-    """The usage period key, `YYYY-MM` (UTC)."""
-    return f"{year:04d}-{month:02d}"

@@ -3,13 +3,13 @@ here is what every UsageLedger applies inside its atomic step; it does no I/O.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from klair.domain.errors import InvalidInput, QuotaExceeded
+from klair.domain.periods import period_bounds, rfc3339
 from klair.domain.tiers import Tier
 
 # Minutes are stored rounded so that reserve-then-release returns exactly to zero.
@@ -44,25 +44,6 @@ class Quota(BaseModel):
             monthly_minutes=tier.monthly_minutes,
             max_concurrent_jobs=tier.max_concurrent_jobs,
         )
-
-
-def period_at(now: datetime) -> str:
-    """The period `now` falls in: its UTC calendar month, `YYYY-MM`."""
-    utc = now.astimezone(UTC)
-    return f"{utc.year:04d}-{utc.month:02d}"
-
-
-def period_bounds(period: str) -> tuple[datetime, datetime]:
-    """The period's first instant and the next period's (when usage resets), in UTC."""
-    year, month = (int(part) for part in period.split("-"))
-    start = datetime(year, month, 1, tzinfo=UTC)
-    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return start, datetime(year, month, 1, tzinfo=UTC)
-
-
-def rfc3339(moment: datetime) -> str:
-    """The API's timestamp form: UTC with milliseconds and `Z`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def minutes_of(seconds: float) -> float:

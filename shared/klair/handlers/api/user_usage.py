@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from pydantic import BaseModel
 
 from klair.domain.ids import UserId
-from klair.domain.progress import period_of
+from klair.domain.periods import period_at, period_bounds, period_of
 from klair.handlers.deps import Deps
 from klair.handlers.steps.metering import tier_of
 from klair.handlers.steps.views import Timestamp
@@ -35,17 +35,10 @@ class UsageView(BaseModel):
     jobs: int
 
 
-def period_bounds(now: datetime) -> tuple[datetime, datetime]:
-    """The UTC calendar month holding `now`: its first instant and the next month's."""
-    start = datetime(now.year, now.month, 1, tzinfo=UTC)
-    year, month = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
-    return start, datetime(year, month, 1, tzinfo=UTC)
-
-
 def user_usage(deps: Deps, owner: UserId) -> UsageView:
     tier = tier_of(deps, owner)
     now = deps.clock.now().astimezone(UTC)
-    start, end = period_bounds(now)
+    start, end = period_bounds(period_at(now))
     usage = deps.usage.usage(owner, period_of(now.year, now.month))
     remaining = tier.monthly_minutes - usage.minutes_used - usage.minutes_reserved
     return UsageView(

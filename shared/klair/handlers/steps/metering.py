@@ -25,7 +25,8 @@ from klair.domain import naming
 from klair.domain.errors import Forbidden, NotFound, QuotaExceeded
 from klair.domain.ids import UserId
 from klair.domain.job import Job, JobOptions
-from klair.domain.quota import Quota, minutes_of, period_at
+from klair.domain.periods import period_at
+from klair.domain.quota import Quota, minutes_of
 from klair.domain.tiers import Tier
 from klair.handlers.deps import Deps
 

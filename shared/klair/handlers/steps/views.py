@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, PlainSerializer, WithJsonSchema
 
 from klair.domain.ids import JobId
 from klair.domain.job import Job, JobError, JobKind
+from klair.domain.periods import rfc3339
 from klair.domain.progress import progress
 from klair.domain.status import JobStatus
-
-
-def rfc3339(value: datetime) -> str:
-    """`2025-03-01T12:00:00.250Z`: UTC, millisecond precision, `Z` suffix."""
-    utc = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
 
 Timestamp = Annotated[
     datetime,
