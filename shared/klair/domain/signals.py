@@ -166,10 +166,20 @@ class Signals(BaseModel):
     def scenes_between(self, a: float, b: float) -> list[float]:
         return self.scenes[bisect_left(self.scenes, a) : bisect_left(self.scenes, b)]
 
+    @cached_property
+    def _activity_index(self) -> tuple[list[float], list[float]]:
+        """Times and prefix sums of the activity series, for windows in O(log n)."""
+        points = sorted(self.activity)
+        sums = [0.0]
+        for _, v in points:
+            sums.append(sums[-1] + v)
+        return [t for t, _ in points], sums
+
     def activity_between(self, a: float, b: float) -> float:
         """Mean scene-change score (0–1) of the seconds in [a, b); 0 without video."""
-        values = [v for t, v in self.activity if a <= t < b]
-        return sum(values) / len(values) if values else 0.0
+        times, sums = self._activity_index
+        i, j = bisect_left(times, a), bisect_left(times, b)
+        return (sums[j] - sums[i]) / (j - i) if j > i else 0.0
 
     def scene_rate(self) -> float:
         """Cuts per minute over the whole source."""

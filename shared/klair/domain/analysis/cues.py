@@ -198,6 +198,20 @@ STAKES = _phrases(
     the answer
     never
     always
+    to sum up
+    in summary
+    in conclusion
+    to wrap up
+    the takeaway
+    take away
+    the bottom line
+    the moral
+    my advice
+    if you remember
+    one thing to remember
+    most important
+    myth
+    wrong
     """
 )
 # The openings of a story being told: a time, a person, the first person in the past.
@@ -238,6 +252,15 @@ STORY = _phrases(
 # leads into the next line, whatever connective starts it ("so here is…").
 ANNOUNCES = _phrases(
     """
+    to sum up
+    in summary
+    in conclusion
+    to wrap up
+    the takeaway
+    the bottom line
+    my advice
+    if you remember
+    if you take
     here is
     here's
     one rule

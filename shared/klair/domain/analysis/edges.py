@@ -152,11 +152,18 @@ REACH = 2.0
 MIN_PAUSE = 0.25
 
 
-def snap(t: float, words: Sequence[Word], finder: PauseFinder, *, start: bool) -> float:
+def snap(
+    t: float,
+    words: Sequence[Word],
+    finder: PauseFinder,
+    *,
+    start: bool,
+    starts: Sequence[float] | None = None,
+) -> float:
     """`t` moved to the clip edge of the nearest pause within REACH (a longer pause wins
     over a word gap when both are in reach): any analyzer's edge (Gemini's whole seconds
     included) lands between words, never inside one. An edge already in a pause, or with no
-    words in reach, stays."""
+    words in reach, stays. `starts` (the words' start times) saves rebuilding them per call."""
     if not words:
         return t
     i = bisect_right([w.start for w in words], t)

@@ -82,6 +82,10 @@ class Context:
     reactions: Sequence[Reaction] = ()
 
     @cached_property
+    def file_motion(self) -> float:
+        return self.signals.activity_between(0.0, self.signals.duration)
+
+    @cached_property
     def cues(self) -> list[Cues]:
         return [cues(s.text) for s in self.sentences]
 
@@ -197,17 +201,21 @@ def completeness(ctx: Context, w: Window) -> Criterion:
 
 
 def visual(ctx: Context, w: Window) -> Criterion:
-    """Scene cuts above the file's own rate lift it; a window without cuts in a file that
-    has few is neutral (50), not a zero: a steady shot of the speaker is no flaw."""
+    """Movement on screen against the file's own: scene cuts above the file's rate, and
+    motion (the transcode's per-second activity) above the file's mean. A steady shot in a
+    steady file is neutral (50), not a zero: a still speaker is no flaw."""
     cuts = ctx.signals.scenes_between(w.start, w.end)
     window_rate = 60.0 * len(cuts) / w.duration
     file_rate = ctx.signals.scene_rate()
     total = window_rate + file_rate
-    contrast = (window_rate - file_rate) / total if total and cuts else 0.0
+    cut_contrast = (window_rate - file_rate) / total if total and cuts else 0.0
+    motion = ctx.signals.activity_between(w.start, w.end)
+    usual = ctx.file_motion
+    motion_contrast = (motion - usual) / (motion + usual) if motion + usual > 0 else 0.0
     evidence = [Evidence(at=t, text="scene cut") for t in cuts[:MAX_CUTS_SHOWN]]
-    if not cuts:
-        evidence = [Evidence(at=w.start, text=f"one steady shot (file: {file_rate:.1f} cuts/min)")]
-    return Criterion(clamp(50.0 + 50.0 * contrast), evidence, f"{len(cuts)} scene cuts")
+    evidence.append(Evidence(at=w.start, text=f"motion {motion:.2f} (file {usual:.2f})"))
+    score = clamp(50.0 + 25.0 * cut_contrast + 25.0 * motion_contrast)
+    return Criterion(score, evidence, f"{len(cuts)} scene cuts")
 
 
 def _tail(text: str, limit: int = 40) -> str:

@@ -148,9 +148,11 @@ def snapped(
     """Every candidate's edges in pauses by the one edge rule (klair.domain.analysis.edges),
     whatever analyzer proposed it: the offline analyzer's are there already and stay put."""
     finder = PauseFinder(quiet)
+    starts = [w.start for w in words]
     found = []
     for c in candidates:
-        a, b = snap(c.start, words, finder, start=True), snap(c.end, words, finder, start=False)
+        a = snap(c.start, words, finder, start=True, starts=starts)
+        b = snap(c.end, words, finder, start=False, starts=starts)
         found.append(c.model_copy(update={"start": a, "end": b}) if a < b else c)
     return found
 
