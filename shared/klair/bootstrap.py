@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from klair.config import Mode, Settings
 from klair.handlers.deps import Deps as Deps
+from klair.ports.jobs import Clock, JobStore, StatusReads
 from klair.ports.media import (
     Analyzer,
     CaptionWriter,
@@ -152,6 +153,23 @@ def with_webhooks(settings: Settings, db: firestore.Client, deps: Deps) -> Deps:
     )
 
 
+def status_reads(settings: Settings, store: JobStore, clock: Clock) -> StatusReads:
+    """The reads status polls repeat, kept per instance over `store` (positions for
+    `settings.queue_cache_seconds`)."""
+    from klair.adapters.cached_reads import CachedStatusReads
+
+    return CachedStatusReads(store, clock, queue_seconds=settings.queue_cache_seconds)
+
+
+def _overridden(deps: Deps, overrides: dict[str, Any]) -> Deps:
+    """`deps` with `overrides`; unless they name their own, the status reads go through the
+    final store (a test's fake, counted or not) and clock."""
+    deps = replace(deps, **overrides)
+    if "status_reads" in overrides or not overrides.keys() & {"store", "clock", "settings"}:
+        return deps
+    return replace(deps, status_reads=status_reads(deps.settings, deps.store, deps.clock))
+
+
 def bootstrap(settings: Settings, **overrides: Any) -> Deps:
     """THE composition root: the ports for `settings.mode` (cloud, emulator or embedded);
     `overrides` replace ports by name (a test's fake, a run's own bus).
@@ -162,7 +180,7 @@ def bootstrap(settings: Settings, **overrides: Any) -> Deps:
         deps = _embedded(settings, overrides.get("bus"))
     else:
         deps = _deployed(settings)
-    return replace(deps, **overrides)
+    return _overridden(deps, overrides)
 
 
 def for_tests(settings: Settings | None = None, **overrides: Any) -> Deps:
@@ -181,14 +199,16 @@ def for_tests(settings: Settings | None = None, **overrides: Any) -> Deps:
     clock = overrides.get("clock") or SystemClock()
     bus = overrides.get("bus") or InProcessBus()
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
+    store = MemoryJobStore(clock)
     deps = Deps(
-        settings=settings, store=MemoryJobStore(clock), usage=MemoryUsageLedger(),
+        settings=settings, store=store, status_reads=status_reads(settings, store, clock),
+        usage=MemoryUsageLedger(),
         blobs=MemoryBlobs(), bus=bus, tasks=InProcessTaskQueue(bus), clock=clock,
         probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
         renderer=renderer, users=MemoryUserStore(clock), captions=Pysubs2CaptionWriter(),
         rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(),
     )  # fmt: skip
-    return replace(deps, **overrides)
+    return _overridden(deps, overrides)
 
 
 def _embedded(settings: Settings, bus: Bus | None) -> Deps:
@@ -205,10 +225,12 @@ def _embedded(settings: Settings, bus: Bus | None) -> Deps:
     local_bus = bus if isinstance(bus, InProcessBus) else InProcessBus()
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     transcriber, captions = speech_adapters(settings)
+    store, clock = MemoryJobStore(), SystemClock()
     return Deps(
-        settings=settings, store=MemoryJobStore(), usage=MemoryUsageLedger(),
+        settings=settings, store=store, status_reads=status_reads(settings, store, clock),
+        usage=MemoryUsageLedger(),
         blobs=LocalBlobs(settings.local_root / "blobs", on_finalize=local_bus.publish),
-        bus=local_bus, tasks=InProcessTaskQueue(local_bus), clock=SystemClock(),
+        bus=local_bus, tasks=InProcessTaskQueue(local_bus), clock=clock,
         probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
         renderer=renderer, users=MemoryUserStore(), transcriber=transcriber,
         captions=captions, model_analyzer=model_analyzer_for(settings),
@@ -233,16 +255,18 @@ def _deployed(settings: Settings) -> Deps:
     tasks = _task_queue(settings)
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     transcriber, captions = speech_adapters(settings)
+    store, clock = FirestoreJobStore(db), SystemClock()
     return with_webhooks(settings, db, Deps(
         settings=settings,
-        store=FirestoreJobStore(db),
+        store=store,
+        status_reads=status_reads(settings, store, clock),
         usage=FirestoreUsageLedger(db),
         blobs=GcsBlobs(
             settings.bucket, lambda: _storage_client(settings),
             signer=signer_for(settings.signing_key_file, settings.signer_email),
         ),
         bus=PubSubBus(settings.project, pubsub_v1.PublisherClient),
-        tasks=tasks, clock=SystemClock(), probe=probe, downloader=downloader,
+        tasks=tasks, clock=clock, probe=probe, downloader=downloader,
         transcoder=transcoder, analyzer=analyzer, renderer=renderer,
         users=FirestoreUserStore(db),
         transcriber=transcriber,

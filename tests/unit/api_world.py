@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from klair.handlers.deps import Deps
 from klair.http.api_routes import build_api
 from klair.http.cors import CorsPolicy
 from klair.http.router import Router, Verifier
+from klair.ports.jobs import JobStore
 
 ALICE, BOB = UserId("user_alice"), UserId("user_bob")
 # Route tests keep many jobs in flight; the plans' concurrency is tested in test_admission.py.
@@ -110,10 +112,15 @@ class World:
 
 
 def make_world(
-    verifier: Verifier | None = None, cors: tuple[str, ...] = (), settings: Settings | None = None
+    verifier: Verifier | None = None,
+    cors: tuple[str, ...] = (),
+    settings: Settings | None = None,
+    around_store: Callable[[JobStore], JobStore] | None = None,
 ) -> World:
+    """`around_store` wraps the in-memory store (a test's counting one); the status reads
+    that bootstrap wires go through the wrapper."""
     clock = ManualClock()
-    # Positions read fresh on every poll here; their caching is tested in test_status_reads.
+    # Positions read fresh on every poll here; their caching is tested in test_queue_snapshot.
     settings = settings or Settings(
         cors_origins=cors, tiers=ROOMY_TIERS, queue_cache_seconds=0, fan_out_seconds=0.3
     )
@@ -121,7 +128,7 @@ def make_world(
     tasks, bus = RecordingTasks(), InProcessBus()
     deps = for_tests(
         settings=settings,
-        store=MemoryJobStore(clock),
+        store=(around_store or (lambda store: store))(MemoryJobStore(clock)),
         usage=MemoryUsageLedger(),
         blobs=MemoryBlobs(),
         bus=bus,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from klair.recent import Recent, Refreshed
+from klair.http.recent import Recent, Refreshed
 
 
 class Clock:

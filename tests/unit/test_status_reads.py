@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from klair.adapters.cached_reads import SingleFlight
 from klair.domain.errors import NotFound
 from klair.domain.job import Job
-from klair.handlers.api.queries import SingleFlight
 from tests.unit.api_world import make_world
 
 

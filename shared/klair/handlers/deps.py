@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from klair.ports.accounts import RateLimiter, UsageEraser, UsageLedger, UserStore
-from klair.ports.jobs import Clock, JobStore
+from klair.ports.jobs import Clock, JobStore, StatusReads
 from klair.ports.media import (
     Analyzer,
     CaptionWriter,
@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the settings' module loads with bootstrap, on the first cal
 class Deps:
     settings: Settings
     store: JobStore
+    # The store's reads that status polls repeat, possibly recent (bootstrap: cached_reads).
+    status_reads: StatusReads
     usage: UsageLedger
     blobs: Blobs
     bus: Bus

@@ -9,9 +9,9 @@ from werkzeug.wrappers import Request
 
 from klair.domain.errors import NotFound, Unauthorized
 from klair.domain.ids import UserId
+from klair.http.recent import Refreshed
 from klair.http.router import Verifier
 from klair.ports.accounts import UserStore
-from klair.recent import Refreshed
 
 # How long an instance trusts what it read of `users/{uid}`: a deletion refuses the user's
 # tokens everywhere within this (an answer is re-read in the background from half this age

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Request
 from klair.config import Settings
 from klair.domain.errors import Transient, Unauthorized
 from klair.domain.ids import UserId
-from klair.recent import Recent
+from klair.http.recent import Recent
 
 ALGORITHMS = ["RS256"]
 SESSION_COOKIE = "__session"

@@ -92,3 +92,21 @@ class JobStore(Protocol):
 
     def recently_completed(self, limit: int) -> list[Job]:
         """The latest completed jobs, the most recently updated first."""
+
+
+class StatusReads(Protocol):
+    """The `JobStore` reads that status polls repeat (the job, its queue position, the pace
+    of finished jobs). An instance may answer them from what it read recently, each at most
+    as old as its method says; bootstrap wires `adapters.cached_reads` over the store."""
+
+    def get(self, job_id: JobId) -> Job:
+        """As `JobStore.get`; reads of one job that overlap may share one read, but nothing
+        is kept after it: the job is never older than a read running when the call came."""
+
+    def queued_ahead(self, created_before: datetime, tiers: Collection[str]) -> int:
+        """As `JobStore.queued_ahead`, at most `KLAIR_QUEUE_CACHE_SECONDS` old."""
+
+    def recently_completed(self, limit: int, *, polled: bool = False) -> list[Job]:
+        """As `JobStore.recently_completed`, possibly a recent read; an empty history is
+        reused only by polls (`polled`): other callers read again, so they see the first
+        completed job at once."""

@@ -13,13 +13,15 @@ JOB_ID_PATTERN = r"^job_[0-9a-f]{20}$"
 _JOB_ID = re.compile(JOB_ID_PATTERN)
 
 
-def owned_job(deps: Deps, owner: UserId, job_id: str) -> Job:
+def owned_job(deps: Deps, owner: UserId, job_id: str, polled: bool = False) -> Job:
     """The job if `owner` owns it. Someone else's job, a deleted one and a malformed id all
-    get the same 404 (never 403), so job ids cannot be probed."""
+    get the same 404 (never 403), so job ids cannot be probed. `polled` (status polls) reads
+    through `deps.status_reads`, where polls of one job that overlap share the read."""
     job = None
     if _JOB_ID.fullmatch(job_id):
+        read = deps.status_reads.get if polled else deps.store.get
         try:
-            job = deps.store.get(JobId(job_id))
+            job = read(JobId(job_id))
         except NotFound:
             job = None
     if job is None or job.owner != owner:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable
 from datetime import timedelta
 from statistics import fmean
 
@@ -91,46 +89,8 @@ class ResultsView(BaseModel):
     urls_expire_at: Timestamp
 
 
-class SingleFlight:
-    """Calls with the same key that overlap share one run: the first caller reads, the
-    others wait for its answer (or its error). Nothing is kept afterwards, so an answer is
-    never older than a read that was still running when the request arrived."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running: dict[Hashable, tuple[threading.Event, list[Job | BaseException]]] = {}
-
-    def run(self, key: Hashable, read: Callable[[], Job]) -> Job:
-        with self._lock:
-            flight = self._running.get(key)
-            if flight is None:
-                flight = self._running[key] = (threading.Event(), [])
-                leader = True
-            else:
-                leader = False
-        done, outcome = flight
-        if leader:
-            try:
-                outcome.append(read())
-            except BaseException as error:
-                outcome.append(error)
-            finally:
-                with self._lock:
-                    del self._running[key]
-                done.set()
-        done.wait()
-        if isinstance(outcome[0], BaseException):
-            raise outcome[0]
-        return outcome[0]
-
-
-# Polls of one job that arrive together (a dashboard's tabs, a client's retries) cost one read.
-_status_reads = SingleFlight()
-
-
 def job_status(deps: Deps, owner: UserId, job_id: str) -> StatusView:
-    key = (id(deps.store), owner, job_id)
-    job = _status_reads.run(key, lambda: owned_job(deps, owner, job_id))
+    job = owned_job(deps, owner, job_id, polled=True)  # overlapping polls share one read
     return StatusView(
         job_id=job.id,
         kind=job.kind,

@@ -1,6 +1,11 @@
-"""A bounded per-instance memory of recent reads: what an instance read at most `ttl`
-seconds ago is reused instead of read again. Cleared whole when full (instances see few
-keys at once; a clear costs one read per key)."""
+"""The HTTP edge's bounded per-instance memory of recent reads (verified tokens in `auth`,
+users' state in `active_users`): what an instance read at most `ttl` seconds ago is reused
+instead of read again. Cleared whole when full (instances see few keys at once; a clear
+costs one read per key).
+
+It lives in `http`, its only users: handlers and adapters may not import `http`, and `http`
+does not lean on adapters. The store's reads that status polls repeat are kept by their
+own adapter (`adapters/cached_reads`), with their own rules."""
 
 from __future__ import annotations
 
