@@ -10,6 +10,7 @@ from klair.domain.analysis.selection import select_clips as choose
 from klair.domain.analysis.selection import snapped
 from klair.domain.analysis.titles import titled_clips
 from klair.domain.clip import Candidate
+from klair.domain.errors import NotFound
 from klair.domain.events import AnalysisCompleted
 from klair.domain.job import Job
 from klair.domain.signals import Signals
@@ -29,8 +30,11 @@ def in_pauses(deps: Deps, job: Job, candidates: list[Candidate]) -> list[Candida
     seconds too), by the same rule as the offline analysis."""
     parts = load_chunks(deps, job.id)
     words = merge(parts).words if parts else []
-    signals = Signals.model_validate(load_signals(deps, job))
-    quiet = quiet_spans(signals.silences, *(p.pauses() for p in parts))
+    try:
+        silences = Signals.model_validate(load_signals(deps, job)).silences
+    except NotFound:  # no signals (a job from before them): the transcript's pauses alone
+        silences = []
+    quiet = quiet_spans(silences, *(p.pauses() for p in parts))
     return snapped(candidates, words, quiet)
 
 
