@@ -18,8 +18,9 @@ SHINGLE = 3
 # Chosen clips are at least this far apart: two clips back to back are one moment cut in two
 # (an editor would make it one clip), so the pair is never chosen.
 SEPARATION = 3.0
-# Of two candidates overlapping by more than this share of the shorter, a chunk keeps the
-# better: the chunk's list stays varied without tiling the timeline into fragments.
+# Of two candidates whose overlap is more than this share of their union, a chunk keeps the
+# better: the chunk's list stays varied without tiling the timeline into fragments, and a
+# long mediocre window never hides a tight good one inside it.
 SUPPRESS = 0.5
 
 
@@ -87,13 +88,13 @@ def _walk_back(best: list[list[float]], items: list[S], prev: list[int], limit: 
 
 
 def varied(items: Iterable[S], limit: int) -> list[S]:
-    """The best `limit` items by score, each overlapping every better one kept by at most
-    SUPPRESS of the shorter (non-maximum suppression), best first."""
+    """The best `limit` items by score, none overlapping a better one kept by more than
+    SUPPRESS of their union (non-maximum suppression), best first."""
     kept: list[S] = []
     for item in sorted(items, key=lambda i: (-i.score, i.start, i.end)):
         if len(kept) == limit:
             break
-        if all(_overlap(item, k) <= SUPPRESS * min(_length(item), _length(k)) for k in kept):
+        if all(_overlap(item, k) <= SUPPRESS * _union(item, k) for k in kept):
             kept.append(item)
     return kept
 
@@ -102,8 +103,8 @@ def _overlap(a: Spanned, b: Spanned) -> float:
     return max(0.0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def _length(a: Spanned) -> float:
-    return a.end - a.start
+def _union(a: Spanned, b: Spanned) -> float:
+    return (a.end - a.start) + (b.end - b.start) - _overlap(a, b)
 
 
 def best_disjoint(items: Iterable[S], limit: int) -> list[S]:
