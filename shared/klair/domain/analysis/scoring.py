@@ -223,16 +223,46 @@ def _tail(text: str, limit: int = 40) -> str:
     return flat if len(flat) <= limit else "…" + flat[-(limit - 1) :].split(" ", 1)[-1]
 
 
+# Points the core's own opening loses per second of context heard before it.
+LEAD_POINTS = 3.0
+
+
+def opening(ctx: Context, w: Window) -> Criterion:
+    """The hook of the window's first sentence, or of its core's when context added before a
+    short core only delays a stronger opening by a few seconds."""
+    first = hook(ctx.cues[w.first], ctx.delivery[w.first], ctx.sentences[w.first])
+    if w.core is None or w.core[0] == w.first:
+        return first
+    k = w.core[0]
+    core = hook(ctx.cues[k], ctx.delivery[k], ctx.sentences[k])
+    lead = ctx.sentences[k].start - w.start
+    if core.score - LEAD_POINTS * lead <= first.score:
+        return first
+    score = clamp(core.score - LEAD_POINTS * lead)
+    return Criterion(score, core.evidence, f"{core.phrase} after a {lead:.0f} s lead-in")
+
+
+def ending(ctx: Context, w: Window) -> Criterion:
+    """The payoff at the window's end, or at its core's when context added after a short
+    core only trails a stronger ending by a few seconds."""
+    inside = max(ctx.landed[w.first : w.last], default=0.0)
+    last = payoff(ctx.cues[w.last], ctx.sentences[w.last], w.reaction, inside)
+    if w.core is None or w.core[1] == w.last:
+        return last
+    k = w.core[1]
+    core = payoff(ctx.cues[k], ctx.sentences[k], ctx.landed[k], 0.0)
+    trail = w.end - ctx.sentences[k].end
+    if core.score - LEAD_POINTS * trail <= last.score:
+        return last
+    score = clamp(core.score - LEAD_POINTS * trail)
+    return Criterion(score, core.evidence, f"{core.phrase}, then {trail:.0f} s more")
+
+
 def criteria(ctx: Context, w: Window) -> dict[str, Criterion]:
     found = {
-        "hook": hook(ctx.cues[w.first], ctx.delivery[w.first], ctx.sentences[w.first]),
+        "hook": opening(ctx, w),
         "content": content(ctx.cues, ctx.sentences, ctx.landed, (w.first, w.last), w.core),
-        "payoff": payoff(
-            ctx.cues[w.last],
-            ctx.sentences[w.last],
-            w.reaction,
-            max(ctx.landed[w.first : w.last], default=0.0),
-        ),
+        "payoff": ending(ctx, w),
         "energy": energy(ctx, w),
         "clarity": clarity(ctx, w),
         "completeness": completeness(ctx, w),
