@@ -35,11 +35,6 @@ class InvalidJson(InvalidInput):
     code = "invalid_json"
 
 
-class PayloadTooLarge(InvalidInput):
-    status = 413
-    code = "body_too_large"
-
-
 class Unauthorized(KlairError):
     status = 401
     code = "unauthorized"
@@ -53,11 +48,6 @@ class Forbidden(KlairError):
 class NotFound(KlairError):
     status = 404
     code = "not_found"
-
-
-class MethodNotAllowed(KlairError):
-    status = 405
-    code = "method_not_allowed"
 
 
 class Conflict(KlairError):

@@ -10,8 +10,9 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.wrappers import Request
 
-from klair.domain.errors import InvalidInput, InvalidJson, PayloadTooLarge, Unauthorized
+from klair.domain.errors import InvalidInput, InvalidJson, Unauthorized
 from klair.domain.ids import UserId
+from klair.http.errors import PayloadTooLarge
 
 M = TypeVar("M", bound=BaseModel)
 

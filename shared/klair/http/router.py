@@ -17,10 +17,11 @@ from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from klair.domain.errors import Forbidden, KlairError, MethodNotAllowed, NotFound, Unauthorized
+from klair.domain.errors import Forbidden, KlairError, NotFound, Unauthorized
 from klair.domain.ids import UserId
 from klair.http.call import DEFAULT_MAX_BODY_BYTES, Call, Reply
 from klair.http.cors import CorsPolicy, is_preflight
+from klair.http.errors import MethodNotAllowed
 from klair.http.logs import bind_trace
 
 log = structlog.get_logger(__name__)
