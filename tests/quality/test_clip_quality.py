@@ -86,7 +86,7 @@ def test_the_transcript_is_accurate(quality_set: list[Analyzed]) -> None:
 def test_every_score_has_evidence_and_the_clip_a_reason(quality_set: list[Analyzed]) -> None:
     for talk in quality_set:
         for clip in talk.clips:
-            expected = {"hook", "energy", "clarity", "completeness"}
+            expected = {"hook", "content", "payoff", "energy", "clarity", "completeness"}
             expected |= {"visual"} if talk.signals.has_video else set()
             assert set(clip.scores) == expected
             for criterion in clip.scores:
