@@ -11,7 +11,6 @@ from typing import Any
 
 import structlog
 
-from klair.adapters.audio_reactions import scan
 from klair.adapters.signals_analyzer import parse_signals
 from klair.domain.analysis.candidates import Request, propose
 from klair.domain.analysis.reactions import Reaction, follows_speech
@@ -61,6 +60,8 @@ def audience_reactions(
     speech = merge_spans([(w.start, w.end) for w in transcript.words_between(start, end)])
     if not speech:
         return []
+    from klair.adapters.audio_reactions import scan  # numpy: only where chunks are analysed
+
     try:
         found = scan(audio, start, end, speech).reactions
     except UnsupportedMedia:  # the transcriber read it: reactions are a bonus, not a gate

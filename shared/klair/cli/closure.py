@@ -46,6 +46,7 @@ LAZY_BY_PORT = {
     "klair.adapters.whisper_transcriber": "transcriber",
     "klair.adapters.deferred_download": "downloader",
     "klair.adapters.deferred_render": "renderer",
+    "klair.adapters.offline_analyzer": "analyzer",
 }
 PORT_READERS = ("klair.handlers", "klair.http")
 
