@@ -191,12 +191,14 @@ def completeness(ctx: Context, w: Window) -> Criterion:
     evidence.append(Evidence(at=w.start, text=edges))
     if w.whole_units:
         evidence.append(Evidence(at=first.start, text="covers whole thoughts (no unit cut)"))
+    if w.arc > 0:
+        evidence.append(Evidence(at=first.start, text=f"holds {w.arc_kind} whole"))
     whole = first.opens and last.closes
-    phrase = (
-        "a whole thought"
-        if w.whole_units and whole
-        else ("complete sentences" if whole else "partial sentences")
-    )
+    phrase = "complete sentences" if whole else "partial sentences"
+    if w.arc >= 0.5 and whole:
+        phrase = f"{w.arc_kind}, whole"
+    elif w.whole_units and whole:
+        phrase = "a whole thought"
     return Criterion(clamp(score), evidence, phrase)
 
 
