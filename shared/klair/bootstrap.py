@@ -117,10 +117,13 @@ def gemini_options(settings: Settings) -> GeminiOptions:
     )
 
 
-def reframer_for(settings: Settings) -> Reframer | None:
-    """Sieve autocrop when its key, callback secret and webhooks URL are set, else None."""
+def reframer_for(settings: Settings) -> Reframer:
+    """Sieve autocrop when its key, callback secret and webhooks URL are set, else the null
+    reframer (nothing is sent to Sieve)."""
     if not settings.sieve_configured or settings.sieve_api_key is None:
-        return None
+        from klair.adapters.nulls import NoReframer
+
+        return NoReframer()
     from klair.adapters.sieve_reframer import SieveReframer
 
     return SieveReframer(
@@ -192,7 +195,7 @@ def for_tests(settings: Settings | None = None, **overrides: Any) -> Deps:
     from klair.adapters.memory.store import MemoryJobStore
     from klair.adapters.memory.usage import MemoryUsageLedger
     from klair.adapters.memory.users import MemoryUserStore
-    from klair.adapters.nulls import NoRateLimits, NoUsageBooks
+    from klair.adapters.nulls import NoRateLimits, NoReframer, NoUsageBooks
     from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
 
     settings = settings or Settings()
@@ -206,7 +209,7 @@ def for_tests(settings: Settings | None = None, **overrides: Any) -> Deps:
         blobs=MemoryBlobs(), bus=bus, tasks=InProcessTaskQueue(bus), clock=clock,
         probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
         renderer=renderer, users=MemoryUserStore(clock), captions=Pysubs2CaptionWriter(),
-        rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(),
+        rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(), reframer=NoReframer(),
     )  # fmt: skip
     return _overridden(deps, overrides)
 
@@ -220,7 +223,7 @@ def _embedded(settings: Settings, bus: Bus | None) -> Deps:
     from klair.adapters.memory.store import MemoryJobStore
     from klair.adapters.memory.usage import MemoryUsageLedger
     from klair.adapters.memory.users import MemoryUserStore
-    from klair.adapters.nulls import NoRateLimits, NoUsageBooks
+    from klair.adapters.nulls import NoRateLimits, NoReframer, NoUsageBooks
 
     local_bus = bus if isinstance(bus, InProcessBus) else InProcessBus()
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
@@ -234,7 +237,7 @@ def _embedded(settings: Settings, bus: Bus | None) -> Deps:
         probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
         renderer=renderer, users=MemoryUserStore(), transcriber=transcriber,
         captions=captions, model_analyzer=model_analyzer_for(settings),
-        rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(),
+        rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(), reframer=NoReframer(),
     )  # fmt: skip
 
 

@@ -48,6 +48,8 @@ class Deps:
     rate_limiter: RateLimiter
     # Usage books to forget when Clerk deletes a user (nothing to forget: NoUsageBooks).
     usage_eraser: UsageEraser
+    # Sieve autocrop (`reframe: "sieve"`); adapters.nulls.NoReframer where it is not configured.
+    reframer: Reframer
     # Speech: None runs analysis without transcripts (the unit tests' fakes, `transcriber=none`).
     transcriber: Transcriber | None = None
     # A model (Gemini) on top of the offline analyzer; None analyses offline only.
@@ -56,5 +58,3 @@ class Deps:
     webhooks: WebhookStore | None = None
     deliveries: DeliveryLog | None = None
     sender: WebhookSender | None = None
-    # Sieve autocrop (`reframe: "sieve"`); None when Sieve is not configured.
-    reframer: Reframer | None = None

@@ -82,7 +82,7 @@ def handle_sieve_callback(
     deps: Deps, query: SieveCallbackQuery, claimed: str | None
 ) -> SieveCallbackOutcome:
     secret, reframer = deps.settings.sieve_callback_secret, deps.reframer
-    if not secret or reframer is None:
+    if not secret or not deps.settings.sieve_configured:
         raise Transient("Sieve is not configured", code="sieve_not_configured")
     if not token_valid(secret, query.job, query.clip, query.n, query.token):
         raise Unauthorized("invalid Sieve callback token", code="invalid_callback_token")

@@ -48,7 +48,7 @@ def export_variants(request: ExportRequest) -> tuple[str, ...]:
 
 
 def sieve_ready(deps: Deps) -> bool:
-    return deps.reframer is not None and deps.settings.sieve_configured
+    return deps.settings.sieve_configured
 
 
 def check_reframe(deps: Deps, reframe: str, aspects: tuple[str, ...]) -> None:

@@ -59,7 +59,7 @@ def start_sieve(deps: Deps, job: Job, clip: Clip, request: ExportRequest, reexpo
     clip = save_task(deps, job.id, clip, task)  # before the push: callbacks may beat its answer
     cut = _store_cut(deps, job, clip, request)
     settings = deps.settings
-    assert deps.reframer is not None and settings.webhooks_url and settings.sieve_callback_secret
+    assert settings.webhooks_url and settings.sieve_callback_secret  # sieve_ready checked it
     hook = callback_url(
         settings.webhooks_url, settings.sieve_callback_secret, job.id, clip.id, task.nonce
     )
@@ -141,7 +141,9 @@ def poll_pending(deps: Deps, job: Job, clip: Clip) -> bool:
     """A re-delivered export of a clip waiting on Sieve: finish it if Sieve is done (its
     callback may be lost), else leave it waiting. False when there is nothing to poll."""
     task, reframer = clip.sieve, deps.reframer
-    if task is None or task.state != "pending" or task.sieve_job_id is None or reframer is None:
+    if task is None or task.state != "pending" or task.sieve_job_id is None:
+        return False
+    if not deps.settings.sieve_configured:
         return False
     try:
         complete_pending(deps, job, clip, task, reframer)
