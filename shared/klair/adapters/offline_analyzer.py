@@ -46,7 +46,22 @@ class OfflineAnalyzer:
     ) -> list[Candidate]:
         request = Request(start, end, min_seconds, max_seconds)
         reactions = audience_reactions(audio, start, end, transcript)
-        return propose(parse_signals(signals), transcript, request, self._weights, reactions)
+        pitch = voice_pitch(audio, start, end, transcript)
+        return propose(parse_signals(signals), transcript, request, self._weights, reactions, pitch)
+
+
+def voice_pitch(
+    audio: Path, start: float, end: float, transcript: Transcript | None
+) -> list[tuple[float, float]]:
+    """The voiced frames' pitch in [start, end), when there is speech to measure it on."""
+    if transcript is None or not audio.exists():
+        return []
+    from klair.adapters.audio_pitch import pitch_track  # numpy: only where chunks are analysed
+
+    try:
+        return pitch_track(audio, start, end)
+    except UnsupportedMedia:
+        return []
 
 
 def audience_reactions(

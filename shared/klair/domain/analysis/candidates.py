@@ -59,6 +59,7 @@ def context(
     request: Request,
     weights: Mapping[str, float],
     reactions: Sequence[Reaction] = (),
+    pitch: Sequence[tuple[float, float]] = (),
 ) -> Context:
     """Sentences of the transcript's words inside the request, and the pauses around them."""
     start, end = max(request.start, 0.0), min(request.end, signals.duration)
@@ -72,7 +73,7 @@ def context(
         window_end=end,
     )
     quiet = quiet_spans(signals.silences_between(start, end), transcript.pauses())
-    return Context(signals, scoped, sentences, quiet, weights, tuple(reactions))
+    return Context(signals, scoped, sentences, quiet, weights, tuple(reactions), pitch)
 
 
 def boundaries(ctx: Context, start: float, end: float) -> list[Boundary | None]:
@@ -218,10 +219,12 @@ def from_transcript(
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     limit: int = MAX_CANDIDATES,
     reactions: Sequence[Reaction] = (),
+    pitch: Sequence[tuple[float, float]] = (),
 ) -> list[Candidate]:
     """The best `limit` unit-aligned moments of the request's span, none mostly covering a
     better one, best first: selection chooses the final set from every chunk's list."""
-    return varied(scored_windows(signals, transcript, request, weights, reactions), limit)
+    found = scored_windows(signals, transcript, request, weights, reactions, pitch)
+    return varied(found, limit)
 
 
 def scored_windows(
@@ -230,9 +233,10 @@ def scored_windows(
     request: Request,
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     reactions: Sequence[Reaction] = (),
+    pitch: Sequence[tuple[float, float]] = (),
 ) -> list[Candidate]:
     """Every unit-aligned window of the request's span, scored (overlapping each other)."""
-    ctx = context(signals, transcript, request, weights, reactions)
+    ctx = context(signals, transcript, request, weights, reactions, pitch)
     start, end = max(request.start, 0.0), min(request.end, signals.duration)
     if signals.duration < request.min_seconds:
         return _whole_source(ctx) if start <= 0 else []
@@ -247,14 +251,18 @@ def propose(
     request: Request,
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     reactions: Sequence[Reaction] = (),
+    pitch: Sequence[tuple[float, float]] = (),
 ) -> list[Candidate]:
     """Moments from the transcript when there is speech to build on, from the signals alone
     (pause-edged windows scored on loudness, speech ratio and scene cuts) otherwise;
-    `reactions` are the audience's laughter and applause heard in the span."""
+    `reactions` are the audience's laughter and applause heard in the span, `pitch` the
+    voiced frames' (time, semitones)."""
     if transcript is not None:
         words = transcript.words_between(request.start, request.end)
         if len(words) >= MIN_WORDS:
-            found = from_transcript(signals, transcript, request, weights, reactions=reactions)
+            found = from_transcript(
+                signals, transcript, request, weights, reactions=reactions, pitch=pitch
+            )
             if found:
                 return found
     return propose_candidates(

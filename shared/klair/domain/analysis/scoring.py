@@ -4,7 +4,7 @@ it (timestamps and a short text) and a phrase for the clip's one-line reason."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -80,6 +80,7 @@ class Context:
     quiet: list[Span]
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     reactions: Sequence[Reaction] = ()
+    pitch: Sequence[tuple[float, float]] = ()
 
     @cached_property
     def file_motion(self) -> float:
@@ -91,7 +92,7 @@ class Context:
 
     @cached_property
     def delivery(self) -> list[Delivery]:
-        return deliveries(self.signals, self.sentences)
+        return deliveries(self.signals, self.sentences, self.pitch)
 
     @cached_property
     def landed(self) -> list[float]:
@@ -134,13 +135,18 @@ class Context:
 
 
 def energy(ctx: Context, w: Window) -> Criterion:
-    """Delivery against the speaker's own baseline: the window's sentences' loudness and pace
-    z-scores (their duration-weighted mean), so only a change in the voice counts."""
+    """Delivery against the speaker's own baseline: the window's sentences' loudness, pace and
+    pitch-range z-scores (their duration-weighted means), so only a change in the voice
+    counts."""
     spoken = range(w.first, w.last + 1)
     total = sum(ctx.sentences[i].duration for i in spoken) or 1.0
-    loud = sum(ctx.delivery[i].loudness_z * ctx.sentences[i].duration for i in spoken) / total
-    pace = sum(ctx.delivery[i].pace_z * ctx.sentences[i].duration for i in spoken) / total
-    score = clamp(50.0 + 14.0 * loud + 8.0 * pace)
+
+    def mean(z: Callable[[Delivery], float]) -> float:
+        return sum(z(ctx.delivery[i]) * ctx.sentences[i].duration for i in spoken) / total
+
+    loud, pace = mean(lambda d: d.loudness_z), mean(lambda d: d.pace_z)
+    pitch = mean(lambda d: d.pitch_z)
+    score = clamp(50.0 + 12.0 * loud + 6.0 * pace + 6.0 * pitch)
     peak = max(spoken, key=lambda i: ctx.delivery[i].loudness_z)
     evidence = [
         Evidence(
@@ -148,7 +154,11 @@ def energy(ctx: Context, w: Window) -> Criterion:
             text=f"most emphatic line {ctx.delivery[peak].loudness_z:+.1f} σ louder than the "
             "speaker's nearby lines",
         ),
-        Evidence(at=w.start, text=f"loudness {loud:+.1f} σ, pace {pace:+.1f} σ vs the speaker"),
+        Evidence(
+            at=w.start,
+            text=f"loudness {loud:+.1f} σ, pace {pace:+.1f} σ, pitch range {pitch:+.1f} σ "
+            "vs the speaker",
+        ),
     ]
     tone = "lively" if score >= 60 else "calm" if score < 40 else "steady"
     return Criterion(score, evidence, f"{tone} delivery for this speaker ({loud:+.1f} σ)")
