@@ -1,16 +1,12 @@
 """The speaker's pitch over one window of a talk's audio: the fundamental frequency of each
 voiced 40 ms frame, by normalised autocorrelation (computed with FFTs, in blocks), in
-semitones above 55 Hz. Unvoiced and quiet frames are left out. Reads only the window."""
+semitones above 55 Hz. Unvoiced and quiet frames are left out."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
-
-from klair.adapters.audio_features import read_window
 
 Floats = npt.NDArray[np.float64]
 FRAME = 0.040  # s: two periods of the lowest pitch searched
@@ -20,12 +16,6 @@ VOICED = 0.5  # normalised autocorrelation at the period: below it, no clear pit
 QUIET_DB = 35.0  # frames this far below the window's loudest are pauses, not voice
 REFERENCE = 55.0  # Hz: semitone 0
 BLOCK = 2048  # frames per FFT block: bounds memory on long windows
-
-
-def pitch_track(audio: Path, start: float, end: float) -> list[tuple[float, float]]:
-    """(time, semitones above 55 Hz) of each voiced frame in [start, end)."""
-    samples, rate = read_window(audio, start, end)
-    return track(samples, rate, start)
 
 
 def track(samples: Floats, rate: int, start: float = 0.0) -> list[tuple[float, float]]:

@@ -45,44 +45,33 @@ class OfflineAnalyzer:
         transcript: Transcript | None = None,
     ) -> list[Candidate]:
         request = Request(start, end, min_seconds, max_seconds)
-        reactions = audience_reactions(audio, start, end, transcript)
-        pitch = voice_pitch(audio, start, end, transcript)
+        reactions, pitch = heard(audio, start, end, transcript)
         return propose(parse_signals(signals), transcript, request, self._weights, reactions, pitch)
 
 
-def voice_pitch(
+def heard(
     audio: Path, start: float, end: float, transcript: Transcript | None
-) -> list[tuple[float, float]]:
-    """The voiced frames' pitch in [start, end), when there is speech to measure it on."""
+) -> tuple[list[Reaction], list[tuple[float, float]]]:
+    """What the chunk's audio adds to its words, from one read of the window: laughter and
+    applause right after someone spoke (walk-on or organiser applause, with nothing said
+    before it, earns nothing) and the voice's pitch. Without a transcript there is no
+    telling speech from a crowd, so nothing is heard."""
     if transcript is None or not audio.exists():
-        return []
-    from klair.adapters.audio_pitch import pitch_track  # numpy: only where chunks are analysed
+        return [], []
+    # numpy: loaded only where chunks are analysed
+    from klair.adapters.audio_features import frame_features, read_window
+    from klair.adapters.audio_pitch import track
+    from klair.adapters.audio_reactions import scan_samples
 
     try:
-        return pitch_track(audio, start, end)
-    except UnsupportedMedia:
-        return []
-
-
-def audience_reactions(
-    audio: Path, start: float, end: float, transcript: Transcript | None
-) -> list[Reaction]:
-    """Laughter and applause right after someone spoke in [start, end]: walk-on or
-    organiser applause, with nothing said before it, earns nothing. Without a transcript
-    there is no telling speech from a crowd, so nothing is heard."""
-    if transcript is None or not audio.exists():
-        return []
+        samples, rate = read_window(audio, start, end)
+    except UnsupportedMedia:  # the transcriber read it: these are a bonus, not a gate
+        log.warning("audio unreadable for reactions and pitch", audio=audio.name)
+        return [], []
     speech = merge_spans([(w.start, w.end) for w in transcript.words_between(start, end)])
-    if not speech:
-        return []
-    from klair.adapters.audio_reactions import scan  # numpy: only where chunks are analysed
-
-    try:
-        found = scan(audio, start, end, speech).reactions
-    except UnsupportedMedia:  # the transcriber read it: reactions are a bonus, not a gate
-        log.warning("audio unreadable for reactions", audio=audio.name)
-        return []
-    return [
+    found = scan_samples(frame_features(samples, rate, start), speech).reactions if speech else []
+    reactions = [
         r for r in found
         if r.end - r.start >= MIN_REACTION and follows_speech(r, speech) is not None
     ]  # fmt: skip
+    return reactions, track(samples, rate, start)
