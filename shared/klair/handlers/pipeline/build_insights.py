@@ -9,12 +9,11 @@ from klair.domain.analysis.insights import Insights, summarize
 from klair.domain.captions import cues
 from klair.domain.job import Job
 from klair.domain.signals import Signals
-from klair.domain.transcript import merge
+from klair.domain.transcript import Transcript, merge
 from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import (
     CAPTION_FORMATS,
     insights_name,
-    load_chunks,
     load_signals,
     transcript_files,
 )
@@ -24,14 +23,16 @@ log = structlog.get_logger(__name__)
 MIME = {"json": "application/json", "srt": "application/x-subrip", "vtt": "text/vtt"}
 
 
-def build_insights(deps: Deps, job: Job) -> Insights | None:
-    """Write the job's transcript files and insights.json; None when no chunk was transcribed.
-    Idempotent: a redelivery writes the same objects again."""
-    parts = load_chunks(deps, job.id)
+def build_insights(
+    deps: Deps, job: Job, parts: list[Transcript], signals: Signals | None
+) -> Insights | None:
+    """Write the job's transcript files and insights.json from its chunk transcripts and
+    signals (read by selection; signals are read here when selection found none); None when
+    no chunk was transcribed. Idempotent: a redelivery writes the same objects again."""
     if not parts:
         return None
     transcript = merge(parts)
-    signals = Signals.model_validate(load_signals(deps, job))
+    signals = signals or Signals.model_validate(load_signals(deps, job))
     insights = summarize(transcript, signals, deps.settings.score_weights)
     files = transcript_files(job.id)
     deps.blobs.put_bytes(files["json"], transcript.model_dump_json().encode(), MIME["json"])

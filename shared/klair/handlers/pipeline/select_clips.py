@@ -15,7 +15,7 @@ from klair.domain.events import AnalysisCompleted
 from klair.domain.job import Job
 from klair.domain.signals import Signals
 from klair.domain.status import JobStatus
-from klair.domain.transcript import merge
+from klair.domain.transcript import Transcript, merge
 from klair.handlers.deps import Deps
 from klair.handlers.pipeline.build_insights import build_insights
 from klair.handlers.steps.artifacts import load_chunks, load_signals
@@ -25,15 +25,22 @@ from klair.handlers.steps.lifecycle import advance, complete_job
 log = structlog.get_logger(__name__)
 
 
-def in_pauses(deps: Deps, job: Job, candidates: list[Candidate]) -> list[Candidate]:
-    """Every analyzer's edges snapped into the pauses of the job's speech (Gemini's whole
-    seconds too), by the same rule as the offline analysis."""
-    parts = load_chunks(deps, job.id)
-    words = merge(parts).words if parts else []
+def job_signals(deps: Deps, job: Job) -> Signals | None:
+    """The transcode's signals; None for a job that has none."""
     try:
-        silences = Signals.model_validate(load_signals(deps, job)).silences
-    except NotFound:  # no signals (a job from before them): the transcript's pauses alone
-        silences = []
+        return Signals.model_validate(load_signals(deps, job))
+    except NotFound:
+        return None
+
+
+def in_pauses(
+    candidates: list[Candidate], parts: list[Transcript], signals: Signals | None
+) -> list[Candidate]:
+    """Every analyzer's edges snapped into the pauses of the job's speech (Gemini's whole
+    seconds too), by the same rule as the offline analysis; without signals, the
+    transcript's pauses alone."""
+    words = merge(parts).words if parts else []
+    silences = signals.silences if signals is not None else []
     quiet = quiet_spans(silences, *(p.pauses() for p in parts))
     return snapped(candidates, words, quiet)
 
@@ -52,11 +59,13 @@ def select_clips(deps: Deps, event: AnalysisCompleted) -> bool:
     elif job.status is not JobStatus.SELECTING:
         return False
     opts = job.options
-    candidates = in_pauses(deps, job, deps.store.chunk_candidates(job.id))
+    # Read once: edges are snapped with them, and the job's transcript and insights built.
+    parts, signals = load_chunks(deps, job.id), job_signals(deps, job)
+    candidates = in_pauses(deps.store.chunk_candidates(job.id), parts, signals)
     # The offline analysis leaves titles and hook lines empty; a model's own are kept.
     clips = titled_clips(choose(candidates, opts.clip_count, opts.order))
     deps.store.put_clips(job.id, clips)
-    build_insights(deps, job)
+    build_insights(deps, job, parts, signals)
     exporting = advance(deps, job, JobStatus.EXPORTING, clips_total=len(clips), clips_exported=0)
     if exporting is None:
         return False
