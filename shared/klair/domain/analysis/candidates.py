@@ -143,8 +143,14 @@ def _with_context(
 
 
 def _window(
-    ctx: Context, bounds: list[Boundary | None], first: int, last: int, core: tuple[int, int]
+    ctx: Context,
+    bounds: list[Boundary | None],
+    first: int,
+    last: int,
+    core: tuple[int, int] | None = None,
 ) -> Window | None:
+    """Sentences first..last between the pauses around them (None: no pause there); `core`
+    is the run of whole units the window was cut for, if any."""
     opening, closing = bounds[first], bounds[last + 1]
     if opening is None or closing is None:
         return None
@@ -162,16 +168,12 @@ def _sentence_windows(
     for i, opening in enumerate(bounds[: len(sentences)]):
         if opening is None:
             continue
-        a = opening.start_edge
         for j in range(i, len(sentences)):
-            if sentences[j].end - a > max_s:
+            if sentences[j].end - opening.start_edge > max_s:
                 break
-            closing = bounds[j + 1]
-            if closing is None:
-                continue
-            b, reaction = _ending(ctx, j, closing)
-            if min_s - 1e-9 <= b - a <= max_s + 1e-9:
-                yield Window(i, j, a, b, opening.quiet and closing.quiet, reaction)
+            w = _window(ctx, bounds, i, j)
+            if w is not None and min_s - 1e-9 <= w.duration <= max_s + 1e-9:
+                yield w
 
 
 def _ending(ctx: Context, last: int, closing: Boundary) -> tuple[float, float]:

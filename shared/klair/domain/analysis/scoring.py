@@ -248,10 +248,7 @@ def opening(ctx: Context, w: Window) -> Criterion:
     k = w.core[0]
     core = hook(ctx.cues[k], ctx.delivery[k], ctx.sentences[k])
     lead = ctx.sentences[k].start - w.start
-    if core.score - LEAD_POINTS * lead <= first.score:
-        return first
-    score = clamp(core.score - LEAD_POINTS * lead)
-    return Criterion(score, core.evidence, f"{core.phrase} after a {lead:.0f} s lead-in")
+    return _padded(first, core, lead, f"{core.phrase} after a {lead:.0f} s lead-in")
 
 
 def ending(ctx: Context, w: Window) -> Criterion:
@@ -264,10 +261,14 @@ def ending(ctx: Context, w: Window) -> Criterion:
     k = w.core[1]
     core = payoff(ctx.cues[k], ctx.sentences[k], ctx.landed[k], 0.0)
     trail = w.end - ctx.sentences[k].end
-    if core.score - LEAD_POINTS * trail <= last.score:
-        return last
-    score = clamp(core.score - LEAD_POINTS * trail)
-    return Criterion(score, core.evidence, f"{core.phrase}, then {trail:.0f} s more")
+    return _padded(last, core, trail, f"{core.phrase}, then {trail:.0f} s more")
+
+
+def _padded(edge: Criterion, core: Criterion, seconds: float, phrase: str) -> Criterion:
+    """The core's criterion less LEAD_POINTS per second of context between it and the
+    window's edge, when that still beats the edge's own."""
+    score = core.score - LEAD_POINTS * seconds
+    return edge if score <= edge.score else Criterion(clamp(score), core.evidence, phrase)
 
 
 def criteria(ctx: Context, w: Window) -> dict[str, Criterion]:
