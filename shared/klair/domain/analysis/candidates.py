@@ -9,16 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from klair.domain.analysis.context import Context, Window
 from klair.domain.analysis.edges import Boundary, PauseFinder, quiet_spans
 from klair.domain.analysis.reactions import Reaction
-from klair.domain.analysis.scoring import (
-    DEFAULT_WEIGHTS,
-    Context,
-    Window,
-    criteria,
-    overall,
-    reason,
-)
+from klair.domain.analysis.scoring import DEFAULT_WEIGHTS, criteria, overall, reason
 from klair.domain.analysis.selection import varied
 from klair.domain.analysis.sentences import SENTENCE_GAP, split_sentences
 from klair.domain.analysis.signal_windows import propose_candidates
