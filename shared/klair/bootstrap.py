@@ -22,11 +22,13 @@ from klair.ports.media import (
 from klair.ports.messaging import Bus, TaskQueue
 from klair.ports.notify import WebhookSender
 from klair.ports.reframe import Reframer
+from klair.ports.storage import Blobs
 
 if TYPE_CHECKING:
     from google.cloud import firestore, storage
 
     from klair.adapters.gemini.options import GeminiOptions
+    from klair.adapters.local.bus import InProcessBus
 
 MediaAdapters = tuple[MediaProbe, Downloader, Transcoder, Analyzer, ClipRenderer]
 
@@ -45,9 +47,7 @@ def media_adapters(settings: Settings) -> MediaAdapters:
         FfprobeMediaProbe(),
         DeferredDownloader(policy, socket_timeout=settings.download_socket_timeout),
         FfmpegTranscoder(
-            proxy_height=settings.proxy_height,
-            proxy_fps=settings.proxy_fps,
-            ffmpeg=settings.ffmpeg,
+            proxy_height=settings.proxy_height, proxy_fps=settings.proxy_fps, ffmpeg=settings.ffmpeg
         ),
         analyzer_for(settings),
         DeferredRenderer(),
@@ -190,27 +190,14 @@ def for_tests(settings: Settings | None = None, **overrides: Any) -> Deps:
     """Deps on the in-memory fakes (store, usage, users, blobs, bus, tasks) with the real,
     lazily loaded media adapters; `overrides` replace any port."""
     from klair.adapters.clock import SystemClock
-    from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
+    from klair.adapters.local.bus import InProcessBus
     from klair.adapters.memory.blobs import MemoryBlobs
-    from klair.adapters.memory.store import MemoryJobStore
-    from klair.adapters.memory.usage import MemoryUsageLedger
-    from klair.adapters.memory.users import MemoryUserStore
-    from klair.adapters.nulls import NoRateLimits, NoReframer, NoUsageBooks
     from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
 
     settings = settings or Settings()
     clock = overrides.get("clock") or SystemClock()
     bus = overrides.get("bus") or InProcessBus()
-    probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
-    store = MemoryJobStore(clock)
-    deps = Deps(
-        settings=settings, store=store, status_reads=status_reads(settings, store, clock),
-        usage=MemoryUsageLedger(),
-        blobs=MemoryBlobs(), bus=bus, tasks=InProcessTaskQueue(bus), clock=clock,
-        probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
-        renderer=renderer, users=MemoryUserStore(clock), captions=Pysubs2CaptionWriter(),
-        rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(), reframer=NoReframer(),
-    )  # fmt: skip
+    deps = _in_process(settings, clock, bus, MemoryBlobs(), Pysubs2CaptionWriter())
     return _overridden(deps, overrides)
 
 
@@ -219,24 +206,33 @@ def _embedded(settings: Settings, bus: Bus | None) -> Deps:
     the in-memory store; no cloud, no emulator, no key."""
     from klair.adapters.clock import SystemClock
     from klair.adapters.local.blobs import LocalBlobs
-    from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
+    from klair.adapters.local.bus import InProcessBus
+
+    local_bus = bus if isinstance(bus, InProcessBus) else InProcessBus()
+    blobs = LocalBlobs(settings.local_root / "blobs", on_finalize=local_bus.publish)
+    transcriber, captions = speech_adapters(settings)
+    deps = _in_process(settings, SystemClock(), local_bus, blobs, captions)
+    return replace(deps, transcriber=transcriber, model_analyzer=model_analyzer_for(settings))
+
+
+def _in_process(
+    settings: Settings, clock: Clock, bus: InProcessBus, blobs: Blobs, captions: CaptionWriter
+) -> Deps:
+    """What `klair run` and the tests share: the in-memory books, the in-process task queue
+    on `bus`, the media adapters, and no rate limits, usage erasure or Sieve."""
+    from klair.adapters.local.bus import InProcessTaskQueue
     from klair.adapters.memory.store import MemoryJobStore
     from klair.adapters.memory.usage import MemoryUsageLedger
     from klair.adapters.memory.users import MemoryUserStore
     from klair.adapters.nulls import NoRateLimits, NoReframer, NoUsageBooks
 
-    local_bus = bus if isinstance(bus, InProcessBus) else InProcessBus()
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
-    transcriber, captions = speech_adapters(settings)
-    store, clock = MemoryJobStore(), SystemClock()
+    store = MemoryJobStore(clock)
     return Deps(
         settings=settings, store=store, status_reads=status_reads(settings, store, clock),
-        usage=MemoryUsageLedger(),
-        blobs=LocalBlobs(settings.local_root / "blobs", on_finalize=local_bus.publish),
-        bus=local_bus, tasks=InProcessTaskQueue(local_bus), clock=clock,
-        probe=probe, downloader=downloader, transcoder=transcoder, analyzer=analyzer,
-        renderer=renderer, users=MemoryUserStore(), transcriber=transcriber,
-        captions=captions, model_analyzer=model_analyzer_for(settings),
+        usage=MemoryUsageLedger(), blobs=blobs, bus=bus, tasks=InProcessTaskQueue(bus),
+        clock=clock, probe=probe, downloader=downloader, transcoder=transcoder,
+        analyzer=analyzer, renderer=renderer, users=MemoryUserStore(clock), captions=captions,
         rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(), reframer=NoReframer(),
     )  # fmt: skip
 
@@ -260,9 +256,7 @@ def _deployed(settings: Settings) -> Deps:
     transcriber, captions = speech_adapters(settings)
     store, clock = FirestoreJobStore(db), SystemClock()
     return with_webhooks(settings, db, Deps(
-        settings=settings,
-        store=store,
-        status_reads=status_reads(settings, store, clock),
+        settings=settings, store=store, status_reads=status_reads(settings, store, clock),
         usage=FirestoreUsageLedger(db),
         blobs=GcsBlobs(
             settings.bucket, lambda: _storage_client(settings),
@@ -271,13 +265,9 @@ def _deployed(settings: Settings) -> Deps:
         bus=PubSubBus(settings.project, pubsub_v1.PublisherClient),
         tasks=tasks, clock=clock, probe=probe, downloader=downloader,
         transcoder=transcoder, analyzer=analyzer, renderer=renderer,
-        users=FirestoreUserStore(db),
-        transcriber=transcriber,
-        captions=captions,
-        model_analyzer=model_analyzer_for(settings),
-        rate_limiter=FirestoreRateLimiter(db),
-        usage_eraser=FirestoreUsageEraser(db),
-        reframer=reframer_for(settings),
+        users=FirestoreUserStore(db), transcriber=transcriber, captions=captions,
+        model_analyzer=model_analyzer_for(settings), rate_limiter=FirestoreRateLimiter(db),
+        usage_eraser=FirestoreUsageEraser(db), reframer=reframer_for(settings),
     ))  # fmt: skip
 
 

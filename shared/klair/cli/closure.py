@@ -36,6 +36,7 @@ NEVER_RUN_DEPLOYED = frozenset(
     {
         ("klair.bootstrap", "for_tests"),
         ("klair.bootstrap", "_embedded"),
+        ("klair.bootstrap", "_in_process"),
         ("klair.bootstrap", "_emulator_task_queue"),
     }
 )
