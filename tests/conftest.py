@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -14,6 +15,18 @@ from klair.devstack.process import free_port
 from klair.devstack.topology import load_topology
 
 PROJECT = "demo-klair"
+
+# Stand-ins for public video sites in tests that submit a URL but never fetch it. Nothing
+# resolves here, and a submit now judges the host's DNS answers (SSRF at the door), so they
+# are on the guard's allow-list, as the local stack's own hosts are; every other host,
+# including the SSRF tests' attack forms, is judged in full.
+TEST_SOURCE_HOSTS = (
+    "videos.example", "videos.example.com", "v.example", "m.example", "media.example",
+)  # fmt: skip
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("KLAIR_SSRF_ALLOWED_HOSTS", json.dumps(TEST_SOURCE_HOSTS))
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from klair.adapters.gemini.options import GeminiOptions
     from klair.adapters.local.bus import InProcessBus
+    from klair.adapters.ssrf import Guard
 
 MediaAdapters = tuple[MediaProbe, Downloader, Transcoder, Analyzer, ClipRenderer]
 
@@ -134,14 +135,20 @@ def reframer_for(settings: Settings) -> Reframer:
     )
 
 
-def webhook_sender(settings: Settings) -> WebhookSender:
-    """Outbound webhooks behind the same SSRF guard (and allow-list) as media downloads."""
+def url_guard(settings: Settings) -> Guard:
+    """The SSRF guard on the settings' allow-list; its DNS wait at submit is bounded."""
     from klair.adapters.ssrf import Guard
-    from klair.adapters.webhook_sender import GuardedWebhookSender
     from klair.domain.url_policy import UrlPolicy
 
     policy = UrlPolicy.from_settings(settings.ssrf_allowed_hosts, settings.ssrf_allowed_ports)
-    return GuardedWebhookSender(Guard(policy), timeout=settings.webhook_timeout_seconds)
+    return Guard(policy, timeout=settings.url_check_timeout_seconds)
+
+
+def webhook_sender(settings: Settings) -> WebhookSender:
+    """Outbound webhooks behind the same SSRF guard (and allow-list) as media downloads."""
+    from klair.adapters.webhook_sender import GuardedWebhookSender
+
+    return GuardedWebhookSender(url_guard(settings), timeout=settings.webhook_timeout_seconds)
 
 
 def with_webhooks(settings: Settings, db: firestore.Client, deps: Deps) -> Deps:
@@ -234,6 +241,7 @@ def _in_process(
         clock=clock, probe=probe, downloader=downloader, transcoder=transcoder,
         analyzer=analyzer, renderer=renderer, users=MemoryUserStore(clock), captions=captions,
         rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(), reframer=NoReframer(),
+        source_guard=url_guard(settings),
     )  # fmt: skip
 
 
@@ -268,6 +276,7 @@ def _deployed(settings: Settings) -> Deps:
         users=FirestoreUserStore(db), transcriber=transcriber, captions=captions,
         model_analyzer=model_analyzer_for(settings), rate_limiter=FirestoreRateLimiter(db),
         usage_eraser=FirestoreUsageEraser(db), reframer=reframer_for(settings),
+        source_guard=url_guard(settings),
     ))  # fmt: skip
 
 

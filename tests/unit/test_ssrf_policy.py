@@ -4,6 +4,7 @@ every resolved address must be."""
 from __future__ import annotations
 
 import socket
+import threading
 from ipaddress import IPv4Address, IPv4Network, IPv6Address
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from klair.adapters.ssrf import Guard
-from klair.domain.errors import UnsafeUrl
+from klair.domain.errors import InvalidInput, UnsafeUrl
 from klair.domain.url_policy import UrlPolicy, address_refusal
 
 STRICT = UrlPolicy()
@@ -187,3 +188,30 @@ def test_every_address_of_a_private_network_is_refused_however_wrapped(
     assert address_refusal(address) is not None
     assert address_refusal(mapped) is not None
     assert address_refusal(nat64) is not None
+
+
+def test_a_submitted_url_is_judged_on_what_its_host_resolves_to_now() -> None:
+    """`check` (the SourceGuard port: submit) resolves and judges before any job exists."""
+    guard = fake_dns({"rebind.example.com": ["93.184.215.14", "10.0.0.7"]})
+    with pytest.raises(UnsafeUrl) as refused:
+        guard.check("https://rebind.example.com/talk.mp4")
+    assert refused.value.code == "url_address_not_allowed"
+    with pytest.raises(InvalidInput) as missing:
+        guard.check("https://nowhere.example.com/talk.mp4")
+    assert missing.value.code == "url_host_not_found"
+    guard.check("https://93.184.215.14/talk.mp4")  # a literal needs no resolver
+
+
+def test_a_slow_resolver_delays_a_submit_by_the_timeout_only() -> None:
+    """DNS slower than the guard's wait is not a refusal: the download judges again."""
+    release = threading.Event()
+
+    def stuck(host: str, port: int) -> list[str]:
+        release.wait(10)
+        return ["10.0.0.7"]
+
+    guard = Guard(STRICT, stuck, timeout=0.2)
+    try:
+        assert guard.judge_now("https://slow.example.com/v.mp4").host == "slow.example.com"
+    finally:
+        release.set()

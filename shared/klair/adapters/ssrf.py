@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Late
 from ipaddress import ip_address
 
+from klair.domain.errors import InvalidInput
 from klair.domain.url_policy import IPAddress, Target, UrlPolicy
 
 # host, port → the addresses it resolves to, as text (what getaddrinfo gives).
@@ -20,12 +23,42 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-class Guard:
-    """Judges URLs and resolves hosts for anything that fetches what a user named."""
+# Bounded resolutions run here: getaddrinfo itself has no timeout. A lookup that outlives
+# its caller's wait finishes in the background (the system resolver gives up on its own).
+_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="klair-dns")
 
-    def __init__(self, policy: UrlPolicy, resolver: Resolver = system_resolver) -> None:
+
+class Guard:
+    """Judges URLs and resolves hosts for anything that fetches what a user named; as the
+    `SourceGuard` port, judges a submitted URL now, its resolution bounded by `timeout`."""
+
+    def __init__(
+        self, policy: UrlPolicy, resolver: Resolver = system_resolver, timeout: float = 2.0
+    ) -> None:
         self.policy = policy
         self._resolver = resolver
+        self._timeout = timeout
+
+    def check(self, url: str) -> None:
+        self.judge_now(url)
+
+    def judge_now(self, url: str) -> Target:
+        """`check_url`, then every address the host resolves to now (allow-listed hosts are
+        trusted as they are). Raises `UnsafeUrl`, or `InvalidInput` (`url_host_not_found`)
+        for a name that does not resolve; a lookup slower than the timeout passes."""
+        target = self.check_url(url)
+        if target.trusted:
+            return target
+        lookup = _LOOKUPS.submit(self.resolve, target.host, target.port)
+        try:
+            lookup.result(timeout=self._timeout)
+        except Late:
+            pass  # DNS is slow, not a refusal: the fetch resolves and judges again
+        except socket.gaierror:
+            raise InvalidInput(
+                f"the URL's host {target.host!r} does not resolve", code="url_host_not_found"
+            ) from None
+        return target
 
     def check_url(self, url: str) -> Target:
         """Raises `UnsafeUrl` for a URL that must not be requested (or redirected to)."""

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import httpcore
 
 from klair.adapters.ssrf import Guard
-from klair.domain.errors import InvalidInput, UnsafeUrl
+from klair.domain.errors import UnsafeUrl
 from klair.domain.notification import Attempt
 
 SocketOption = (
@@ -64,12 +64,7 @@ class GuardedWebhookSender:
         if self._require_https and not target.trusted and not url.lower().startswith("https:"):
             # Events carry job data: only the local stack's allow-listed hosts get plain http.
             raise UnsafeUrl("webhook URLs must use https", code="url_https_required")
-        try:
-            self._guard.resolve(target.host, target.port)
-        except socket.gaierror:
-            raise InvalidInput(
-                f"the URL's host {target.host!r} does not resolve", code="url_host_not_found"
-            ) from None
+        self._guard.judge_now(url)
 
     def send(self, url: str, headers: Mapping[str, str], body: bytes) -> Attempt:
         timeouts = dict.fromkeys(("connect", "read", "write", "pool"), self._timeout)

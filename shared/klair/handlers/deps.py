@@ -14,6 +14,7 @@ from klair.ports.media import (
     Downloader,
     MediaProbe,
     ModelAnalyzer,
+    SourceGuard,
     Transcoder,
     Transcriber,
 )
@@ -50,6 +51,8 @@ class Deps:
     usage_eraser: UsageEraser
     # Sieve autocrop (`reframe: "sieve"`); adapters.nulls.NoReframer where it is not configured.
     reframer: Reframer
+    # The SSRF policy judged at submit (before any job exists): adapters.ssrf.Guard.
+    source_guard: SourceGuard
     # Speech: None runs analysis without transcripts (the unit tests' fakes, `transcriber=none`).
     transcriber: Transcriber | None = None
     # A model (Gemini) on top of the offline analyzer; None analyses offline only.

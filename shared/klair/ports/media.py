@@ -51,6 +51,16 @@ class Downloader(Protocol):
         """
 
 
+class SourceGuard(Protocol):
+    """The SSRF policy applied when a URL is submitted, before any job exists."""
+
+    def check(self, url: str) -> None:
+        """Raises `UnsafeUrl` (the policy's `url_*` code) for a URL Klair must not fetch:
+        scheme, port, credentials, the host's form, and every address it resolves to now;
+        `InvalidInput` (`url_host_not_found`) when the host does not resolve. A resolver
+        slower than the guard's timeout refuses nothing: the download judges again."""
+
+
 class MediaProbe(Protocol):
     def probe(self, path: Path) -> MediaInfo:
         """Raises `UnsupportedMedia` when the file is not readable media."""

@@ -23,7 +23,9 @@ from klair.domain import naming
 from klair.domain.errors import Conflict, InvalidInput
 from klair.domain.ids import JobId, UserId, new_job_id
 from klair.domain.job import Job, JobKind, JobOptions, JobSource
+from klair.domain.source_checks import SourceLimits
 from klair.domain.status import JobStatus
+from klair.domain.tiers import Tier
 from klair.handlers.api import idempotency
 from klair.handlers.api.ownership import JOB_ID_PATTERN, owned_job
 from klair.handlers.api.queue_eta import Estimate, estimate
@@ -150,6 +152,8 @@ def submit(
     if request.upload_id is not None:
         job, created = _from_upload(deps, owner, request, request.upload_id, key)
     else:
+        # The SSRF policy before any state: no job, no slot, no minutes for an unsafe URL.
+        deps.source_guard.check(str(request.url))
         source = JobSource(url=request.url)
         job = _new_job(
             deps, owner, request.kind, source, request.options or JobOptions(), JobStatus.QUEUED
@@ -198,11 +202,15 @@ def _from_upload(
 def create_upload(
     deps: Deps, owner: UserId, request: UploadRequest, key: str | None = None
 ) -> tuple[UploadTicket, bool]:
-    """A job awaiting its upload, and a signed PUT URL bound to content type and size."""
-    limit = deps.settings.upload_max_bytes
+    """A job awaiting its upload, and a signed PUT URL bound to content type and to the
+    plan's size cap (GCS itself refuses a larger body)."""
+    tier = tier_of(deps, owner)
+    limit = upload_limit(deps, tier, request.kind)
     if request.size_bytes > limit:
         raise InvalidInput(
-            "the file is larger than uploads allow", code="upload_too_large", max_bytes=limit
+            f"the file is larger than the {tier.name} plan allows",
+            code="upload_too_large",
+            max_bytes=limit,
         )
     job_id = new_job_id()
     name = naming.upload(owner, job_id, request.filename)
@@ -226,6 +234,12 @@ def create_upload(
         object_name=job.source.upload_object,
     )
     return ticket, created
+
+
+def upload_limit(deps: Deps, tier: Tier, kind: JobKind) -> int:
+    """The most an upload may hold: the plan's source size, under the uploads' own cap."""
+    limits = SourceLimits.for_job(tier, deps.settings.max_download_bytes, kind)
+    return min(limits.max_bytes, deps.settings.upload_max_bytes)
 
 
 def submit_local_file(
