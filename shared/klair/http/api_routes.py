@@ -160,7 +160,11 @@ def _created(body: Accepted, created: bool, status: int, replayed: bool) -> Repl
 
 def _submissions(router: Router, api: ApiHandlers) -> None:
     jobs = ("jobs",)
-    submitted = {200: "An earlier identical request's job (idempotent replay or upload)."}
+    submitted = {
+        200: "An earlier identical request's job (idempotent replay or upload).",
+        400: "Invalid body, or the URL is refused before any job exists (the SSRF guard's "
+        "`url_*` codes, `url_host_not_found`).",
+    }
     conflicts = {404: "No such upload.", 409: "Idempotency-Key reused, or upload busy."}
     conflicts |= PLAN
     for path, handler, body in (
