@@ -1,6 +1,7 @@
 """Clerk's events, svix-signed, through the real `webhooks` function on Firestore (emulator),
 seen through the real `api` function in the same process: a replay or a stale event
-changes nothing, and any delivery order (concurrent too) ends on the newest state."""
+changes nothing, any delivery order (concurrent too) ends on the newest state, and a
+deleted user's next request is refused."""
 
 from __future__ import annotations
 
@@ -94,3 +95,18 @@ def test_shuffled_and_concurrent_deliveries_converge_on_the_newest(
     assert sum(a["outcome"] == "applied" for a in answers) <= len(tiers)
     late = deliver(api_app, user_event("user.updated", uid, "enterprise", at=T0 + 2500))
     assert (late["outcome"], tier(api_app, uid)) == ("unchanged", "pro")
+
+
+def test_a_deleted_users_next_request_is_refused(api_app: ApiApp) -> None:
+    uid = "user_e2e_deleted"
+    deliver(api_app, user_event("user.created", uid, "pro"))
+    assert tier(api_app, uid) == "pro"  # the api instance now holds the user as active
+    assert deliver(api_app, user_event("user.deleted", uid))["outcome"] == "applied"
+    refused = api_app.client.get("/api/klair/user/usage", headers=api_app.headers(uid))
+    assert refused.status_code == 401
+    assert refused.get_json()["error"]["code"] == "user_deleted"
+    replay_of_life = deliver(api_app, user_event("user.updated", uid, "creator", at=T0 * 2))
+    assert replay_of_life["outcome"] == "unchanged"
+    assert (
+        api_app.client.get("/api/klair/user/usage", headers=api_app.headers(uid)).status_code == 401
+    )

@@ -1,6 +1,6 @@
 """Clerk events apply once and in order: a replayed message id, an event as old as the stored
 user and any delivery order leave the newest state; a failure before the id is recorded is
-finished by Svix's retry."""
+finished by Svix's retry; the deleted user's next request is refused at once."""
 
 from __future__ import annotations
 
@@ -11,14 +11,17 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from werkzeug.test import EnvironBuilder
 
 from klair.adapters.memory.users import MemoryUserStore
+from klair.adapters.revocations import LocalRevocations
 from klair.config import Settings
-from klair.domain.errors import Transient
+from klair.domain.errors import Transient, Unauthorized
 from klair.domain.ids import UserId
 from klair.domain.user import User
+from klair.http.active_users import CACHE_SECONDS, ActiveUserVerifier
 from klair.http.webhook_routes import build_webhooks
-from tests.unit.test_clerk_webhook import SECRET, Clerk, ManualClock, answer, event, make_deps
+from tests.unit.test_clerk_webhook import SECRET, UID, Clerk, ManualClock, answer, event, make_deps
 
 T0 = 1654012591835  # ms, the recorded user.created's updated_at
 SEEN = "msg_created"
@@ -118,3 +121,36 @@ def test_a_failure_before_the_id_is_recorded_is_finished_by_the_retry() -> None:
     retry = clerk.post(created("pro"), msg_id=SEEN)
     assert answer(retry) == {"type": "user.created", "outcome": "applied", "duplicate": False}
     assert clerk.user().tier == "pro"
+
+
+class Fixed:
+    def verify(self, request: Any) -> UserId:
+        return UID
+
+
+def test_the_deleted_users_next_request_is_refused_though_their_state_is_cached() -> None:
+    clerk = fresh()
+    deps = clerk.deps
+    verifier = ActiveUserVerifier(Fixed(), lambda: deps.users, lambda: deps.revocations)
+    request = EnvironBuilder().get_request()
+    clerk.post(created("pro"))
+    assert verifier.verify(request) == UID  # active: kept for CACHE_SECONDS
+    clerk.post(event("user.deleted"))
+    with pytest.raises(Unauthorized) as refused:
+        verifier.verify(request)
+    assert refused.value.code == "user_deleted"
+
+
+def test_another_instance_refuses_the_deleted_user_within_the_cache_age() -> None:
+    clerk = fresh()
+    deps = clerk.deps
+    now = [0.0]
+    elsewhere = LocalRevocations()  # another process: the deletion did not run there
+    other = ActiveUserVerifier(Fixed(), lambda: deps.users, lambda: elsewhere, clock=lambda: now[0])
+    request = EnvironBuilder().get_request()
+    clerk.post(created("pro"))
+    assert other.verify(request) == UID
+    clerk.post(event("user.deleted"))
+    now[0] = CACHE_SECONDS
+    with pytest.raises(Unauthorized):
+        other.verify(request)

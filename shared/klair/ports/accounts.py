@@ -79,6 +79,17 @@ class UserStore(Protocol):
         """Record a webhook message id (with an `expires_at` TTL); True if it was new."""
 
 
+class Revocations(Protocol):
+    """Users whose tokens this instance refuses at once: the deletion path adds a user here,
+    and the API's token check looks here before its per-instance memory of users' state
+    (`http.active_users.CACHE_SECONDS` old at most). So a deletion takes effect on the next
+    request in the process that applied it, and on every other instance within that age."""
+
+    def revoke(self, uid: UserId) -> None: ...
+
+    def revoked(self, uid: UserId) -> bool: ...
+
+
 class UsageEraser(Protocol):
     def erase_usage(self, owner: UserId) -> int:
         """Delete the user's usage books (every month), slots and per-job reservations;
