@@ -232,13 +232,14 @@ def _in_process(
     from klair.adapters.memory.usage import MemoryUsageLedger
     from klair.adapters.memory.users import MemoryUserStore
     from klair.adapters.nulls import NoRateLimits, NoReframer, NoUsageBooks
+    from klair.adapters.revocations import LocalRevocations
 
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     store = MemoryJobStore(clock)
     return Deps(
         settings=settings, store=store, status_reads=status_reads(settings, store, clock),
-        usage=MemoryUsageLedger(), blobs=blobs, bus=bus, tasks=InProcessTaskQueue(bus),
-        clock=clock, probe=probe, downloader=downloader, transcoder=transcoder,
+        usage=MemoryUsageLedger(), blobs=blobs, bus=bus, tasks=InProcessTaskQueue(bus), clock=clock,
+        probe=probe, downloader=downloader, transcoder=transcoder, revocations=LocalRevocations(),
         analyzer=analyzer, renderer=renderer, users=MemoryUserStore(clock), captions=captions,
         rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(), reframer=NoReframer(),
         source_guard=url_guard(settings),
@@ -257,6 +258,7 @@ def _deployed(settings: Settings) -> Deps:
     from klair.adapters.firestore.users import FirestoreUserStore
     from klair.adapters.gcs_blobs import GcsBlobs, signer_for
     from klair.adapters.pubsub_bus import PubSubBus
+    from klair.adapters.revocations import LocalRevocations
 
     db = firestore.Client(project=settings.project, database=settings.firestore_database)
     tasks = _task_queue(settings)
@@ -265,7 +267,7 @@ def _deployed(settings: Settings) -> Deps:
     store, clock = FirestoreJobStore(db), SystemClock()
     return with_webhooks(settings, db, Deps(
         settings=settings, store=store, status_reads=status_reads(settings, store, clock),
-        usage=FirestoreUsageLedger(db),
+        usage=FirestoreUsageLedger(db), revocations=LocalRevocations(),
         blobs=GcsBlobs(
             settings.bucket, lambda: _storage_client(settings),
             signer=signer_for(settings.signing_key_file, settings.signer_email),

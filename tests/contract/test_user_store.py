@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -77,15 +77,81 @@ def test_deleting_an_unknown_user_leaves_a_tombstone(users: Store) -> None:
     assert (stored.status, stored.email, stored.tier) == ("deleted", None, "free")
 
 
-def test_seen_message_is_new_only_once(users: Store) -> None:
-    assert users.seen_message("msg_2abc") is True
-    assert users.seen_message("msg_2abc") is False
-    assert users.seen_message("msg_2abd") is True
+def test_a_recorded_message_is_new_only_once(users: Store) -> None:
+    assert users.record_message("msg_2abc") is True
+    assert users.record_message("msg_2abc") is False
+    assert users.record_message("msg_2abd") is True
+
+
+def test_knowing_a_message_reads_only(users: Store) -> None:
+    assert [users.knows_message("msg_2abc"), users.knows_message("msg_2abc")] == [False, False]
+    users.record_message("msg_2abc")
+    assert users.knows_message("msg_2abc") is True
+    assert users.knows_message("msg_2abd") is False
 
 
 def test_message_ids_with_slashes_are_remembered_too(users: Store) -> None:
-    assert [users.seen_message("a/b"), users.seen_message("a/b")] == [True, False]
-    assert users.seen_message("a_b") is True
+    assert [users.record_message("a/b"), users.record_message("a/b")] == [True, False]
+    assert users.knows_message("a/b") and not users.knows_message("a_b")
+    assert users.record_message("a_b") is True
+
+
+def test_revise_creates_updates_or_leaves_alone_as_the_revision_says(users: Store) -> None:
+    seen: list[User | None] = []
+
+    def keep(user: User | None) -> User | None:
+        seen.append(user)
+        return None
+
+    assert users.revise(ALICE, keep) is False
+    with pytest.raises(NotFound):
+        users.get(ALICE)
+    assert users.revise(ALICE, lambda user: alice()) is True
+    assert users.revise(ALICE, keep) is False
+    assert seen == [None, alice()]
+    renamed = alice(name="Alice L.", updated_at=START + timedelta(minutes=1))
+    assert users.revise(ALICE, lambda user: renamed) is True
+    assert users.get(ALICE) == renamed
+
+
+def test_concurrent_revisions_each_see_the_last_write(users: Store) -> None:
+    users.upsert(alice(name="0"))
+    barrier = threading.Barrier(8)
+
+    def bump(user: User | None) -> User:
+        assert user is not None and user.name is not None
+        return user.model_copy(update={"name": str(int(user.name) + 1)})
+
+    def revise(_: int) -> bool:
+        barrier.wait()
+        return users.revise(ALICE, bump)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(revise, range(8)))
+    assert users.get(ALICE).name == "8"  # no revision was lost
+
+
+def test_a_revision_racing_a_deletion_never_revives_the_user(users: Store) -> None:
+    users.upsert(alice())
+    barrier = threading.Barrier(8)
+
+    def unless_deleted(n: int) -> Callable[[User | None], User | None]:
+        def revision(user: User | None) -> User | None:
+            if user is not None and user.status == "deleted":
+                return None
+            return alice(tier="creator", updated_at=START + timedelta(minutes=n))
+
+        return revision
+
+    def run(n: int) -> bool:
+        barrier.wait()
+        if n % 2:
+            return users.mark_deleted(ALICE)
+        return users.revise(ALICE, unless_deleted(n))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(run, range(8)))
+    assert users.get(ALICE).status == "deleted"
 
 
 def test_concurrent_deletes_have_exactly_one_winner(users: Store) -> None:
@@ -107,7 +173,7 @@ def test_concurrent_replays_of_one_message_have_exactly_one_winner(users: Store)
 
     def seen(_: int) -> bool:
         barrier.wait()
-        return users.seen_message("msg_raced")
+        return users.record_message("msg_raced")
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert sorted(pool.map(seen, range(8))) == [False] * 7 + [True]

@@ -1,8 +1,10 @@
 """The real `api` function (functions-framework's Flask app) on the emulators: Firestore,
-fake-gcs-server, a dev Clerk issuer and a stand-in task dispatcher that records tasks."""
+fake-gcs-server, a dev Clerk issuer and a stand-in task dispatcher that records tasks; the
+real `webhooks` function beside it, in the same process (one instance of each)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections.abc import Iterator
@@ -23,10 +25,12 @@ from klair.devstack.stack import REPO_ROOT, create_bucket
 from klair.devstack.topology import load_topology
 from klair.entry import api as entry_api
 from klair.entry import runtime
+from klair.entry import webhooks as entry_webhooks
 from tests.unit.api_world import ROOMY_TIERS
 from tests.unit.jwt_attacks import APP
 
 ORIGIN = "https://app.klair.example"
+CLERK_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"klair-e2e-clerk-webhook-secret!!").decode()
 
 
 @dataclass
@@ -65,6 +69,7 @@ class ApiApp:
     dispatcher: Dispatcher
     emulators: emu.Emulators
     bucket: str
+    webhooks: Any  # the `webhooks` function's test client (Clerk signs with CLERK_WEBHOOK_SECRET)
 
     def headers(self, user: str = "user_alice", **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.issuer.mint(user, azp=APP)}", **extra}
@@ -78,6 +83,7 @@ def _clear_caches() -> None:
     get_settings.cache_clear()
     runtime.deps.cache_clear()
     entry_api.api_router.cache_clear()
+    entry_webhooks.webhooks_router.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +112,7 @@ def api_app(
             "KLAIR_CLERK_ISSUER": issuer.issuer,
             "KLAIR_CLERK_JWKS_URL": issuer.jwks_url,
             "KLAIR_CLERK_AUTHORIZED_PARTIES": json.dumps([APP]),
+            "KLAIR_CLERK_WEBHOOK_SECRET": CLERK_WEBHOOK_SECRET,
             "KLAIR_CORS_ORIGINS": json.dumps([ORIGIN]),
             "KLAIR_LOG_LEVEL": "WARNING",
             # The tests keep many jobs in flight and call fast; limits: tests/unit/test_admission.py
@@ -115,7 +122,13 @@ def api_app(
         _clear_caches()
         try:
             app = functions_framework.create_app("api", str(REPO_ROOT / "functions/api/main.py"))
-            yield ApiApp(app.test_client(), app, issuer, dispatcher, emulator_stack, bucket)
+            hooks = functions_framework.create_app(
+                "webhooks", str(REPO_ROOT / "functions/webhooks/main.py")
+            )
+            yield ApiApp(
+                app.test_client(), app, issuer, dispatcher, emulator_stack, bucket,
+                hooks.test_client(),
+            )  # fmt: skip
         finally:
             _clear_caches()
             server.shutdown()

@@ -10,6 +10,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from klair.adapters.memory.users import MemoryUserStore
+from klair.adapters.revocations import LocalRevocations
 from klair.domain.errors import Unauthorized
 from klair.domain.ids import UserId
 from klair.domain.user import User
@@ -36,7 +37,8 @@ def router() -> Router:
     for uid in ("user_active", "user_gone"):
         users.upsert(User(id=UserId(uid), created_at=NOW, updated_at=NOW))
     users.mark_deleted(UserId("user_gone"))
-    router = Router(ActiveUserVerifier(BearerIsSubject(), lambda: users))
+    revocations = LocalRevocations()
+    router = Router(ActiveUserVerifier(BearerIsSubject(), lambda: users, lambda: revocations))
 
     def whoami(call: Call) -> dict[str, str]:
         return {"user": call.principal}

@@ -123,7 +123,7 @@ def test_everything_of_the_user_is_deleted_and_their_tokens_refused(
     assert deps.webhooks is not None and deps.webhooks.get(UID) is None
     user = deps.users.get(UID)
     assert (user.status, user.email, user.name) == ("deleted", None, None)
-    verifier = ActiveUserVerifier(Fixed(UID), lambda: deps.users)
+    verifier = ActiveUserVerifier(Fixed(UID), lambda: deps.users, lambda: deps.revocations)
     with pytest.raises(Unauthorized) as refused:
         verifier.verify(EnvironBuilder().get_request())
     assert refused.value.code == "user_deleted"

@@ -22,7 +22,9 @@ def api_router() -> Any:
     settings = get_settings()
     configure_logging(settings.log_level)
     verifier = ActiveUserVerifier(
-        ClerkVerifier.from_settings(settings), lambda: runtime.deps().users
+        ClerkVerifier.from_settings(settings),
+        lambda: runtime.deps().users,
+        lambda: runtime.deps().revocations,
     )
     cors = CorsPolicy.of(settings.cors_origins, settings.cors_max_age_seconds)
     return build_api(runtime.deps, verifier, settings.project, cors, RequestLimits(runtime.deps))

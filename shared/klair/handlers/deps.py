@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from klair.ports.accounts import RateLimiter, UsageEraser, UsageLedger, UserStore
+from klair.ports.accounts import RateLimiter, Revocations, UsageEraser, UsageLedger, UserStore
 from klair.ports.jobs import Clock, JobStore, StatusReads
 from klair.ports.media import (
     Analyzer,
@@ -53,6 +53,8 @@ class Deps:
     reframer: Reframer
     # The SSRF policy judged at submit (before any job exists): adapters.ssrf.Guard.
     source_guard: SourceGuard
+    # Users deleted by this process, refused by its API at once (adapters.revocations).
+    revocations: Revocations
     # Speech: None runs analysis without transcripts (the unit tests' fakes, `transcriber=none`).
     transcriber: Transcriber | None = None
     # A model (Gemini) on top of the offline analyzer; None analyses offline only.

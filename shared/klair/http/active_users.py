@@ -11,11 +11,12 @@ from klair.domain.errors import NotFound, Unauthorized
 from klair.domain.ids import UserId
 from klair.http.recent import Refreshed
 from klair.http.router import Verifier
-from klair.ports.accounts import UserStore
+from klair.ports.accounts import Revocations, UserStore
 
 # How long an instance trusts what it read of `users/{uid}`: a deletion refuses the user's
 # tokens everywhere within this (an answer is re-read in the background from half this age
-# on, and never served older). Clerk's session tokens themselves live 60 s.
+# on, and never served older), and at once in the process that applied it (`Revocations`).
+# Clerk's session tokens themselves live 60 s.
 CACHE_SECONDS = 15.0
 CACHE_ENTRIES = 10_000  # bounded: an instance sees few users at once
 
@@ -24,7 +25,9 @@ class ActiveUserVerifier:
     """Wraps another `Verifier`: a valid token of a deleted user is refused.
 
     Unknown users pass, because a first sign-in can reach the API before Clerk's
-    `user.created` webhook does. `users` is a factory so wiring does no I/O. Each user's
+    `user.created` webhook does. A user this process deleted (`revocations`) is refused
+    before any cached answer is consulted. `users` and `revocations` are factories so
+    wiring does no I/O. Each user's
     state is read about once per `ttl` seconds per instance (at most twice), and re-read
     in the background while the old answer still serves: a user polling the API never
     waits on a user read (those waits were the status endpoint's slowest 2 % under load).
@@ -34,11 +37,13 @@ class ActiveUserVerifier:
         self,
         inner: Verifier,
         users: Callable[[], UserStore],
+        revocations: Callable[[], Revocations],
         ttl: float = CACHE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.inner = inner
         self.users = users
+        self.revocations = revocations
         self.ttl = ttl
         self._seen: Refreshed[UserId, bool] = Refreshed(CACHE_ENTRIES, clock)  # uid → deleted
 
@@ -49,6 +54,8 @@ class ActiveUserVerifier:
         return uid
 
     def _deleted(self, uid: UserId) -> bool:
+        if self.revocations().revoked(uid):
+            return True
         return self._seen.fetch(uid, self.ttl, lambda: self._read(uid))
 
     def _read(self, uid: UserId) -> bool:

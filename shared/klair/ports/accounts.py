@@ -3,6 +3,7 @@ and the books to erase with a user."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -61,12 +62,32 @@ class UserStore(Protocol):
     def upsert(self, user: User) -> None:
         """Write the user as given (fields stored by others on the same document survive)."""
 
+    def revise(self, uid: UserId, revision: Callable[[User | None], User | None]) -> bool:
+        """Compare and write, atomically: `revision` gets the stored user (None for an unknown
+        id) and returns the user to store, or None to change nothing. A concurrent change
+        in between makes it run again on the new state (so it must be pure). True only when
+        a user was written. Fields stored by others on the same document survive."""
+
     def mark_deleted(self, uid: UserId) -> bool:
         """Set status deleted and forget email and name (a tombstone for an unknown id);
         True only for the call that changed it."""
 
-    def seen_message(self, message_id: str) -> bool:
+    def knows_message(self, message_id: str) -> bool:
+        """Whether the webhook message id was recorded (reads only)."""
+
+    def record_message(self, message_id: str) -> bool:
         """Record a webhook message id (with an `expires_at` TTL); True if it was new."""
+
+
+class Revocations(Protocol):
+    """Users whose tokens this instance refuses at once: the deletion path adds a user here,
+    and the API's token check looks here before its per-instance memory of users' state
+    (`http.active_users.CACHE_SECONDS` old at most). So a deletion takes effect on the next
+    request in the process that applied it, and on every other instance within that age."""
+
+    def revoke(self, uid: UserId) -> None: ...
+
+    def revoked(self, uid: UserId) -> bool: ...
 
 
 class UsageEraser(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from google.api_core import exceptions as gexc
@@ -36,8 +37,10 @@ def user_from(snap: Snapshot) -> User | None:
 class FirestoreUserStore:
     """The UserStore port on Firestore (native mode).
 
-    `upsert` merges, so fields other writers keep on `users/{uid}` survive. Message markers
-    are created with `create()`, which fails for an existing id: one winner, no transaction.
+    `upsert` merges, so fields other writers keep on `users/{uid}` survive. `revise` (and
+    `mark_deleted` through it) reads, then writes with an `update_time` precondition (or
+    `create()` for a new id) and re-runs on conflict: a compare-and-set, no transaction.
+    Message markers are created with `create()`, which fails for an existing id: one winner.
     Firestore deletes them after `expires_at` (TTL policy on `webhook_messages`).
     """
 
@@ -57,26 +60,38 @@ class FirestoreUserStore:
     def upsert(self, user: User) -> None:
         self._user_ref(user.id).set(user_data(user), merge=True)
 
-    def mark_deleted(self, uid: UserId) -> bool:
+    def revise(self, uid: UserId, revision: Callable[[User | None], User | None]) -> bool:
         ref = self._user_ref(uid)
 
         def attempt() -> bool:
             snap = ref.get()
-            tombstone = tombstone_for(user_from(snap), uid, self._clock.now())
-            if tombstone is None:
+            user = revision(user_from(snap))
+            if user is None:
                 return False
+            # The write fails if the document changed (or appeared) since the read: re-run.
             if snap.exists:
-                ref.update(user_data(tombstone), option=self._client.unchanged_since(snap))
+                ref.update(user_data(user), option=self._client.unchanged_since(snap))
             else:
-                ref.create(user_data(tombstone))
+                ref.create(user_data(user))
             return True
 
         return retry_conflicts(attempt)
 
-    def seen_message(self, message_id: str) -> bool:
+    def mark_deleted(self, uid: UserId) -> bool:
+        now = self._clock.now()
+        return self.revise(uid, lambda user: tombstone_for(user, uid, now))
+
+    def _message_ref(self, message_id: str) -> DocumentReference:
+        return self._client().collection("webhook_messages").document(claim_doc_id(message_id))
+
+    def knows_message(self, message_id: str) -> bool:
+        # A marker past `expires_at` that the TTL policy has not removed yet still counts.
+        return bool(self._message_ref(message_id).get().exists)
+
+    def record_message(self, message_id: str) -> bool:
         now = self._clock.now()
         marker = {"message_id": message_id, "created_at": now, "expires_at": now + MESSAGE_TTL}
-        ref = self._client().collection("webhook_messages").document(claim_doc_id(message_id))
+        ref = self._message_ref(message_id)
         try:
             ref.create(marker)
         except gexc.AlreadyExists:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from klair.adapters.clock import SystemClock
 from klair.domain.ids import UserId
@@ -30,15 +31,24 @@ class MemoryUserStore:
         with self._lock:
             self._users[user.id] = user.model_copy(deep=True)
 
-    def mark_deleted(self, uid: UserId) -> bool:
-        with self._lock:
-            tombstone = tombstone_for(self._users.get(uid), uid, self._clock.now())
-            if tombstone is None:
+    def revise(self, uid: UserId, revision: Callable[[User | None], User | None]) -> bool:
+        with self._lock:  # the revision runs under the lock: nothing changes meanwhile
+            stored = self._users.get(uid)
+            user = revision(None if stored is None else stored.model_copy(deep=True))
+            if user is None:
                 return False
-            self._users[uid] = tombstone
+            self._users[uid] = user.model_copy(deep=True)
             return True
 
-    def seen_message(self, message_id: str) -> bool:
+    def mark_deleted(self, uid: UserId) -> bool:
+        now = self._clock.now()
+        return self.revise(uid, lambda user: tombstone_for(user, uid, now))
+
+    def knows_message(self, message_id: str) -> bool:
+        with self._lock:
+            return message_id in self._messages
+
+    def record_message(self, message_id: str) -> bool:
         # Never forgotten here: a process's lifetime is far shorter than MESSAGE_TTL.
         with self._lock:
             if message_id in self._messages:

@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeVar
 import structlog
 from pydantic import BaseModel, Field, ValidationError
 
-from klair.domain.errors import InvalidInput, NotFound
+from klair.domain.errors import InvalidInput
 from klair.domain.ids import UserId
 from klair.domain.user import User
 from klair.handlers.deps import Deps
@@ -59,26 +59,38 @@ class ClerkOutcome(BaseModel):
 
 
 def handle_clerk_event(deps: Deps, payload: dict[str, Any], message_id: str) -> ClerkOutcome:
-    """Apply one verified Clerk event; a replayed message id changes nothing.
+    """Apply one verified Clerk event; a replayed or stale one changes nothing.
 
-    The event is applied before its id is recorded, so a failure in between is retried by
-    Svix instead of being lost. Applying twice is harmless: upserts never go back in time
-    (Clerk's `updated_at`) and never revive a deleted user, and deletion is idempotent (a
-    deletion that runs out of time answers 503 and Svix's retry finishes it).
+    - A message id recorded before is a replay: nothing is applied (`duplicate`). The id is
+      only read first and recorded once the event is applied, so a failure in between is
+      retried by Svix instead of being lost (two copies racing past the check both apply,
+      which the next rules make harmless).
+    - An upsert applies only over an older state (Clerk's `updated_at`, strictly newer) and
+      never to a deleted user, in one compare-and-write of the store, so deliveries in any
+      order, concurrent or not, end on the newest state.
+    - A deletion wins over anything and is idempotent (one that runs out of time answers
+      503 and Svix's retry finishes it).
     """
     event = _parse(ClerkEvent, payload)
-    if event.type in UPSERT_TYPES:
-        outcome = _upsert(deps, _parse(ClerkUser, event.data))
-    elif event.type == "user.deleted":
-        uid = UserId(_parse(ClerkDeletedUser, event.data).id)
-        outcome = "applied" if delete_user(deps, uid).changed else "unchanged"
+    if deps.users.knows_message(message_id):
+        outcome: Outcome = "unchanged"
+        duplicate = True
     else:
-        outcome = "ignored"
-    duplicate = not deps.users.seen_message(message_id)
+        outcome = _apply(deps, event)
+        duplicate = not deps.users.record_message(message_id)
     user_id = event.data.get("id")
     log.info("clerk event", type=event.type, outcome=outcome, duplicate=duplicate,
              user_id=user_id, message_id=message_id)  # fmt: skip
     return ClerkOutcome(type=event.type, outcome=outcome, duplicate=duplicate)
+
+
+def _apply(deps: Deps, event: ClerkEvent) -> Outcome:
+    if event.type in UPSERT_TYPES:
+        return _upsert(deps, _parse(ClerkUser, event.data))
+    if event.type == "user.deleted":
+        uid = UserId(_parse(ClerkDeletedUser, event.data).id)
+        return "applied" if delete_user(deps, uid).changed else "unchanged"
+    return "ignored"
 
 
 def _parse(model: type[M], data: dict[str, Any]) -> M:
@@ -95,27 +107,28 @@ def _parse(model: type[M], data: dict[str, Any]) -> M:
 
 
 def _upsert(deps: Deps, data: ClerkUser) -> Outcome:
-    uid = UserId(data.id)
-    try:
-        existing: User | None = deps.users.get(uid)
-    except NotFound:
-        existing = None
     now = deps.clock.now()
+
+    def revision(existing: User | None) -> User | None:
+        return _revised(deps, data, existing, now)
+
+    return "applied" if deps.users.revise(UserId(data.id), revision) else "unchanged"
+
+
+def _revised(deps: Deps, data: ClerkUser, existing: User | None, now: datetime) -> User | None:
+    """The user `data` describes, or None when `existing` is deleted or as new or newer: a
+    late or replayed event must not undo a newer state."""
     updated_at = _instant(data.updated_at) or now
-    if existing is not None and (existing.status == "deleted" or updated_at < existing.updated_at):
-        return "unchanged"  # a late or replayed event must not undo a newer state
-    user = User(
-        id=uid,
+    if existing is not None and (existing.status == "deleted" or updated_at <= existing.updated_at):
+        return None
+    return User(
+        id=UserId(data.id),
         email=_primary_email(data),
         name=_name(data),
         tier=_tier(deps, data, existing),
         created_at=existing.created_at if existing else (_instant(data.created_at) or now),
         updated_at=updated_at,
     )
-    if user == existing:
-        return "unchanged"
-    deps.users.upsert(user)
-    return "applied"
 
 
 def _primary_email(data: ClerkUser) -> str | None:

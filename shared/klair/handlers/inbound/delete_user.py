@@ -47,6 +47,7 @@ def uploads_prefix(uid: UserId) -> str:
 
 def delete_user(deps: Deps, uid: UserId) -> UserDeleted:
     marked = deps.users.mark_deleted(uid)
+    deps.revocations.revoke(uid)  # this process's API refuses the user's next request
     removed = deps.webhooks.remove(uid) if deps.webhooks is not None else False
     jobs, objects = _purge_jobs(deps, uid)
     objects += deps.blobs.delete_prefix(uploads_prefix(uid))
