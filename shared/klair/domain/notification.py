@@ -9,7 +9,8 @@ import binascii
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -34,6 +35,10 @@ FINISHED: dict[str, EventKind] = {
     "failed": EventKind.JOB_FAILED,
     "cancelled": EventKind.JOB_CANCELLED,
 }
+# A job's own events end with one of these (re-export events may follow a job.completed).
+ENDINGS = frozenset(FINISHED.values())
+# Progress of a running job: never opened once its ending event is (no clip.ready after it).
+PROGRESS = frozenset({EventKind.CLIP_READY})
 
 
 class DeliveryState(StrEnum):
@@ -67,6 +72,8 @@ class DeliveryRecord(Frozen):
 
     event_id: str
     event: EventKind
+    sequence: int = 0  # the job's n-th event (1, 2, …): sent only after n-1 is settled
+    body: str = ""  # what the receiver gets, fixed when the event was opened
     state: DeliveryState = DeliveryState.PENDING
     attempts: int = 0
     last_status: int | None = None  # the receiver's HTTP status on the last attempt
@@ -74,6 +81,39 @@ class DeliveryRecord(Frozen):
     created_at: datetime
     last_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
+
+
+class EventOrder(Frozen):
+    """Where a job's events stand: the last sequence handed out, that event's `created_at`,
+    and whether the job's ending event is among them. The delivery log keeps it per job and
+    changes it atomically with each new record."""
+
+    sequence: int = 0
+    created_at: datetime | None = None
+    ended: bool = False
+
+    def then(self, kind: EventKind, now: datetime) -> EventOrder | None:
+        """The order after one more event of `kind` at `now`: the next sequence and a
+        `created_at` at least 1 ms after the previous one (receivers see milliseconds); None
+        for a job's progress after its end."""
+        if self.ended and kind in PROGRESS:
+            return None
+        at = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        if self.created_at is not None and at <= self.created_at:
+            at = self.created_at + timedelta(milliseconds=1)
+        return EventOrder(
+            sequence=self.sequence + 1, created_at=at, ended=self.ended or kind in ENDINGS
+        )
+
+    def opened(
+        self, event_id: str, event: EventKind, render: Callable[[int, datetime], str]
+    ) -> DeliveryRecord:
+        """The pending record of the event this order was last advanced by."""
+        at = self.created_at or datetime.min.replace(tzinfo=UTC)
+        body = render(self.sequence, at)
+        return DeliveryRecord(
+            event_id=event_id, event=event, sequence=self.sequence, created_at=at, body=body
+        )
 
 
 class Attempt(Frozen):
