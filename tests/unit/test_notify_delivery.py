@@ -64,6 +64,17 @@ def test_signatures_verify_with_svix(msg_id: str, body: str) -> None:
         Webhook(other).verify(body.encode(), headers)
 
 
+def test_the_signature_is_the_one_klair_always_sent() -> None:
+    """Bytes fixed by the hand-rolled HMAC signer svix's replaced: receivers see no change."""
+    body = '{"id":"evt_0123456789abcdef0123456789abcdef","type":"job.completed","sequence":3}'
+    at = datetime.fromtimestamp(1_700_000_000.75, UTC)
+    headers = signed_headers(
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "evt_0123456789abcdef0123456789abcdef", at, body
+    )
+    assert headers["webhook-timestamp"] == "1700000000"
+    assert headers["webhook-signature"] == "v1,Dk8tSkPlMpbQ7C4pJkKVZaystDaVw+uMINaaF/P7zng="
+
+
 def test_event_ids_are_one_per_transition() -> None:
     job = "job_00000000000000000001"
     assert event_id(job, EventKind.JOB_COMPLETED) == event_id(job, EventKind.JOB_COMPLETED)
