@@ -17,12 +17,12 @@ from svix.webhooks import Webhook
 from klair.domain.errors import KlairError
 from klair.domain.events import DeadLettered, DeliverNotification, JobFinished
 from klair.domain.ids import UserId
-from klair.domain.notification import EventKind, event_id, new_secret, signed_headers
+from klair.domain.notification import EventKind, event_id, new_secret
 from klair.domain.status import JobStatus
 from klair.handlers.api.queries import job_status
 from klair.handlers.api.user_webhook import WebhookRequest, delete_webhook, put_webhook
 from klair.handlers.outbound.notify import notify_job_finished
-from klair.handlers.outbound.notify_delivery import deliver_notification
+from klair.handlers.outbound.notify_delivery import deliver_notification, signed_headers
 from klair.handlers.pipeline.fail_dead_letter import fail_dead_letter
 from klair.handlers.steps.lifecycle import complete_job, fail_job
 from klair.handlers.steps.removal import cancel

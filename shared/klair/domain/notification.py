@@ -1,7 +1,6 @@
 """Outbound webhook notifications without I/O: event kinds, deterministic event ids, a
-delivery's record, a job's event order, and the headers receivers verify with svix (signed
-by svix itself: Standard Webhooks, HMAC-SHA256 over `{id}.{timestamp}.{body}`, keyed by the
-base64 part of a `whsec_` secret)."""
+delivery's record, a job's event order, and the `whsec_` secrets deliveries are signed with
+(by svix, in `handlers/outbound/notify_delivery`)."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from svix.webhooks import Webhook
 
 from klair.domain.ids import JobId
 
@@ -146,15 +144,3 @@ def verdict(attempt: Attempt) -> DeliveryState:
 
 def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
-
-
-def signed_headers(secret: str, msg_id: str, at: datetime, body: str) -> dict[str, str]:
-    """The headers of one delivery attempt, signed at `at` (receivers refuse timestamps more
-    than 5 minutes away from their clock, so each attempt is signed anew)."""
-    return {
-        "content-type": "application/json",
-        "user-agent": USER_AGENT,
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(msg_id, at, body),  # `v1,<base64 HMAC>`
-    }

@@ -8,16 +8,19 @@ A job's events go one at a time, in sequence: only the first unsettled one has a
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import structlog
+from svix.webhooks import Webhook
 
 from klair.domain.errors import Transient
 from klair.domain.events import DeliverNotification
 from klair.domain.ids import JobId, UserId
 from klair.domain.notification import (
+    USER_AGENT,
     Attempt,
     DeliveryRecord,
     DeliveryState,
-    signed_headers,
     verdict,
 )
 from klair.handlers.deps import Deps
@@ -84,6 +87,19 @@ def send_next(deps: Deps, job_id: JobId, owner: UserId) -> bool:
         log.info("notification sent to the queue", job_id=job_id, event_id=head.event_id,
                  sequence=head.sequence)  # fmt: skip
     return created
+
+
+def signed_headers(secret: str, msg_id: str, at: datetime, body: str) -> dict[str, str]:
+    """The Standard Webhooks headers of one attempt, signed by svix at `at` (HMAC-SHA256 of
+    `{id}.{timestamp}.{body}`; receivers refuse timestamps more than 5 minutes away from
+    their clock, so each attempt is signed anew)."""
+    return {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Webhook(secret).sign(msg_id, at, body),  # `v1,<base64 HMAC>`
+    }
 
 
 def _after_the_previous(deps: Deps, record: DeliveryRecord, job_id: JobId) -> None:
