@@ -1,13 +1,14 @@
 """Webhook ports' contract: the in-memory fakes and the Firestore adapters (emulator) behave
-alike: a user's webhook, the delivery log (opened once, attempts counted, deleted with its
-job) and the usage eraser of a deleted user."""
+alike: a user's webhook, the delivery log (opened once with one sequence, attempts counted,
+no progress after the job's end, deleted with its job) and the usage eraser of a deleted
+user."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -54,6 +55,16 @@ def ports(request: pytest.FixtureRequest) -> Iterator[Ports]:
     )  # fmt: skip
 
 
+def body(sequence: int, created_at: datetime) -> str:
+    return f"{sequence}@{created_at.isoformat()}"
+
+
+def open_(log: DeliveryLog, event: str, kind: EventKind, at: datetime = START) -> int | None:
+    """Open `event`; its sequence, None when refused."""
+    record = log.open(JOB, event, kind, at, body)
+    return None if record is None else record.sequence
+
+
 def endpoint(url: str = "https://hooks.example.com/klair") -> WebhookEndpoint:
     return WebhookEndpoint(url=url, secret="whsec_c2VjcmV0", created_at=START, updated_at=START)
 
@@ -71,7 +82,7 @@ def test_a_webhook_is_stored_replaced_and_removed(ports: Ports) -> None:
 
 def test_a_record_is_opened_once_and_counts_every_attempt(ports: Ports) -> None:
     log = ports.log
-    assert [log.open(JOB, EVENT, EventKind.JOB_COMPLETED, START) for _ in range(2)] == [True, False]
+    assert [open_(log, EVENT, EventKind.JOB_COMPLETED) for _ in range(2)] == [1, 1]
     later = START + timedelta(seconds=30)
     log.record(JOB, EVENT, Attempt(status=500), DeliveryState.RETRYING, START)
     log.record(JOB, EVENT, Attempt(error="timeout"), DeliveryState.RETRYING, START)
@@ -86,7 +97,7 @@ def test_a_record_is_opened_once_and_counts_every_attempt(ports: Ports) -> None:
 
 
 def test_concurrent_attempts_are_all_counted(ports: Ports) -> None:
-    ports.log.open(JOB, EVENT, EventKind.CLIP_READY, START)
+    open_(ports.log, EVENT, EventKind.CLIP_READY)
 
     def attempt(_: int) -> None:
         ports.log.record(JOB, EVENT, Attempt(status=503), DeliveryState.RETRYING, START)
@@ -98,7 +109,7 @@ def test_concurrent_attempts_are_all_counted(ports: Ports) -> None:
 
 
 def test_a_skipped_delivery_is_not_an_attempt(ports: Ports) -> None:
-    ports.log.open(JOB, EVENT, EventKind.JOB_FAILED, START)
+    open_(ports.log, EVENT, EventKind.JOB_FAILED)
     ports.log.record(JOB, EVENT, Attempt(error="webhook_removed"), DeliveryState.SKIPPED, START)
     record = ports.log.get(JOB, EVENT)
     assert record is not None
@@ -107,7 +118,7 @@ def test_a_skipped_delivery_is_not_an_attempt(ports: Ports) -> None:
 
 def test_records_list_oldest_first_and_an_unopened_event_stays_absent(ports: Ports) -> None:
     for n, kind in enumerate((EventKind.CLIP_READY, EventKind.JOB_COMPLETED)):
-        ports.log.open(JOB, f"evt_{n}", kind, START + timedelta(seconds=n))
+        open_(ports.log, f"evt_{n}", kind, START + timedelta(seconds=n))
     ports.log.record(JOB, "evt_never", Attempt(status=204), DeliveryState.DELIVERED, START)
     assert [r.event_id for r in ports.log.records(JOB)] == ["evt_0", "evt_1"]
     assert ports.log.get(JOB, "evt_never") is None
@@ -117,11 +128,37 @@ def test_the_log_goes_with_its_job(ports: Ports) -> None:
     job = Job(id=JOB, owner=ALICE, source=JobSource(url="https://v.example/a.mp4"),
               created_at=START, updated_at=START)  # fmt: skip
     ports.store.create(job)
-    ports.log.open(JOB, EVENT, EventKind.JOB_COMPLETED, START)
+    open_(ports.log, EVENT, EventKind.JOB_COMPLETED)
     ports.store.delete_job(JOB)
     if isinstance(ports.log, MemoryDeliveryLog):
         ports.log.forget(JOB)  # the fake's stand-in for Firestore's recursive delete
     assert ports.log.records(JOB) == []
+
+
+def test_events_are_numbered_once_each_with_distinct_times(ports: Ports) -> None:
+    events = [f"evt_{n:02d}" for n in range(12)]
+
+    def open_twice(event: str) -> list[int | None]:
+        return [open_(ports.log, event, EventKind.CLIP_READY) for _ in range(2)]
+
+    with ThreadPoolExecutor(6) as pool:  # every event opened twice, all at the same instant
+        opened = list(pool.map(open_twice, events + events))
+    assert all(first == second for first, second in opened)
+    records = ports.log.records(JOB)
+    assert [r.sequence for r in records] == list(range(1, 13))
+    assert sorted(r.event_id for r in records) == events
+    times = [r.created_at for r in records]
+    assert times == sorted(times) and len(set(times)) == 12
+    assert times[0] == START and times[-1] - START == timedelta(milliseconds=11)
+    assert all(r.body == body(r.sequence, r.created_at) for r in records)
+
+
+def test_no_progress_is_opened_after_the_jobs_end(ports: Ports) -> None:
+    assert open_(ports.log, "evt_clip1", EventKind.CLIP_READY) == 1
+    assert open_(ports.log, "evt_done", EventKind.JOB_COMPLETED) == 2
+    assert open_(ports.log, "evt_clip2", EventKind.CLIP_READY) is None  # late: refused
+    assert open_(ports.log, "evt_clip1", EventKind.CLIP_READY) == 1  # opened before: kept
+    assert [r.event_id for r in ports.log.records(JOB)] == ["evt_clip1", "evt_done"]
 
 
 def test_erasing_a_users_usage_leaves_the_others(ports: Ports) -> None:

@@ -1,10 +1,12 @@
 """Sieve autocrop end to end: the export stage on real ffmpeg sends the cut to the Sieve
 stub over HTTP; the stub reframes it and calls the real `webhooks` router served over HTTP
 before its push answer (409, retried) and then twice more; the clip is exported and
-counted once, and its edit list says Sieve reframed it."""
+counted once, and its edit list says Sieve reframed it. The callback URL's token is in its
+path, and no log line (werkzeug's request lines included) holds it whole."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 import threading
@@ -28,6 +30,7 @@ from klair.domain.events import ClipSelected
 from klair.domain.ids import ClipId, JobId
 from klair.domain.status import JobStatus as S
 from klair.handlers.pipeline.export_clip import export_clip
+from klair.http.logs import configure_logging
 from klair.http.webhook_routes import build_webhooks
 from tests.contract.sieve_stub import API_KEY, SieveStub
 from tests.media.test_ffmpeg import streams
@@ -52,6 +55,12 @@ def centre_crop_9x16(data: bytes, inputs: dict[str, Any]) -> bytes:
         return out.read_bytes()
 
 
+def clip_nonce(deps: Any, job_id: JobId) -> str:
+    clip = deps.store.clips(job_id)[0]
+    assert clip.sieve is not None
+    return str(clip.sieve.nonce)
+
+
 @pytest.fixture
 def webhooks_url() -> Iterator[tuple[str, list[Any]]]:
     """A slot for the webhooks app, served over HTTP once the deps exist."""
@@ -67,8 +76,9 @@ def webhooks_url() -> Iterator[tuple[str, list[Any]]]:
 
 
 def test_sieve_autocrop_through_the_webhooks_app(
-    tmp_path: Path, webhooks_url: tuple[str, list[Any]]
+    tmp_path: Path, webhooks_url: tuple[str, list[Any]], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    configure_logging("INFO")
     base, router_slot = webhooks_url
     stub = SieveStub(
         auto=True, callback_before_response=True, duplicate_callbacks=2,
@@ -99,6 +109,13 @@ def test_sieve_autocrop_through_the_webhooks_app(
     stub.wait_idle()
     sieve_server.shutdown()
 
+    (hook,) = [h["url"] for job in stub.jobs.values() for h in job["webhooks"]]
+    path, token = hook.removeprefix(base).rsplit("/", 1)
+    assert path == f"/webhooks/sieve/autocrop/{job_id}/{CLIP.id}/{clip_nonce(deps, job_id)}"
+    assert "?" not in hook and len(token) == 64
+    logged = "\n".join(json.loads(line)["message"] for line in capsys.readouterr().out.splitlines())
+    assert f"{path}/{token[:6]}…" in logged  # the request lines were logged, token cut short
+    assert token not in logged
     statuses = [status for _, status in stub.deliveries]
     assert statuses[0] == 409  # before the push answer was recorded
     assert statuses.count(200) == 3  # the retry, then two duplicates

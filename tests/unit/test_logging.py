@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 import structlog
+from werkzeug.test import EnvironBuilder
 
+from klair.bootstrap import for_tests
+from klair.config import Settings
 from klair.http.logs import SPAN_FIELD, TRACE_FIELD, bind_job, bind_trace, configure_logging
+from klair.http.webhook_routes import build_webhooks
 
 TRACE = "105445aa7843bc8bf206b12000100000"
 
@@ -129,3 +133,20 @@ def test_malformed_trace_headers_are_ignored(
 def test_unknown_levels_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown log level"):
         configure_logging("LOUD")
+
+
+def test_a_sieve_callback_token_is_never_logged_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    token = "9f" * 32
+    path = f"/webhooks/sieve/autocrop/job_0123456789abcdef0123/clip_01/bm9uY2U/{token}"
+    router = build_webhooks(lambda: for_tests(), Settings())  # Sieve not configured: 503
+    answer = router.dispatch(EnvironBuilder(method="POST", path=path).get_request())
+    assert answer.status_code == 503
+    logging.getLogger("werkzeug").info('127.0.0.1 - - "POST %s HTTP/1.1" 503 -', path)
+    structlog.get_logger().error("callback failed", url=f"https://hooks.example{path}?x=1")
+    entries = lines(capsys)
+    assert [e["message"] for e in entries] == [
+        "request failed", f'127.0.0.1 - - "POST {path[:-58]}… HTTP/1.1" 503 -', "callback failed",
+    ]  # fmt: skip
+    assert entries[0]["path"] == entries[2]["url"].removeprefix("https://hooks.example")[:-4]
+    assert entries[0]["path"].endswith("/bm9uY2U/9f9f9f…")
+    assert token not in json.dumps(entries)

@@ -14,7 +14,7 @@ from werkzeug.test import Client, TestResponse
 from werkzeug.wrappers import Request
 
 from klair.config import Settings
-from klair.domain.notification import signed_headers
+from klair.handlers.outbound.notify_delivery import signed_headers
 from klair.handlers.steps.lifecycle import complete_job
 from klair.http.api_routes import build_api
 from klair.http.cors import CorsPolicy

@@ -17,12 +17,12 @@ from svix.webhooks import Webhook
 from klair.domain.errors import KlairError
 from klair.domain.events import DeadLettered, DeliverNotification, JobFinished
 from klair.domain.ids import UserId
-from klair.domain.notification import EventKind, event_id, new_secret, signed_headers
+from klair.domain.notification import EventKind, event_id, new_secret
 from klair.domain.status import JobStatus
 from klair.handlers.api.queries import job_status
 from klair.handlers.api.user_webhook import WebhookRequest, delete_webhook, put_webhook
 from klair.handlers.outbound.notify import notify_job_finished
-from klair.handlers.outbound.notify_delivery import deliver_notification
+from klair.handlers.outbound.notify_delivery import deliver_notification, signed_headers
 from klair.handlers.pipeline.fail_dead_letter import fail_dead_letter
 from klair.handlers.steps.lifecycle import complete_job, fail_job
 from klair.handlers.steps.removal import cancel
@@ -62,6 +62,17 @@ def test_signatures_verify_with_svix(msg_id: str, body: str) -> None:
     other = "whsec_" + base64.b64encode(b"k" * 24).decode()
     with pytest.raises(Exception, match="signature"):
         Webhook(other).verify(body.encode(), headers)
+
+
+def test_the_signature_is_the_one_klair_always_sent() -> None:
+    """Bytes fixed by the hand-rolled HMAC signer svix's replaced: receivers see no change."""
+    body = '{"id":"evt_0123456789abcdef0123456789abcdef","type":"job.completed","sequence":3}'
+    at = datetime.fromtimestamp(1_700_000_000.75, UTC)
+    headers = signed_headers(
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "evt_0123456789abcdef0123456789abcdef", at, body
+    )
+    assert headers["webhook-timestamp"] == "1700000000"
+    assert headers["webhook-signature"] == "v1,Dk8tSkPlMpbQ7C4pJkKVZaystDaVw+uMINaaF/P7zng="
 
 
 def test_event_ids_are_one_per_transition() -> None:

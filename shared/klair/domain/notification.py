@@ -1,15 +1,14 @@
 """Outbound webhook notifications without I/O: event kinds, deterministic event ids, a
-delivery's record, and the signature receivers verify with svix (Standard Webhooks:
-HMAC-SHA256 over `{id}.{timestamp}.{body}`, keyed by the base64 part of a `whsec_` secret)."""
+delivery's record, a job's event order, and the `whsec_` secrets deliveries are signed with
+(by svix, in `handlers/outbound/notify_delivery`)."""
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
-import hmac
 import secrets
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -34,6 +33,10 @@ FINISHED: dict[str, EventKind] = {
     "failed": EventKind.JOB_FAILED,
     "cancelled": EventKind.JOB_CANCELLED,
 }
+# A job's own events end with one of these (re-export events may follow a job.completed).
+ENDINGS = frozenset(FINISHED.values())
+# Progress of a running job: never opened once its ending event is (no clip.ready after it).
+PROGRESS = frozenset({EventKind.CLIP_READY})
 
 
 class DeliveryState(StrEnum):
@@ -67,6 +70,8 @@ class DeliveryRecord(Frozen):
 
     event_id: str
     event: EventKind
+    sequence: int = 0  # the job's n-th event (1, 2, …): sent only after n-1 is settled
+    body: str = ""  # what the receiver gets, fixed when the event was opened
     state: DeliveryState = DeliveryState.PENDING
     attempts: int = 0
     last_status: int | None = None  # the receiver's HTTP status on the last attempt
@@ -74,6 +79,39 @@ class DeliveryRecord(Frozen):
     created_at: datetime
     last_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
+
+
+class EventOrder(Frozen):
+    """Where a job's events stand: the last sequence handed out, that event's `created_at`,
+    and whether the job's ending event is among them. The delivery log keeps it per job and
+    changes it atomically with each new record."""
+
+    sequence: int = 0
+    created_at: datetime | None = None
+    ended: bool = False
+
+    def then(self, kind: EventKind, now: datetime) -> EventOrder | None:
+        """The order after one more event of `kind` at `now`: the next sequence and a
+        `created_at` at least 1 ms after the previous one (receivers see milliseconds); None
+        for a job's progress after its end."""
+        if self.ended and kind in PROGRESS:
+            return None
+        at = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        if self.created_at is not None and at <= self.created_at:
+            at = self.created_at + timedelta(milliseconds=1)
+        return EventOrder(
+            sequence=self.sequence + 1, created_at=at, ended=self.ended or kind in ENDINGS
+        )
+
+    def opened(
+        self, event_id: str, event: EventKind, render: Callable[[int, datetime], str]
+    ) -> DeliveryRecord:
+        """The pending record of the event this order was last advanced by."""
+        at = self.created_at or datetime.min.replace(tzinfo=UTC)
+        body = render(self.sequence, at)
+        return DeliveryRecord(
+            event_id=event_id, event=event, sequence=self.sequence, created_at=at, body=body
+        )
 
 
 class Attempt(Frozen):
@@ -106,33 +144,3 @@ def verdict(attempt: Attempt) -> DeliveryState:
 
 def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
-
-
-def _key(secret: str) -> bytes:
-    try:
-        key = base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("a webhook secret is `whsec_` and base64") from None
-    if not key:
-        raise ValueError("a webhook secret must not be empty")
-    return key
-
-
-def signature(secret: str, msg_id: str, timestamp: int, body: str) -> str:
-    """`v1,<base64 HMAC-SHA256>` of `{msg_id}.{timestamp}.{body}`: svix's scheme."""
-    signed = f"{msg_id}.{timestamp}.{body}".encode()
-    mac = hmac.new(_key(secret), signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(mac).decode()
-
-
-def signed_headers(secret: str, msg_id: str, at: datetime, body: str) -> dict[str, str]:
-    """The headers of one delivery attempt, signed at `at` (receivers refuse timestamps more
-    than 5 minutes away from their clock, so each attempt is signed anew)."""
-    timestamp = int(at.timestamp())
-    return {
-        "content-type": "application/json",
-        "user-agent": USER_AGENT,
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret, msg_id, timestamp, body),
-    }

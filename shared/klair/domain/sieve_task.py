@@ -1,19 +1,19 @@
 """A clip's pending Sieve autocrop: the export it finishes, the Sieve job that reframes it,
 and the per-submission token that signs the callback URL Sieve is given (Sieve signs no
-webhook, so the URL itself carries the proof)."""
+webhook and sends no header of ours, so the URL's path carries the proof: never its query
+string, which request logs keep whole; Klair's own log lines cut the token short)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 from typing import Literal
-from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict
 
 from klair.domain.export_options import ExportRequest
 
-CALLBACK_PATH = "/webhooks/sieve/autocrop"
+CALLBACK_PATH = "/webhooks/sieve/autocrop"  # + /{job}/{clip}/{nonce}/{token}
 SieveState = Literal["submitting", "pending", "done", "fell_back"]
 
 
@@ -42,11 +42,7 @@ def token_valid(secret: str, job_id: str, clip_id: str, nonce: str, token: str) 
 
 
 def callback_url(base: str, secret: str, job_id: str, clip_id: str, nonce: str) -> str:
-    """The URL Sieve POSTs when the job ends: `{base}/webhooks/sieve/autocrop?...&token=`."""
-    query = {
-        "job": job_id,
-        "clip": clip_id,
-        "n": nonce,
-        "token": callback_token(secret, job_id, clip_id, nonce),
-    }
-    return f"{base.rstrip('/')}{CALLBACK_PATH}?{urlencode(query)}"
+    """The URL Sieve POSTs when the job ends: `{base}/webhooks/sieve/autocrop/{job}/{clip}/
+    {nonce}/{token}` (ids and the url-safe nonce need no quoting)."""
+    token = callback_token(secret, job_id, clip_id, nonce)
+    return f"{base.rstrip('/')}{CALLBACK_PATH}/{job_id}/{clip_id}/{nonce}/{token}"

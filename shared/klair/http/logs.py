@@ -11,6 +11,8 @@ from typing import Any
 import structlog
 from structlog.types import EventDict, Processor, WrappedLogger
 
+from klair.domain.sieve_task import CALLBACK_PATH
+
 TRACE_FIELD = "logging.googleapis.com/trace"
 SPAN_FIELD = "logging.googleapis.com/spanId"
 SAMPLED_FIELD = "logging.googleapis.com/trace_sampled"
@@ -30,6 +32,11 @@ _SEVERITY = {
 _CLOUD_TRACE = re.compile(r"^([0-9a-f]{32})(?:/(\d{1,20}))?(?:;o=([01]))?$")
 # W3C traceparent: 00-TRACE_ID-SPAN_ID-FLAGS (span id in hex).
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+# A Sieve callback's path ends in its HMAC token (`domain.sieve_task`): a log line (a failed
+# request's path, werkzeug's request line, a traceback) keeps 6 characters of it.
+_CALLBACK_TOKEN = re.compile(
+    re.escape(CALLBACK_PATH) + r'((?:/[^/\s?#"]+){3}/)([^/\s?#"]{0,6})[^/\s?#"]*'
+)
 _write_lock = threading.Lock()
 
 
@@ -71,6 +78,14 @@ def _cloud_fields(_: WrappedLogger, method_name: str, event_dict: EventDict) -> 
     return {**head, **event_dict}
 
 
+def _redact(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Cut Sieve callback tokens short in every string field of the event."""
+    for key, value in event_dict.items():
+        if isinstance(value, str) and CALLBACK_PATH in value:
+            event_dict[key] = _CALLBACK_TOKEN.sub(CALLBACK_PATH + r"\1\2…", value)
+    return event_dict
+
+
 def _enrich() -> list[Processor]:
     """Context, level, timestamp and traceback: the same for structlog and stdlib events."""
     return [
@@ -84,6 +99,7 @@ def _enrich() -> list[Processor]:
 def _render() -> list[Processor]:
     """Cloud Logging's field names, then one JSON object."""
     return [
+        _redact,
         structlog.processors.EventRenamer("message"),
         _cloud_fields,
         structlog.processors.JSONRenderer(),

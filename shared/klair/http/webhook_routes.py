@@ -12,11 +12,12 @@ from svix.webhooks import Webhook, WebhookVerificationError
 
 from klair.config import Settings
 from klair.domain.errors import InvalidJson, Transient, Unauthorized
+from klair.domain.sieve_task import CALLBACK_PATH
 from klair.handlers.deps import Deps
 from klair.handlers.inbound.clerk_event import ClerkOutcome, handle_clerk_event
 from klair.handlers.inbound.sieve_callback import (
     SieveCallbackOutcome,
-    SieveCallbackQuery,
+    SieveCallbackPath,
     claimed_job_id,
     handle_sieve_callback,
 )
@@ -84,18 +85,18 @@ def build_webhooks(deps: Callable[[], Deps], settings: Settings) -> Router:
 
 def add_sieve_route(router: Router, deps: Callable[[], Deps]) -> None:
     def sieve_autocrop(call: Call) -> SieveCallbackOutcome:
-        """Sieve's `job.complete` webhook for an autocrop export: the URL's token is
+        """Sieve's `job.complete` webhook for an autocrop export: the path's token is
         checked and the job read back from Sieve before the clip's export is finished.
         Redelivered callbacks answer `duplicate`; 409 asks Sieve to retry later."""
-        query = call.query(SieveCallbackQuery)
+        target = SieveCallbackPath.model_validate(call.params)
         try:
             payload: Any = json.loads(call.raw_body() or b"null")
         except ValueError:
             payload = None  # the body is not trusted anyway: Sieve's API is asked
-        return handle_sieve_callback(deps(), query, claimed_job_id(payload))
+        return handle_sieve_callback(deps(), target, claimed_job_id(payload))
 
     router.add(
-        "POST", "/webhooks/sieve/autocrop", sieve_autocrop, auth=False,
-        query=SieveCallbackQuery, response=SieveCallbackOutcome, tags=("webhooks",),
+        "POST", f"{CALLBACK_PATH}/<job>/<clip>/<n>/<token>", sieve_autocrop, auth=False,
+        response=SieveCallbackOutcome, tags=("webhooks",),
         responses={401: "bad token", 404: "unknown or stale export", 409: "retry later"},
     )  # fmt: skip

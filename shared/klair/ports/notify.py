@@ -4,7 +4,7 @@ the SSRF-guarded sender)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Protocol
 
@@ -30,12 +30,22 @@ class WebhookStore(Protocol):
         """Forget it; True when there was one."""
 
 
+# (sequence, created_at) → the event's body, made once when its record is created.
+Render = Callable[[int, datetime], str]
+
+
 class DeliveryLog(Protocol):
     """One record per (job, event id): created when the event is scheduled, updated by each
-    attempt; deleted with the job."""
+    attempt; deleted with the job. The job's events are numbered 1, 2, … as they are opened."""
 
-    def open(self, job_id: JobId, event_id: str, event: EventKind, at: datetime) -> bool:
-        """Create the pending record unless it exists; True when this call created it."""
+    def open(
+        self, job_id: JobId, event_id: str, event: EventKind, at: datetime, render: Render
+    ) -> DeliveryRecord | None:
+        """The event's record. A new one is pending, with the job's next sequence and a
+        `created_at` after every earlier event's (`EventOrder.then`), both allocated in one
+        atomic step with its creation, so an event id gets one sequence however often it is
+        opened; its body is `render(sequence, created_at)`. An existing record is returned
+        as it is. None, creating nothing, for a job's progress after its ending event."""
 
     def get(self, job_id: JobId, event_id: str) -> DeliveryRecord | None: ...
 
@@ -46,7 +56,7 @@ class DeliveryLog(Protocol):
         `delivered_at`. An attempt without any attempt (SKIPPED) is not counted."""
 
     def records(self, job_id: JobId) -> list[DeliveryRecord]:
-        """The job's records, oldest first."""
+        """The job's records in sequence order."""
 
 
 class WebhookSender(Protocol):

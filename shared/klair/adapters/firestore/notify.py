@@ -11,15 +11,17 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 from google.cloud.firestore_v1.document import DocumentReference
 
-from klair.adapters.firestore.client import ClientSource, LazyClient
+from klair.adapters.firestore.client import ClientSource, LazyClient, retry_conflicts
 from klair.domain.ids import JobId, UserId
 from klair.domain.notification import (
     Attempt,
     DeliveryRecord,
     DeliveryState,
     EventKind,
+    EventOrder,
     WebhookEndpoint,
 )
+from klair.ports.notify import Render
 
 ENDPOINT_DOC = "default"
 
@@ -53,7 +55,9 @@ class FirestoreWebhookStore:
 
 
 class FirestoreDeliveryLog:
-    """Attempts are counted with a server-side increment: concurrent writers never lose one."""
+    """Attempts are counted with a server-side increment: concurrent writers never lose one.
+    The job's event order is `jobs/{job}/notification_order/state`, created or changed in
+    the same batch as each new record, under a precondition (retried on a conflict)."""
 
     def __init__(self, client: ClientSource) -> None:
         self._client = LazyClient(client)
@@ -63,13 +67,37 @@ class FirestoreDeliveryLog:
         ref: DocumentReference = job.collection("notifications").document(event_id)
         return ref
 
-    def open(self, job_id: JobId, event_id: str, event: EventKind, at: datetime) -> bool:
-        record = DeliveryRecord(event_id=event_id, event=event, created_at=at)
-        try:
-            self._ref(job_id, event_id).create(record.model_dump(mode="python"))
-        except gexc.AlreadyExists:
-            return False
-        return True
+    def _order_ref(self, job_id: JobId) -> DocumentReference:
+        job = self._client().collection("jobs").document(job_id)
+        ref: DocumentReference = job.collection("notification_order").document("state")
+        return ref
+
+    def open(
+        self, job_id: JobId, event_id: str, event: EventKind, at: datetime, render: Render
+    ) -> DeliveryRecord | None:
+        ref, order_ref = self._ref(job_id, event_id), self._order_ref(job_id)
+
+        def attempt() -> DeliveryRecord | None:
+            snap = ref.get()
+            if snap.exists:
+                return DeliveryRecord.model_validate(snap.to_dict())
+            held = order_ref.get()
+            order = EventOrder.model_validate(held.to_dict()) if held.exists else EventOrder()
+            following = order.then(event, at)
+            if following is None:
+                return None
+            record = following.opened(event_id, event, render)
+            batch = self._client().batch()
+            batch.create(ref, record.model_dump(mode="python"))
+            if held.exists:
+                option = self._client.unchanged_since(held)
+                batch.update(order_ref, following.model_dump(), option=option)
+            else:
+                batch.create(order_ref, following.model_dump())
+            batch.commit()
+            return record
+
+        return retry_conflicts(attempt)
 
     def get(self, job_id: JobId, event_id: str) -> DeliveryRecord | None:
         snap = self._ref(job_id, event_id).get()
@@ -99,4 +127,4 @@ class FirestoreDeliveryLog:
             DeliveryRecord.model_validate(snap.to_dict())
             for snap in job.collection("notifications").stream()
         ]
-        return sorted(found, key=lambda r: (r.created_at, r.event_id))
+        return sorted(found, key=lambda r: (r.sequence, r.created_at, r.event_id))

@@ -11,8 +11,10 @@ from klair.domain.notification import (
     DeliveryRecord,
     DeliveryState,
     EventKind,
+    EventOrder,
     WebhookEndpoint,
 )
+from klair.ports.notify import Render
 
 
 def recorded(
@@ -54,14 +56,21 @@ class MemoryDeliveryLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._records: dict[JobId, dict[str, DeliveryRecord]] = {}
+        self._orders: dict[JobId, EventOrder] = {}
 
-    def open(self, job_id: JobId, event_id: str, event: EventKind, at: datetime) -> bool:
+    def open(
+        self, job_id: JobId, event_id: str, event: EventKind, at: datetime, render: Render
+    ) -> DeliveryRecord | None:
         with self._lock:
             records = self._records.setdefault(job_id, {})
             if event_id in records:
-                return False
-            records[event_id] = DeliveryRecord(event_id=event_id, event=event, created_at=at)
-            return True
+                return records[event_id]
+            order = self._orders.get(job_id, EventOrder()).then(event, at)
+            if order is None:
+                return None
+            self._orders[job_id] = order
+            records[event_id] = order.opened(event_id, event, render)
+            return records[event_id]
 
     def get(self, job_id: JobId, event_id: str) -> DeliveryRecord | None:
         with self._lock:
@@ -78,9 +87,10 @@ class MemoryDeliveryLog:
     def records(self, job_id: JobId) -> list[DeliveryRecord]:
         with self._lock:
             found = list(self._records.get(job_id, {}).values())
-        return sorted(found, key=lambda r: (r.created_at, r.event_id))
+        return sorted(found, key=lambda r: (r.sequence, r.created_at, r.event_id))
 
     def forget(self, job_id: JobId) -> None:
         """What deleting the job's document does to the Firestore log."""
         with self._lock:
             self._records.pop(job_id, None)
+            self._orders.pop(job_id, None)

@@ -15,6 +15,7 @@ class NotificationView(BaseModel):
 
     event: EventKind
     event_id: str
+    sequence: int  # the job's n-th event: delivered after the n-1 before it are settled
     state: DeliveryState
     attempts: int
     last_status: int | None

@@ -1,11 +1,17 @@
 """Turn a job's announcements into signed webhook deliveries: a finished job (`JobFinished`)
 or an exported clip (`ClipExported`) whose owner registered a webhook becomes one pending
-record and one Cloud Task on the webhook queue, both keyed by the event's deterministic id,
-so a redelivered announcement schedules nothing twice."""
+record, keyed by the event's deterministic id and numbered in the job's sequence, so a
+redelivered announcement schedules nothing twice. The job's first unsettled event goes to
+the webhook queue (`send_next`); each settled delivery sends the one after it.
+
+Announcements arrive in any order, but every clip of a completed job is recorded before the
+job completes: `job.completed` opens the `clip.ready` of each exported clip not opened yet
+before itself, so it is the job's last event, and a late `clip.ready` finds its record."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -18,8 +24,9 @@ from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job, JobError
 from klair.domain.notification import FINISHED, EventKind, event_id
 from klair.handlers.deps import Deps
-from klair.handlers.outbound.notify_delivery import deliver_notification
+from klair.handlers.outbound.notify_delivery import deliver_notification, send_next
 from klair.handlers.steps.views import Timestamp, status_url
+from klair.ports.notify import Render
 
 log = structlog.get_logger(__name__)
 
@@ -49,12 +56,17 @@ class ClipEventData(BaseModel):
 
 
 class EventBody(BaseModel):
-    """What a receiver gets: `{id, type, created_at, data}` (the id is also `webhook-id`)."""
+    """What a receiver gets: `{id, type, sequence, created_at, data}` (the id is also
+    `webhook-id`; `sequence` counts the job's events from 1, `created_at` grows with it)."""
 
     id: str
     type: EventKind
+    sequence: int
     created_at: Timestamp
     data: JobEventData | ClipEventData
+
+
+Event = tuple[EventKind, str, JobEventData | ClipEventData]  # kind, subject (clip id), data
 
 
 def results_url(job: Job) -> str:
@@ -75,7 +87,8 @@ def notify_job_finished(deps: Deps, event: JobFinished) -> bool:
         status_url=status_url(job.id),
         results_url=results_url(job),
     )
-    return schedule(deps, job, kind, "", data)
+    before = _clips_ready(deps, job) if kind is EventKind.JOB_COMPLETED else []
+    return schedule(deps, job, [*before, (kind, "", data)])
 
 
 def notify_clip_exported(deps: Deps, event: ClipExported) -> bool:
@@ -85,7 +98,11 @@ def notify_clip_exported(deps: Deps, event: ClipExported) -> bool:
         clip = next((c for c in deps.store.clips(job.id) if c.id == event.clip_id), None)
     if job is None or clip is None:
         return False
-    data = ClipEventData(
+    return schedule(deps, job, [(EventKind.CLIP_READY, clip.id, clip_data(job, clip))])
+
+
+def clip_data(job: Job, clip: Clip) -> ClipEventData:
+    return ClipEventData(
         job_id=job.id,
         clip_id=clip.id,
         rank=clip.rank,
@@ -98,30 +115,36 @@ def notify_clip_exported(deps: Deps, event: ClipExported) -> bool:
         clips_total=job.clips_total,
         results_url=results_url(job),
     )
-    return schedule(deps, job, EventKind.CLIP_READY, clip.id, data)
 
 
-def schedule(
-    deps: Deps, job: Job, kind: EventKind, subject: str, data: JobEventData | ClipEventData
-) -> bool:
-    """Record the event as pending and enqueue its delivery; False without a webhook."""
-    if deps.webhooks is None or deps.deliveries is None:
+def _clips_ready(deps: Deps, job: Job) -> list[Event]:
+    """The `clip.ready` of every exported clip, in rank order: what a completed job's end
+    must follow (their records are only made here if their own announcement is late)."""
+    clips = sorted((c for c in deps.store.clips(job.id) if c.exports), key=lambda c: c.rank)
+    return [(EventKind.CLIP_READY, c.id, clip_data(job, c)) for c in clips]
+
+
+def schedule(deps: Deps, job: Job, events: list[Event]) -> bool:
+    """Open each event's record (in this order, each once) and send the job's next unsettled
+    event; False without a webhook. True when this call created a delivery task."""
+    log_, webhooks = deps.deliveries, deps.webhooks
+    if webhooks is None or log_ is None or webhooks.get(job.owner) is None:
         return False
-    if deps.webhooks.get(job.owner) is None:
-        return False
-    eid = event_id(job.id, kind, subject)
-    body = EventBody(id=eid, type=kind, created_at=job.updated_at, data=data)
-    deps.deliveries.open(job.id, eid, kind, deps.clock.now())
-    command = DeliverNotification(
-        job_id=job.id, owner=job.owner, event_id=eid, event=kind.value,
-        body=body.model_dump_json(),
-    )  # fmt: skip
-    created = deps.tasks.enqueue(
-        deps.settings.webhook_queue, f"notify-{eid}", deps.settings.notify_url, command
-    )
-    log.info("notification scheduled", job_id=job.id, kind=kind.value, event_id=eid,
-             created=created)  # fmt: skip
-    return created
+    for kind, subject, data in events:
+        eid = event_id(job.id, kind, subject)
+        record = log_.open(job.id, eid, kind, deps.clock.now(), _render(eid, kind, data))
+        sequence = None if record is None else record.sequence  # None: progress after the end
+        log.info("notification opened", job_id=job.id, kind=kind.value, event_id=eid,
+                 sequence=sequence)  # fmt: skip
+    return send_next(deps, job.id, job.owner)
+
+
+def _render(eid: str, kind: EventKind, data: JobEventData | ClipEventData) -> Render:
+    def render(sequence: int, created_at: datetime) -> str:
+        body = EventBody(id=eid, type=kind, sequence=sequence, created_at=created_at, data=data)
+        return body.model_dump_json()
+
+    return render
 
 
 def _job(deps: Deps, job_id: JobId) -> Job | None:
