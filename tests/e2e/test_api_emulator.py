@@ -128,10 +128,16 @@ def test_klair_token_with_a_tier_sets_the_users_tier(api_app: ApiApp) -> None:
 
     from klair.cli.main import app
 
-    result = CliRunner().invoke(app, ["token", "--user", "user_pro", "--tier", "pro"])
+    # api_app trusts its own issuer; `klair token` mints only where the dev issuer is trusted.
+    dev_shell = {"KLAIR_CLERK_ISSUER": None}
+    result = CliRunner().invoke(
+        app, ["token", "--user", "user_pro", "--tier", "pro"], env=dev_shell
+    )
     assert result.exit_code == 0, result.output
     assert result.output.strip().count(".") == 2  # a JWT
     usage = api_app.client.get("/api/klair/user/usage", headers=api_app.headers("user_pro"))
     assert usage.get_json()["tier"] == "pro"
-    unknown = CliRunner().invoke(app, ["token", "--user", "user_pro", "--tier", "platinum"])
+    unknown = CliRunner().invoke(
+        app, ["token", "--user", "user_pro", "--tier", "platinum"], env=dev_shell
+    )
     assert unknown.exit_code == 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from klair.domain.ids import JobId
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus as S
@@ -59,3 +61,43 @@ def test_a_running_job_has_the_remaining_share_of_its_own_time() -> None:
     est = estimate(world.deps, job)  # 30% done of 20 min × 30 s per source minute
     assert (est.queue_position, est.eta_seconds) == (None, 420.0)
     assert estimate(world.deps, world.move(job_id, S.CANCELLED)).eta_seconds is None
+
+
+# Measured (README "Benchmarks", queue_eta's priors): `klair run` takes 53.8 s for 10 min
+# to 5 clips; the first job of a fresh emulator stack, 40 s to 2 clips, took 22.3 s.
+KLAIR_RUN_10_MIN = 53.8
+FRESH_STACK_40_S = 22.3
+
+
+def _sane(eta: float | None, measured: float) -> bool:
+    return eta is not None and measured / 2 <= eta <= measured * 2
+
+
+def test_a_fresh_stack_estimates_a_length_known_before_the_probe_from_the_stage_rates() -> None:
+    world = make_world()
+    job_id = world.submit()
+    world.deps.store.update(JobId(job_id), minutes_reserved=10.0)  # held from the site's metadata
+    status = world.call("GET", f"/api/klair/status/{job_id}").get_json()
+    assert _sane(status["eta_seconds"], KLAIR_RUN_10_MIN), status["eta_seconds"]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "clips", "measured"), [(600, 5, KLAIR_RUN_10_MIN), (40, 2, FRESH_STACK_40_S)]
+)
+def test_a_fresh_stack_estimates_a_probed_job_from_its_length_and_clip_count(
+    seconds: float, clips: int, measured: float
+) -> None:
+    world = make_world()
+    options = {"clip_count": clips, "min_clip_seconds": 8, "max_clip_seconds": 20}
+    job_id = world.submit(options=options)
+    media = MediaInfo(duration=seconds, container="mp4", video_codec="h264")
+    job = world.move(job_id, S.DOWNLOADING, media=media.model_dump())
+    assert _sane(estimate(world.deps, job).eta_seconds, measured)
+
+
+def test_a_fresh_stack_estimates_a_source_of_unknown_length_as_a_typical_one() -> None:
+    world = make_world()
+    est = estimate(world.deps, world.job(world.submit()))
+    typical = queue_eta.prior_seconds(queue_eta.TYPICAL_SOURCE_MINUTES, 5)
+    assert est.eta_seconds == round(typical, 1)
+    assert _sane(est.eta_seconds, KLAIR_RUN_10_MIN)

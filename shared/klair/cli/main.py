@@ -3,14 +3,11 @@ functions and run the benchmarks."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sys
-import threading
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import structlog
 import typer
 from rich.console import Console
@@ -106,40 +103,43 @@ def _quiet_logs(verbose: bool) -> None:
     logging.basicConfig(level=level, stream=sys.stderr)
 
 
-@app.command()
+DevEnv = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--env",
+        metavar="NAME=VALUE",
+        help="A setting for every child, repeatable; wins over the environment and the default.",
+    ),
+]
+DEV_SETTINGS = (
+    "Settings: every KLAIR_* setting the stack gives its children (mode, project, bucket, "
+    "dispatcher and function URLs, signing key, KLAIR_CLERK_ISSUER, KLAIR_CLERK_JWKS_URL, "
+    "KLAIR_CLERK_AUTHORIZED_PARTIES, KLAIR_SSRF_ALLOWED_HOSTS) comes from --env, else from "
+    "your environment, else the dev default; the emulators' addresses are always those of the "
+    "emulators it starts. Defaults: the dev issuer and its JWKS, authorised parties "
+    '["http://localhost:3000"] (the azp of `klair token`), SSRF allowed hosts '
+    '["127.0.0.1", "localhost"]. With KLAIR_CLERK_ISSUER naming another issuer (a Clerk '
+    "development instance), tokens must come from that issuer: `klair token` refuses to mint."
+)
+
+
+@app.command(epilog=DEV_SETTINGS)
 def dev(
     only: Annotated[list[str] | None, typer.Option(help="Run only these functions.")] = None,
     sweep_every: Annotated[float, typer.Option(help="Sweeper period in seconds (0: off).")] = 300.0,
+    env: DevEnv = None,
 ) -> None:
     """Start the local stack: Firestore + Pub/Sub emulators, fake-gcs-server, every function
     on its port, push subscriptions, the tier-queue dispatcher and a dev Clerk issuer.
-    Ctrl-C stops everything it started. Ports come from emulator-config/topology.yaml."""
-    from klair.devstack.process import StackError
-    from klair.devstack.stack import LocalStack, StackOptions, run_forever
+    Ctrl-C stops everything it started. Ports come from emulator-config/topology.yaml;
+    settings from --env, then your environment, then the dev defaults (below)."""
+    from klair.cli.dev import BadInput, start
 
     try:
-        with LocalStack(StackOptions(functions=only)) as stack:
-            ticker = _sweeper_timer(stack.urls.functions.get("sweeper"), sweep_every)
-            try:
-                run_forever(stack, console)
-            finally:
-                ticker.set()
-    except StackError as error:
+        start(only, sweep_every, env or [], console)
+    except BadInput as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT) from error
-
-
-def _sweeper_timer(url: str | None, period: float) -> threading.Event:
-    """Cloud Scheduler's stand-in: POST the sweeper every `period` seconds until set."""
-    stop = threading.Event()
-
-    def tick() -> None:
-        while url and period > 0 and not stop.wait(period):
-            with contextlib.suppress(httpx.HTTPError):
-                httpx.post(url, timeout=60)
-
-    threading.Thread(target=tick, daemon=True, name="sweeper-timer").start()
-    return stop
 
 
 @app.command()
@@ -152,48 +152,21 @@ def token(
         str | None, typer.Option(help="Also store this tier on the user (local Firestore).")
     ] = None,
     ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 3600,
+    azp: Annotated[
+        str | None,
+        typer.Option(help="The azp claim; default: the first of KLAIR_CLERK_AUTHORIZED_PARTIES."),
+    ] = None,
 ) -> None:
     """Print a Clerk-shaped session token signed by the local stack's dev issuer; with
-    --tier, first write the user's tier where the Clerk webhook would (`users/{uid}`)."""
-    from klair.devstack.dev_issuer import mint_from_key_dir
-    from klair.devstack.stack import REPO_ROOT
-    from klair.devstack.topology import load_topology
+    --tier, first write the user's tier where the Clerk webhook would (`users/{uid}`).
+    Refuses when KLAIR_CLERK_ISSUER names another issuer: the stack trusts only that one."""
+    from klair.cli.dev import BadInput, mint
 
-    uid = user or user_arg or "user_dev"
-    topology = load_topology()
-    if tier is not None:
-        _store_tier(uid, tier, topology.emulators["firestore"].address, topology.project)
-    issuer = f"http://{topology.emulators['issuer'].address}"
-    typer.echo(mint_from_key_dir(REPO_ROOT / ".devstack" / "keys", issuer, uid, ttl=ttl))
-
-
-def _store_tier(uid: str, tier: str, firestore_address: str, project: str) -> None:
-    """Upsert `users/{uid}` with `tier` in the local stack's Firestore emulator."""
-    import os
-    from datetime import UTC, datetime
-
-    from google.cloud import firestore
-
-    from klair.adapters.firestore.users import FirestoreUserStore
-    from klair.config import Settings
-    from klair.domain.errors import NotFound
-    from klair.domain.ids import UserId
-    from klair.domain.user import User
-
-    if tier not in Settings().tiers:
-        console.print(f"[red]unknown tier {tier!r}: one of {', '.join(Settings().tiers)}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    os.environ.setdefault("FIRESTORE_EMULATOR_HOST", firestore_address)
-    store = FirestoreUserStore(firestore.Client(project=project))
-    now = datetime.now(UTC)
     try:
-        found = store.get(UserId(uid)).model_copy(update={"tier": tier, "updated_at": now})
-    except NotFound:
-        found = User(id=UserId(uid), tier=tier, created_at=now, updated_at=now)
-    except Exception as error:  # the emulator is not running: say so instead of a traceback
-        console.print(f"[red]cannot reach Firestore at {firestore_address}: {error}[/red]")
+        typer.echo(mint(user or user_arg or "user_dev", tier, ttl, azp))
+    except BadInput as error:
+        console.print(f"[red]{error}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT) from error
-    store.upsert(found)
 
 
 @app.command()

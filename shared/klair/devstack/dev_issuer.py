@@ -10,10 +10,11 @@ import os
 import secrets
 import threading
 import time
+from enum import Enum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -21,6 +22,30 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 KEY_FILE = "dev-issuer.pem"
 JWKS_PATH = "/.well-known/jwks.json"
+# The azp the dev issuer's tokens carry and the local stack accepts by default: the origin
+# of a front end on its usual local port (terraform's dev example lists the same one).
+DEV_AUTHORIZED_PARTY = "http://localhost:3000"
+
+
+class ForeignIssuer(RuntimeError):
+    """The stack trusts another issuer: a dev token would be refused, so none is minted."""
+
+
+def refuse_foreign(dev_issuer: str, trusted: str | None) -> None:
+    """Raise `ForeignIssuer` unless `trusted` (KLAIR_CLERK_ISSUER in effect) is the dev issuer."""
+    if trusted and trusted.rstrip("/") != dev_issuer.rstrip("/"):
+        raise ForeignIssuer(
+            f"the local stack trusts tokens from {trusted} (KLAIR_CLERK_ISSUER), not from the "
+            f"dev issuer {dev_issuer}: tokens must come from that issuer (e.g. Clerk's "
+            "getToken() in a signed-in front end)"
+        )
+
+
+class _Party(Enum):
+    DEFAULT = "default"
+
+
+PARTY = _Party.DEFAULT  # mint's azp: the issuer's own party
 
 
 def load_or_create_key(key_dir: Path) -> rsa.RSAPrivateKey:
@@ -121,10 +146,17 @@ def _handler_for(body: bytes) -> type[BaseHTTPRequestHandler]:
 
 
 class DevIssuer:
-    """Serves the JWKS of a persisted key and mints tokens that `ClerkVerifier` accepts."""
+    """Serves the JWKS of a persisted key and mints tokens that `ClerkVerifier` accepts.
 
-    def __init__(self, key_dir: Path) -> None:
+    `party` is the azp its tokens carry unless `mint` names another; `trusted`, once the
+    local stack knows it, is the issuer the stack's functions accept: when that is another
+    one, `mint` refuses instead of handing out tokens the api would refuse.
+    """
+
+    def __init__(self, key_dir: Path, party: str | None = None) -> None:
         self.key = load_or_create_key(key_dir)
+        self.party = party
+        self.trusted: str | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._issuer: str | None = None
@@ -167,8 +199,17 @@ class DevIssuer:
     def jwks_url(self) -> str:
         return self.issuer + JWKS_PATH
 
-    def mint(self, sub: str, azp: str | None = None, ttl: int = 3600, **claims: Any) -> str:
-        return mint_token(self.key, self.issuer, sub, azp, ttl, **claims)
+    def mint(
+        self,
+        sub: str,
+        azp: str | Literal[_Party.DEFAULT] | None = PARTY,
+        ttl: int = 3600,
+        **claims: Any,
+    ) -> str:
+        """A token for `sub`; `azp=None` leaves the claim out."""
+        refuse_foreign(self.issuer, self.trusted)
+        party = self.party if azp is PARTY else azp
+        return mint_token(self.key, self.issuer, sub, party, ttl, **claims)
 
     def __enter__(self) -> DevIssuer:
         if self._server is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
+import os
 import signal
 import sys
 import threading
@@ -15,10 +15,9 @@ from pathlib import Path
 from google.api_core.exceptions import Conflict
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage
-from rich.console import Console
-from rich.table import Table
 
 from klair.devstack import emulators as emu
+from klair.devstack import environment as dev_env
 from klair.devstack import pubsub_setup
 from klair.devstack.dev_issuer import DevIssuer
 from klair.devstack.functions import FUNCTIONS_DIR, function_process, function_source
@@ -42,7 +41,10 @@ class StackOptions:
     functions: Sequence[str] | None = None  # None: every function of the topology
     functions_dir: Path = FUNCTIONS_DIR
     workdir: Path = REPO_ROOT / ".devstack"
+    # Settings for the children: `extra_env` (the flags) over `environ` (None: this
+    # process's environment) over the dev defaults (`devstack.environment`).
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    environ: Mapping[str, str] | None = None
     delivery_urls: Mapping[str, str] = field(default_factory=dict)  # push/task target, by function
     emulators: emu.Emulators | None = None  # reuse running emulators instead of starting them
     host: str = "127.0.0.1"
@@ -88,7 +90,15 @@ class LocalStack:
         if unknown:
             raise StackError(f"no such function in the topology: {', '.join(unknown)}")
         self.ports = resolve_ports(self.options)
-        self.project = (self.options.emulators or topo).project
+        self.environ = os.environ if self.options.environ is None else self.options.environ
+        # What the stack makes follows the children's rule, but emulators it reuses keep
+        # the project they run in (fake-gcs-server publishes there).
+        self.project = (
+            self.options.emulators.project
+            if self.options.emulators is not None
+            else self._setting("KLAIR_PROJECT", topo.project)
+        )
+        self.bucket = self._setting("KLAIR_BUCKET", topo.bucket)
         self.key_dir = self.options.workdir / "keys"
         self.log_dir = self.options.workdir / "logs"
         self.signing_key_file = self.key_dir / "signer.json"
@@ -98,6 +108,10 @@ class LocalStack:
         self._emulators: emu.Emulators | None = None
         self._issuer: DevIssuer | None = None
         self._env: dict[str, str] = {}
+        self.defaults: dict[str, str] = {}
+
+    def _setting(self, name: str, default: str) -> str:
+        return dev_env.setting(name, default, self.environ, self.options.extra_env)
 
     def url(self, name: str) -> str:
         return f"http://{self.options.host}:{self.ports[name]}"
@@ -120,12 +134,17 @@ class LocalStack:
         return dict(self._env)
 
     @property
+    def own_settings(self) -> dict[str, str]:
+        """The children's settings that are not the dev defaults (flags or environment)."""
+        chosen = {name: self._env[name] for name in [*self.defaults, *self.options.extra_env]}
+        return dev_env.not_defaults(self.defaults, chosen)
+
+    @property
     def urls(self) -> StackUrls:
         functions = {name: self.url(name) + "/" for name in self.names}
-        issuer = self.issuer
-        return StackUrls(
-            functions.get("api"), functions, self.url("dispatcher"), issuer.issuer, issuer.jwks_url
-        )
+        issuer = self._env.get("KLAIR_CLERK_ISSUER", self.issuer.issuer)
+        jwks = self._env.get("KLAIR_CLERK_JWKS_URL", self.issuer.jwks_url)
+        return StackUrls(functions.get("api"), functions, self.url("dispatcher"), issuer, jwks)
 
     def __enter__(self) -> LocalStack:
         self.start()
@@ -175,12 +194,14 @@ class LocalStack:
     def _start_all(self) -> None:
         topo = self.options.topology
         self._emulators = self._start_emulators()
-        create_bucket(self.emulators.gcs, self.project, topo.bucket)
+        create_bucket(self.emulators.gcs, self.project, self.bucket)
         signer = write_signing_key(self.signing_key_file, self.project)
         self._issuer = DevIssuer(self.key_dir)
         self._issuer.start(self.options.host, self.ports["issuer"])
         self._exit.callback(self._issuer.stop)
         self._env = self._make_env(signer)
+        self._issuer.party = dev_env.first_party(self._env)
+        self._issuer.trusted = self._env["KLAIR_CLERK_ISSUER"]
         self._run([self._dispatcher()])
         urls = {n: self.options.delivery_urls.get(n, self.url(n)) for n in self.names}
         pubsub_setup.provision(self.project, topo, urls, emulator_host=self.emulators.pubsub)
@@ -215,26 +236,25 @@ class LocalStack:
         return found
 
     def _make_env(self, signer: str) -> dict[str, str]:
-        env = {
-            **self.emulators.env(),
-            "KLAIR_MODE": "emulator",
-            "KLAIR_PROJECT": self.project,
-            "KLAIR_BUCKET": self.options.topology.bucket,
-            "KLAIR_DISPATCHER_URL": self.url("dispatcher"),
-            "KLAIR_SIGNING_KEY_FILE": str(self.signing_key_file.resolve()),
-            "KLAIR_SIGNER_EMAIL": signer,
-            "KLAIR_CLERK_ISSUER": self.issuer.issuer,
-            "KLAIR_CLERK_JWKS_URL": self.issuer.jwks_url,
-            "KLAIR_SSRF_ALLOWED_HOSTS": json.dumps([self.options.host, "localhost"]),
-        }
+        """The emulators' addresses, then every setting by the one rule (`dev_env`)."""
         via = self.options.delivery_urls  # tasks reach a function there (a test proxy)
-        if "ingest" in self.ports:
-            env["KLAIR_INGEST_URL"] = via.get("ingest", self.url("ingest")) + "/"
-        if "notify" in self.ports:
-            env["KLAIR_NOTIFY_URL"] = via.get("notify", self.url("notify")) + "/"
-        if "api" in self.names:
-            env["KLAIR_API_URL"] = self.url("api") + "/"
-        return {**env, **self.options.extra_env}
+        wiring = dev_env.DevWiring(
+            host=self.options.host,
+            project=(self.options.emulators or self.options.topology).project,
+            bucket=self.options.topology.bucket,
+            dispatcher_url=self.url("dispatcher"),
+            signing_key_file=str(self.signing_key_file.resolve()),
+            signer_email=signer,
+            issuer=self.issuer.issuer,
+            jwks_url=self.issuer.jwks_url,
+            function_urls={
+                **{n: via.get(n, self.url(n)) for n in ("ingest", "notify") if n in self.ports},
+                **({"api": self.url("api")} if "api" in self.names else {}),
+            },
+        )
+        self.defaults = dev_env.dev_defaults(wiring)
+        settings = dev_env.children_env(self.defaults, self.environ, self.options.extra_env)
+        return {**settings, **self.emulators.env()}
 
     def _dispatcher(self) -> ManagedProcess:
         host, port = self.options.host, self.ports["dispatcher"]
@@ -263,38 +283,3 @@ class LocalStack:
             pubsub_setup.deprovision(
                 self.project, self.options.topology, emulator_host=self.emulators.pubsub
             )
-
-
-def summary(stack: LocalStack) -> Table:
-    table = Table("component", "url", "log", title=f"klair dev: up in {stack.startup_seconds:.1f}s")
-    urls, emu_ = stack.urls, stack.emulators
-    rows = dict(firestore=emu_.firestore, pubsub=emu_.pubsub, gcs=emu_.gcs, issuer=urls.issuer)
-    for name, url in {**rows, "dispatcher": urls.dispatcher, **urls.functions}.items():
-        log = stack.log_dir / f"{name}.log"
-        table.add_row(name, url, str(log) if log.exists() else "")
-    return table
-
-
-def run_forever(stack: LocalStack, console: Console | None = None) -> None:
-    """Print the stack's summary and environment, then block until Ctrl-C or SIGTERM."""
-    out = console or Console()
-    out.print(summary(stack))
-    out.print("[bold]Environment for clients[/bold] (copy into your shell):")
-    for name, value in sorted(stack.env.items()):
-        out.print(f"export {name}='{value}'", markup=False, highlight=False)
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    reported: set[str] = set()
-    try:
-        while True:
-            for name in sorted(set(stack.exited()) - reported):
-                reported.add(name)
-                out.print(f"[red]{name} exited[/red]: see {stack.log_dir / (name + '.log')}")
-            time.sleep(1.0)
-    except KeyboardInterrupt:
-        out.print("stopping the local stack…")
-    finally:
-        signal.signal(signal.SIGTERM, previous)

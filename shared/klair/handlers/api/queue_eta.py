@@ -2,9 +2,11 @@
 
 Position: queued jobs created earlier on tiers of equal or higher priority. ETA: the wait
 (jobs ahead × average processing time per job ÷ the tier queue's concurrency) plus this
-job's own processing (average seconds per source minute × its duration, or the average per
-job before the source is probed), scaled by the progress still to make. Averages are over
-the last completed jobs; with no history, priors below stand in.
+job's own processing (average seconds per source minute × its length, or the average per
+job while its length is unknown), scaled by the progress still to make. Its length is the
+probe's, else the one its minutes are held for (the site's metadata, a re-analysed upload).
+Averages are over the last completed jobs; with no history, the priors below, measured stage
+rates, estimate the job from its length (a typical one while unknown) and clip count.
 
 Status is polled, so both reads go through `deps.status_reads`, which may answer from a
 recent read (bootstrap wires `adapters.cached_reads`: the pace's history for 30 s, the
@@ -19,15 +21,39 @@ from statistics import fmean
 
 from pydantic import BaseModel
 
-from klair.domain.job import Job
+from klair.domain.job import Job, JobOptions
 from klair.domain.progress import progress
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.steps.views import Timestamp
 
 HISTORY = 20  # completed jobs in the moving average
-PRIOR_SECONDS_PER_SOURCE_MINUTE = 30.0
-PRIOR_SECONDS_PER_JOB = 300.0
+
+# Priors for a stack that has finished no job yet, from measured stage rates on 2 cores
+# (README "Benchmarks"): the one-pass transcode runs at 32.7× real time (1.8 s per source
+# minute) and the offline analysis at 26× (2.3 s); each exported clip (cut, reframe,
+# captions, thumbnail) takes about 3.5 s (a 2-min talk's 5 clips in 19.4 s, in process;
+# 2 clips in 7.5 s on the emulator stack); the start-up (queue, download start, the hops,
+# the speech model's first load) about 12 s. So 10 minutes to 5 clips is estimated at 71 s
+# (`klair run` measures 53.8 s) and the first job of a fresh emulator stack, 40 s to 2
+# clips, at 22 s (it took 22.3 s; the old flat prior said 300 s).
+PRIOR_STARTUP_SECONDS = 12.0
+PRIOR_SECONDS_PER_SOURCE_MINUTE = 60 / 32.7 + 60 / 26
+PRIOR_SECONDS_PER_CLIP = 3.5
+TYPICAL_SOURCE_MINUTES = 10.0  # a source whose length nothing has told yet
+DEFAULT_CLIPS = JobOptions().clip_count
+
+
+def prior_seconds(minutes: float, clips: int) -> float:
+    """Processing time of a job from the measured stage rates alone."""
+    return (
+        PRIOR_STARTUP_SECONDS
+        + PRIOR_SECONDS_PER_SOURCE_MINUTE * minutes
+        + PRIOR_SECONDS_PER_CLIP * clips
+    )
+
+
+PRIOR_SECONDS_PER_JOB = prior_seconds(TYPICAL_SOURCE_MINUTES, DEFAULT_CLIPS)
 PROCESSING = tuple(
     s.value
     for s in (
@@ -71,6 +97,24 @@ def pace_of(jobs: list[Job]) -> Pace:
     )
 
 
+def source_minutes(job: Job) -> float | None:
+    """The source's length: probed, else the one its minutes are held for, else unknown."""
+    if job.media is not None and job.media.duration > 0:
+        return job.media.duration / 60.0
+    return job.minutes_reserved if job.minutes_reserved > 0 else None
+
+
+def own_seconds(pace: Pace, job: Job) -> float:
+    """The job's own processing time: by the history's averages, or the priors without."""
+    minutes = source_minutes(job)
+    if pace.samples == 0:
+        known = TYPICAL_SOURCE_MINUTES if minutes is None else minutes
+        return prior_seconds(known, job.options.clip_count)
+    if minutes is None:
+        return pace.seconds_per_job
+    return pace.seconds_per_source_minute * minutes
+
+
 def current_pace(deps: Deps, polled: bool = False) -> Pace:
     return pace_of(deps.status_reads.recently_completed(HISTORY, polled=polled))
 
@@ -88,11 +132,7 @@ def estimate(deps: Deps, job: Job, polled: bool = False) -> Estimate:
     if job.status.terminal or job.status is JobStatus.AWAITING_UPLOAD:
         return Estimate()
     pace = current_pace(deps, polled)
-    own = (
-        pace.seconds_per_source_minute * job.media.duration / 60.0
-        if job.media is not None
-        else pace.seconds_per_job
-    )
+    own = own_seconds(pace, job)
     position = None
     seconds = own * (100.0 - progress(job)) / 100.0
     if job.status is JobStatus.QUEUED:
