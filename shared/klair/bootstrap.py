@@ -25,7 +25,7 @@ from klair.ports.reframe import Reframer
 from klair.ports.storage import Blobs
 
 if TYPE_CHECKING:
-    from google.cloud import firestore, storage
+    from google.cloud import storage
 
     from klair.adapters.gemini.options import GeminiOptions
     from klair.adapters.local.bus import InProcessBus
@@ -151,18 +151,6 @@ def webhook_sender(settings: Settings) -> WebhookSender:
     return GuardedWebhookSender(url_guard(settings), timeout=settings.webhook_timeout_seconds)
 
 
-def with_webhooks(settings: Settings, db: firestore.Client, deps: Deps) -> Deps:
-    """`deps` with outbound webhooks on Firestore."""
-    from klair.adapters.firestore.notify import FirestoreDeliveryLog, FirestoreWebhookStore
-
-    return replace(
-        deps,
-        webhooks=FirestoreWebhookStore(db),
-        deliveries=FirestoreDeliveryLog(db),
-        sender=webhook_sender(settings),
-    )
-
-
 def status_reads(settings: Settings, store: JobStore, clock: Clock) -> StatusReads:
     """The reads status polls repeat, kept per instance over `store` (positions for
     `settings.queue_cache_seconds`)."""
@@ -252,6 +240,7 @@ def _deployed(settings: Settings) -> Deps:
 
     from klair.adapters.clock import SystemClock
     from klair.adapters.firestore.accounts import FirestoreUsageEraser
+    from klair.adapters.firestore.notify import FirestoreDeliveryLog, FirestoreWebhookStore
     from klair.adapters.firestore.rate_limit import FirestoreRateLimiter
     from klair.adapters.firestore.store import FirestoreJobStore
     from klair.adapters.firestore.usage import FirestoreUsageLedger
@@ -265,7 +254,7 @@ def _deployed(settings: Settings) -> Deps:
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     transcriber, captions = speech_adapters(settings)
     store, clock = FirestoreJobStore(db), SystemClock()
-    return with_webhooks(settings, db, Deps(
+    return Deps(
         settings=settings, store=store, status_reads=status_reads(settings, store, clock),
         usage=FirestoreUsageLedger(db), revocations=LocalRevocations(),
         blobs=GcsBlobs(
@@ -278,8 +267,9 @@ def _deployed(settings: Settings) -> Deps:
         users=FirestoreUserStore(db), transcriber=transcriber, captions=captions,
         model_analyzer=model_analyzer_for(settings), rate_limiter=FirestoreRateLimiter(db),
         usage_eraser=FirestoreUsageEraser(db), reframer=reframer_for(settings),
-        source_guard=url_guard(settings),
-    ))  # fmt: skip
+        source_guard=url_guard(settings), webhooks=FirestoreWebhookStore(db),
+        deliveries=FirestoreDeliveryLog(db), sender=webhook_sender(settings),
+    )  # fmt: skip
 
 
 def _task_queue(settings: Settings) -> TaskQueue:
