@@ -17,16 +17,16 @@ from klair.devstack.topology import load_topology
 PROJECT = "demo-klair"
 
 # Stand-ins for public video sites in tests that submit a URL but never fetch it. Nothing
-# resolves here, and a submit now judges the host's DNS answers (SSRF at the door), so they
-# are on the guard's allow-list, as the local stack's own hosts are; every other host,
-# including the SSRF tests' attack forms, is judged in full.
+# resolves here, and a submit judges the host's DNS answers (SSRF at the door), so the unit
+# and contract tests' Settings trust them (`source_hosts_trusted`), as the local stack trusts
+# its own hosts; every other host, including the SSRF tests' attack forms, is judged in full.
 TEST_SOURCE_HOSTS = (
     "videos.example", "videos.example.com", "v.example", "m.example", "media.example",
 )  # fmt: skip
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    os.environ.setdefault("KLAIR_SSRF_ALLOWED_HOSTS", json.dumps(TEST_SOURCE_HOSTS))
+def trust_source_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLAIR_SSRF_ALLOWED_HOSTS", json.dumps(TEST_SOURCE_HOSTS))
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ from klair.domain.user import User
 from klair.handlers.api.submit_job import SubmitRequest, submit
 from klair.handlers.deps import Deps
 from klair.handlers.steps.metering import reserve_minutes
+from tests.conftest import TEST_SOURCE_HOSTS
 from tests.unit.api_world import RecordingTasks
 
 pytestmark = pytest.mark.emulator
@@ -50,7 +51,7 @@ def _deps(client: firestore.Client, concurrent: int) -> Deps:
     edge = DEFAULT_TIERS["creator"].model_copy(
         update={"name": "edge", "monthly_minutes": 30, "max_concurrent_jobs": concurrent}
     )
-    settings = Settings(tiers={**DEFAULT_TIERS, "edge": edge})
+    settings = Settings(tiers={**DEFAULT_TIERS, "edge": edge}, ssrf_allowed_hosts=TEST_SOURCE_HOSTS)
     clock = FixedClock()
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     deps = for_tests(

@@ -26,6 +26,7 @@ from klair.devstack.topology import load_topology
 from klair.entry import api as entry_api
 from klair.entry import runtime
 from klair.entry import webhooks as entry_webhooks
+from tests.conftest import TEST_SOURCE_HOSTS
 from tests.unit.api_world import ROOMY_TIERS
 from tests.unit.jwt_attacks import APP
 
@@ -115,6 +116,7 @@ def api_app(
             "KLAIR_CLERK_WEBHOOK_SECRET": CLERK_WEBHOOK_SECRET,
             "KLAIR_CORS_ORIGINS": json.dumps([ORIGIN]),
             "KLAIR_LOG_LEVEL": "WARNING",
+            "KLAIR_SSRF_ALLOWED_HOSTS": json.dumps(TEST_SOURCE_HOSTS),
             # The tests keep many jobs in flight and call fast; limits: tests/unit/test_admission.py
             "KLAIR_TIERS": json.dumps({n: _roomy(t) for n, t in ROOMY_TIERS.items()}),
         }.items():

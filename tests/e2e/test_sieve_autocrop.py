@@ -32,6 +32,7 @@ from klair.domain.status import JobStatus as S
 from klair.handlers.pipeline.export_clip import export_clip
 from klair.http.logs import configure_logging
 from klair.http.webhook_routes import build_webhooks
+from tests.conftest import TEST_SOURCE_HOSTS
 from tests.contract.sieve_stub import API_KEY, SieveStub
 from tests.media.test_ffmpeg import streams
 from tests.unit.api_world import ALICE, ROOMY_TIERS, make_world
@@ -87,7 +88,7 @@ def test_sieve_autocrop_through_the_webhooks_app(
     sieve_server = stub.start()
     settings = Settings(
         tiers=ROOMY_TIERS, sieve_api_url=stub.url, sieve_api_key=API_KEY,
-        sieve_callback_secret="s3cret", webhooks_url=base,
+        sieve_callback_secret="s3cret", webhooks_url=base, ssrf_allowed_hosts=TEST_SOURCE_HOSTS,
     )  # fmt: skip
     world = make_world(settings=settings)
     deps = replace(
