@@ -52,6 +52,12 @@ def work(job_id: JobId, filename: str) -> str:
     return f"work/{job_id}/{filename}"
 
 
+def chunk_work(job_id: JobId, index: int, filename: str) -> str:
+    """A chunk's own work files (its proxy, audio and signals, times from the chunk's
+    start): `work/{job}/chunks/{index:04d}/{filename}`."""
+    return work(job_id, f"chunks/{index:04d}/{filename}")
+
+
 def result(job_id: JobId, filename: str) -> str:
     """A job-level result kept as long as its clips (transcript, insights), unlike work/."""
     return f"clips/{job_id}/{filename}"

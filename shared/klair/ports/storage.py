@@ -26,6 +26,11 @@ class Blobs(Protocol):
     def uri(self, name: str) -> str:
         """`gs://bucket/name` or `file:///...`: what a model or a tool can be pointed at."""
 
+    def media_url(self, name: str, minutes: int = 60) -> str:
+        """Where ffmpeg and ffprobe open the object and seek in it with ranged reads, so a
+        tool reads only the bytes it needs (a segment, a clip): a signed GET URL, or a local
+        path. Raises `NotFound` when there is no such object."""
+
     def signed_url(
         self,
         name: str,

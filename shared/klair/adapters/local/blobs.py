@@ -96,6 +96,10 @@ class LocalBlobs:
     def uri(self, name: str) -> str:
         return self._path(name).as_uri()
 
+    def media_url(self, name: str, minutes: int = 60) -> str:
+        """The object's own file: tools seek in it directly."""
+        return str(self._existing(name))
+
     def signed_url(
         self,
         name: str,

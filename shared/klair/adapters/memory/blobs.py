@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ class MemoryBlobs:
         self._on_finalize = on_finalize
         self._lock = threading.Lock()
         self._generation = 0
+        self._spill: tempfile.TemporaryDirectory[str] | None = None
 
     def put_file(self, name: str, path: Path, content_type: str | None = None) -> None:
         self._put(name, path.read_bytes(), guess_type(name, content_type))
@@ -84,6 +87,21 @@ class MemoryBlobs:
 
     def uri(self, name: str) -> str:
         return f"mem://{check_name(name)}"
+
+    def media_url(self, name: str, minutes: int = 60) -> str:
+        """A file holding the object's bytes (tools cannot read this process's memory),
+        written once per object version into a directory kept as long as the fake."""
+        data = self.read_bytes(name)
+        with self._lock:
+            if self._spill is None:
+                self._spill = tempfile.TemporaryDirectory(prefix="klair-memory-blobs-")
+            path = (
+                Path(self._spill.name)
+                / f"{hashlib.sha256(data).hexdigest()[:24]}-{Path(name).name}"
+            )
+        if not path.exists():
+            path.write_bytes(data)
+        return str(path)
 
     def signed_url(
         self,
