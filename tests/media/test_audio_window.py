@@ -1,41 +1,20 @@
-"""A chunk's window of audio.wav fetched with two ranged reads into a sparse file of the
-whole file's length: the window's samples are the file's, the rest is a hole, and only
-the header and the window's bytes are read."""
+"""A chunk's segment of audio on the source's clock: the segment's WAV (its samples from
+0) placed at its start second in a sparse file, so readers seeking by the source's seconds
+find the chunk's samples where the whole file had them, and nothing is stored before."""
 
 from __future__ import annotations
 
 import struct
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from klair.adapters.memory.blobs import MemoryBlobs
 from klair.adapters.whisper_transcriber import read_window
-from klair.handlers.steps.artifacts import MARGIN_SECONDS, fetch_window, wav_layout
-from tests.unit.api_world import make_world
+from klair.handlers.steps.segments import on_source_clock, wav_layout
 
 pytestmark = pytest.mark.media
-NAME = "work/job_x/audio.wav"
-
-
-class CountingBlobs(MemoryBlobs):
-    """The memory adapter, counting the bytes handed out."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.read = 0
-
-    def read_range(self, name: str, start: int, end: int) -> bytes:
-        data = super().read_range(name, start, end)
-        self.read += len(data)
-        return data
-
-    def download(self, name: str, path: Path) -> None:
-        super().download(name, path)
-        self.read += path.stat().st_size
 
 
 @pytest.fixture(scope="module")
@@ -50,41 +29,32 @@ def wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def fetched(wav: Path, tmp_path: Path, start: float, end: float) -> tuple[Path, CountingBlobs]:
-    world = make_world()
-    blobs = CountingBlobs()
-    blobs.put_file(NAME, wav)
-    deps = replace(world.deps, blobs=blobs)
-    out = tmp_path / "audio.wav"
-    fetch_window(deps, NAME, out, start, end)
-    return out, blobs
-
-
 @pytest.mark.parametrize("window", [(0.0, 120.0), (250.5, 370.25), (540.0, 600.0)])
-def test_the_windows_samples_are_the_files_and_only_they_are_read(
+def test_a_segment_lands_at_its_own_seconds(
     wav: Path, tmp_path: Path, window: tuple[float, float]
 ) -> None:
-    out, blobs = fetched(wav, tmp_path, *window)
+    segment = tmp_path / "segment.wav"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-ss", str(window[0]), "-t", str(window[1] - window[0]),
+         "-i", str(wav), "-c:a", "pcm_s16le", str(segment)],
+        check=True,
+    )  # fmt: skip
+    out = tmp_path / "audio.wav"
 
-    assert out.stat().st_size == wav.stat().st_size
-    assert np.array_equal(read_window(out, *window), read_window(wav, *window))
-    seconds = window[1] - window[0] + 2 * MARGIN_SECONDS
-    assert blobs.read <= 4096 + seconds * 32000 + 2  # header + the window, 2 bytes a sample
-    assert out.stat().st_blocks * 512 < 0.5 * wav.stat().st_size  # the rest is a hole
-    outside = read_window(out, 0.0, max(0.0, window[0] - MARGIN_SECONDS - 0.01))
-    assert not outside.any()
+    on_source_clock(segment, window[0], out)
+
+    assert abs(out.stat().st_size - (wav.stat().st_size - 600 * 32000 + window[1] * 32000)) < 64
+    inner = (window[0] + 0.01, window[1] - 0.01)
+    assert np.array_equal(read_window(out, *inner), read_window(wav, *inner))
+    assert not read_window(out, 0.0, max(0.0, window[0] - 0.01)).any()
+    assert out.stat().st_blocks * 512 < 0.5 * wav.stat().st_size + 2 * segment.stat().st_size
 
 
-def test_a_file_that_is_not_a_plain_wav_is_downloaded_whole(tmp_path: Path) -> None:
-    blobs = CountingBlobs()
-    blobs.put_bytes(NAME, b"RIFF\x00\x00\x00\x00WAVEjunk" + bytes(5000))
-    world = make_world()
-    deps = replace(world.deps, blobs=blobs)
-
-    fetch_window(deps, NAME, tmp_path / "a.wav", 0.0, 1.0)
-
-    assert (tmp_path / "a.wav").read_bytes() == blobs.read_bytes(NAME)
-    assert blobs.read == 4096 + 5016  # the header's range, then the whole file
+def test_a_file_that_is_not_a_plain_wav_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" + bytes(5000))
+    with pytest.raises(ValueError, match="not a PCM WAV"):
+        on_source_clock(bad, 10.0, tmp_path / "out.wav")
 
 
 def chunk(kind: bytes, body: bytes) -> bytes:

@@ -17,7 +17,6 @@ from klair.cli.sample import make_sample_video
 from klair.domain.errors import KlairError, UnsafeUrl
 from klair.domain.job import JobOptions
 from klair.domain.source_checks import SourceLimits
-from klair.domain.status import JobStatus
 from klair.domain.url_policy import UrlPolicy
 from tests.media.fake_site import SITE, FakeSiteIE
 from tests.media.servers import MediaServer, media_server
@@ -176,8 +175,8 @@ def test_klair_run_with_a_url_applies_the_same_guard(
     monkeypatch.delenv("KLAIR_SSRF_ALLOWED_HOSTS", raising=False)
     before = len(site.hits)
 
-    result = run_job(site.url("files/talk.mp4"), tmp_path / "out", JobOptions())
+    with pytest.raises(UnsafeUrl) as refused:  # at submit: before any job exists
+        run_job(site.url("files/talk.mp4"), tmp_path / "out", JobOptions())
 
-    assert result.job.status is JobStatus.FAILED and result.job.error is not None
-    assert (result.job.error.code, result.job.error.stage) == ("url_address_not_allowed", "ingest")
+    assert refused.value.code == "url_address_not_allowed"
     assert site.hits[before:] == []

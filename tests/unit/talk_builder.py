@@ -3,10 +3,14 @@ gaps, pauses heard (or not) by silencedetect and the voice detector."""
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 
+from klair.domain import naming
+from klair.domain.ids import JobId
 from klair.domain.signals import Signals
 from klair.domain.transcript import Transcript, Word
+from klair.ports.storage import Blobs
 
 STEP = 0.2
 SPEECH_LUFS, PAUSE_LUFS = -22.0, -60.0
@@ -106,3 +110,20 @@ def words_of(text: str) -> list[list[str]]:
         if token[-1] in ".?!":
             sentences.append([])
     return [s for s in sentences if s]
+
+
+def one_sample_wav() -> bytes:
+    """A valid 16 kHz mono PCM WAV holding one silent sample."""
+    fmt = struct.pack("<4sIHHIIHH", b"fmt ", 16, 1, 1, 16000, 32000, 2, 16)
+    data = b"data" + struct.pack("<I", 2) + b"\x00\x00"
+    return b"RIFF" + struct.pack("<I", 4 + len(fmt) + len(data)) + b"WAVE" + fmt + data
+
+
+def seed_chunks(blobs: Blobs, job_id: JobId, signals: Signals, chunks: int) -> None:
+    """What each chunk's segment transcode stores, for handlers tested without media: the
+    source's signals (already on its clock) and a one-sample audio file per chunk."""
+    for index in range(chunks):
+        blobs.put_bytes(naming.chunk_work(job_id, index, naming.AUDIO), one_sample_wav())
+        blobs.put_bytes(
+            naming.chunk_work(job_id, index, naming.SIGNALS), signals.model_dump_json().encode()
+        )

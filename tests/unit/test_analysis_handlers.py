@@ -29,7 +29,7 @@ from klair.handlers.deps import Deps
 from klair.handlers.pipeline.analyze_chunk import analyze_chunk
 from klair.handlers.pipeline.select_clips import select_clips
 from klair.handlers.steps.artifacts import load_insights, load_transcript, transcript_files
-from tests.unit.talk_builder import Talk, build_talk, words_of
+from tests.unit.talk_builder import Talk, build_talk, seed_chunks, words_of
 
 JOB = JobId("job_0123456789abcdef0123")
 SCRIPT = " ".join(
@@ -96,10 +96,7 @@ def _analyzing_job(deps: Deps, talk: Talk, chunks: int, order: str = "score") ->
         updated_at=now,
     )
     deps.store.create(job)
-    deps.blobs.put_bytes(naming.work(JOB, "signals.json"), talk.signals.model_dump_json().encode())
-    deps.blobs.put_bytes(
-        naming.work(JOB, "audio.wav"), b"RIFF: the fake transcriber never reads it"
-    )
+    seed_chunks(deps.blobs, JOB, talk.signals, chunks)
     return job
 
 

@@ -58,8 +58,8 @@ def test_a_running_job_has_the_remaining_share_of_its_own_time() -> None:
         JobId(job_id), media=MediaInfo(duration=1200, container="mp4").model_dump()
     )
     job = world.move(job_id, S.DOWNLOADING, S.TRANSCODING, S.ANALYZING, chunks_total=2)
-    est = estimate(world.deps, job)  # 30% done of 20 min × 30 s per source minute
-    assert (est.queue_position, est.eta_seconds) == (None, 420.0)
+    est = estimate(world.deps, job)  # 15% done of 20 min × 30 s per source minute
+    assert (est.queue_position, est.eta_seconds) == (None, 510.0)
     assert estimate(world.deps, world.move(job_id, S.CANCELLED)).eta_seconds is None
 
 

@@ -265,8 +265,9 @@ def signed_put(stack: LocalStack, emulators: Emulators, name: str, data: bytes) 
 
 @pytest.mark.emulator
 def test_local_stack_runs_functions_wired_to_the_emulators(
-    emulator_stack: Emulators, tmp_path: Path
+    emulator_stack: Emulators, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("KLAIR_SSRF_ALLOWED_HOSTS")  # the stack's own default is under test
     functions = tmp_path / "functions"
     write_function(functions, "api", HTTP_FUNCTION)
     write_function(functions, "admit", EVENT_FUNCTION)

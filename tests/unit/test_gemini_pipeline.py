@@ -23,7 +23,6 @@ from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
 from klair.bootstrap import for_tests, gemini_options, media_adapters, model_analyzer_for
 from klair.config import Settings
-from klair.domain import naming
 from klair.domain.events import AnalysisCompleted, ChunkReady
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobOptions, JobSource
@@ -35,7 +34,7 @@ from klair.handlers.pipeline.analyze_chunk import analyze_chunk
 from klair.handlers.pipeline.select_clips import select_clips
 from klair.handlers.steps.artifacts import load_chunk
 from tests.unit.gemini_fixtures.stub import VertexStub, fixture
-from tests.unit.talk_builder import Talk, build_talk, words_of
+from tests.unit.talk_builder import Talk, build_talk, seed_chunks, words_of
 
 JOB = JobId("job_0a1b2c3d4e5f60718293")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -111,8 +110,7 @@ def start_job(deps: Deps, talk: Talk, tier: str = "creator", **options: Any) -> 
             updated_at=NOW,
         )
     )
-    deps.blobs.put_bytes(naming.work(JOB, "signals.json"), talk.signals.model_dump_json().encode())
-    deps.blobs.put_bytes(naming.work(JOB, "audio.wav"), b"RIFF: never read without a transcriber")
+    seed_chunks(deps.blobs, JOB, talk.signals, len(CHUNKS))
     return [
         ChunkReady(job_id=JOB, index=i, start=a, end=b, total=len(CHUNKS))
         for i, (a, b) in enumerate(CHUNKS)

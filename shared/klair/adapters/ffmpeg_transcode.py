@@ -32,6 +32,7 @@ from klair.adapters.ffmpeg_signals import (
 from klair.domain import naming
 from klair.domain.errors import Transient, UnsupportedMedia
 from klair.domain.media import MediaInfo
+from klair.domain.segments import shifted
 from klair.ports.media import Transcoded
 
 SCENE_WIDTH = 160
@@ -95,10 +96,22 @@ def _outputs(media: MediaInfo, fps: float) -> tuple[list[str], str]:
 
 
 def transcode_command(
-    source: Path, media: MediaInfo, height: int, max_fps: float, ffmpeg: str = "ffmpeg"
+    source: Path | str,
+    media: MediaInfo,
+    height: int,
+    max_fps: float,
+    ffmpeg: str = "ffmpeg",
+    window: tuple[float, float] | None = None,
 ) -> tuple[list[str], str]:
-    """The ffmpeg command (run in the work directory) and the proxy's file name."""
+    """The ffmpeg command (run in the work directory) and the proxy's file name. A `window`
+    (start, end) seeks before reading: only that range of the source is read (by ranged
+    reads when `source` is a URL) and the outputs start at 0 there."""
     fps = min(max_fps, media.fps or max_fps)
+    seek: list[str] = []
+    if window is not None:
+        media = media.model_copy(update={"duration": window[1] - window[0]})
+        seek = ["-ss", f"{window[0]:.3f}", "-t", f"{window[1] - window[0]:.3f}"]
+    where = str(source.resolve()) if isinstance(source, Path) else source
     graph = _audio_graph(media)
     if media.has_video:
         graph = _video_graph(height, fps) + ";" + graph
@@ -106,7 +119,7 @@ def transcode_command(
     command = [
         ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-y", "-loglevel", "info",
         "-max_error_rate", f"{MAX_DECODE_ERROR_RATE:g}",
-        "-progress", "pipe:1", "-skip_loop_filter", "all", "-i", str(source.resolve()),
+        "-progress", "pipe:1", "-skip_loop_filter", "all", *seek, "-i", where,
         "-filter_complex", graph, *outputs, "-map", "[awav]", "-c:a", "pcm_s16le", naming.AUDIO,
     ]  # fmt: skip
     return command, proxy
@@ -184,22 +197,26 @@ class FfmpegTranscoder:
 
     def transcode(
         self,
-        source: Path,
+        source: Path | str,
         workdir: Path,
         media: MediaInfo,
         on_progress: Callable[[float], None] | None = None,
+        window: tuple[float, float] | None = None,
     ) -> Transcoded:
         workdir.mkdir(parents=True, exist_ok=True)
         # Relative output names in the work directory keep paths out of the filter graph,
         # where ':' and '\\' would need escaping.
         command, proxy = transcode_command(
-            source, media, self._proxy_height, self._proxy_fps, self._ffmpeg
+            source, media, self._proxy_height, self._proxy_fps, self._ffmpeg, window
         )
+        start, end = window or (0.0, media.duration)
+        part = media.model_copy(update={"duration": end - start})
         code, log, timed_out = run_ffmpeg(
-            command, workdir, media.duration, self._timeout, on_progress
+            command, workdir, part.duration, self._timeout, on_progress
         )
+        name = source.name if isinstance(source, Path) else "the source"
         if timed_out:
-            raise Transient(f"transcoding {source.name} timed out")
+            raise Transient(f"transcoding {name} timed out")
         if code == DECODE_ERRORS_EXIT:
             raise UnsupportedMedia(
                 f"the source is damaged: more than {MAX_DECODE_ERROR_RATE:.0%} of its frames "
@@ -208,8 +225,8 @@ class FfmpegTranscoder:
             )
         if code != 0:
             tail = "\n".join(log.strip().splitlines()[-5:])
-            raise UnsupportedMedia(f"ffmpeg could not transcode {source.name}: {tail}")
+            raise UnsupportedMedia(f"ffmpeg could not transcode {name}: {tail}")
         signals = workdir / naming.SIGNALS
-        found = read_signals(workdir, log, media, media.has_audio)
+        found = shifted(read_signals(workdir, log, part, media.has_audio), start, media.duration)
         signals.write_text(found.model_dump_json())
         return Transcoded(proxy=workdir / proxy, audio=workdir / naming.AUDIO, signals=signals)

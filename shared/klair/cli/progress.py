@@ -15,18 +15,19 @@ from klair.domain.progress import progress, stage_progress
 from klair.domain.status import JobStatus
 
 # The stages a `klair run` shows, in pipeline order, each with the status that runs it.
+# Each chunk transcodes its own segment as it is analysed: one row for both.
 STAGES: tuple[tuple[str, JobStatus], ...] = (
     ("download", JobStatus.DOWNLOADING),
-    ("transcode", JobStatus.TRANSCODING),
     ("analyze", JobStatus.ANALYZING),
     ("select", JobStatus.SELECTING),
     ("export", JobStatus.EXPORTING),
 )
 ORDER = [status for _, status in STAGES]
+_AFTER = {JobStatus.DOWNLOADING: JobStatus.ANALYZING}  # transcoding only plans: no band
 # A stage's band of the job's percent: from where its status starts to where the next one's
 # does (the domain's progress bands, so the two cannot drift).
 BANDS = {
-    status: (stage_progress(status, 0.0), stage_progress(after, 0.0))
+    status: (stage_progress(status, 0.0), stage_progress(_AFTER.get(status, after), 0.0))
     for status, after in zip(ORDER, [*ORDER[1:], JobStatus.COMPLETED], strict=True)
 }
 # Below this fraction done an estimate of the time left is noise, so none is shown.

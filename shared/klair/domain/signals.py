@@ -55,6 +55,8 @@ class Signals(BaseModel):
     scenes: list[float] = []
     integrated_loudness: float | None = None
     activity: list[tuple[float, float]] = []
+    # The seconds of the source a segment's signals measured; None: the whole source.
+    window: tuple[float, float] | None = None
 
     @field_validator("loudness")
     @classmethod

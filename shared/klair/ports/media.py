@@ -75,13 +75,17 @@ class Transcoded(BaseModel):
 class Transcoder(Protocol):
     def transcode(
         self,
-        source: Path,
+        source: Path | str,
         workdir: Path,
         media: MediaInfo,
         on_progress: Callable[[float], None] | None = None,
+        window: tuple[float, float] | None = None,
     ) -> Transcoded:
-        """One decode pass: proxy video, 16 kHz mono audio and signals.json. `on_progress`
-        receives the fraction of the source done; its exceptions stop the transcode."""
+        """One decode pass: proxy video, 16 kHz mono audio and signals.json. `source` is a
+        file or a location ffmpeg seeks in (`Blobs.media_url`); a `window` (start, end)
+        reads only those seconds of it: the proxy and audio start there, and the signals
+        are on the source's clock. `on_progress` receives the fraction done; its
+        exceptions stop the transcode."""
 
 
 class Analyzer(Protocol):

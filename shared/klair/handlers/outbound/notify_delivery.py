@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import structlog
-from svix.webhooks import Webhook
 
 from klair.domain.errors import Transient
 from klair.domain.events import DeliverNotification
@@ -92,7 +91,10 @@ def send_next(deps: Deps, job_id: JobId, owner: UserId) -> bool:
 def signed_headers(secret: str, msg_id: str, at: datetime, body: str) -> dict[str, str]:
     """The Standard Webhooks headers of one attempt, signed by svix at `at` (HMAC-SHA256 of
     `{id}.{timestamp}.{body}`; receivers refuse timestamps more than 5 minutes away from
-    their clock, so each attempt is signed anew)."""
+    their clock, so each attempt is signed anew). svix (and the httpx client it imports)
+    loads on the first delivery, not with the function: the scheduling path never signs."""
+    from svix.webhooks import Webhook
+
     return {
         "content-type": "application/json",
         "user-agent": USER_AGENT,

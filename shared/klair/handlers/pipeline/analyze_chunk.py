@@ -1,6 +1,7 @@
-"""Analyze one chunk (Pub/Sub fan-out): transcribe its window of the audio (stored, so a
-redelivery and the later stages reuse it), propose candidate moments; the delivery that
-counts the last chunk announces that analysis is complete."""
+"""Analyze one chunk (Pub/Sub fan-out): transcode its segment of the source (only that
+range is read; stored, so a redelivery and the later stages reuse it), transcribe it
+(stored too), propose candidate moments; the delivery that counts the last chunk announces
+that analysis is complete."""
 
 from __future__ import annotations
 
@@ -9,19 +10,14 @@ from pathlib import Path
 
 import structlog
 
-from klair.domain import naming
 from klair.domain.clip import Candidate
 from klair.domain.events import AnalysisCompleted, ChunkReady
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps
-from klair.handlers.steps.artifacts import (
-    fetch_window,
-    load_chunk,
-    load_signals,
-    save_chunk,
-)
+from klair.handlers.steps.artifacts import load_chunk, save_chunk
+from klair.handlers.steps.segments import chunk_media
 
 log = structlog.get_logger(__name__)
 
@@ -32,13 +28,12 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
         return False  # cancelled, failed, or analysis already complete
     opts = job.options
     with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
-        audio = Path(tmp) / naming.AUDIO
-        name = naming.work(job.id, naming.AUDIO)
-        fetch_window(deps, name, audio, event.start, event.end)
+        media = chunk_media(deps, job, event, Path(tmp))
+        audio = media.audio
         transcript = chunk_transcript(deps, job, event, audio)
         candidates = deps.analyzer.analyze(
             audio,
-            load_signals(deps, job),
+            media.signals,
             event.start,
             event.end,
             opts.min_clip_seconds,

@@ -14,9 +14,9 @@ from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import (
     CAPTION_FORMATS,
     insights_name,
-    load_signals,
     transcript_files,
 )
+from klair.handlers.steps.segments import load_signals
 
 log = structlog.get_logger(__name__)
 
@@ -32,7 +32,7 @@ def build_insights(
     if not parts:
         return None
     transcript = merge(parts)
-    signals = signals or Signals.model_validate(load_signals(deps, job))
+    signals = signals or load_signals(deps, job)
     insights = summarize(transcript, signals, deps.settings.score_weights)
     files = transcript_files(job.id)
     deps.blobs.put_bytes(files["json"], transcript.model_dump_json().encode(), MIME["json"])

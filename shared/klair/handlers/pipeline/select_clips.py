@@ -18,9 +18,10 @@ from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript, merge
 from klair.handlers.deps import Deps
 from klair.handlers.pipeline.build_insights import build_insights
-from klair.handlers.steps.artifacts import load_chunks, load_signals
+from klair.handlers.steps.artifacts import load_chunks
 from klair.handlers.steps.dispatch import export_messages, fan_out, fan_out_again
 from klair.handlers.steps.lifecycle import advance, complete_job
+from klair.handlers.steps.segments import load_signals
 
 log = structlog.get_logger(__name__)
 
@@ -28,7 +29,7 @@ log = structlog.get_logger(__name__)
 def job_signals(deps: Deps, job: Job) -> Signals | None:
     """The transcode's signals; None for a job that has none."""
     try:
-        return Signals.model_validate(load_signals(deps, job))
+        return load_signals(deps, job)
     except NotFound:
         return None
 

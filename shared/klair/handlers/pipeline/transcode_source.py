@@ -1,10 +1,9 @@
-"""A source object landed (GCS finalize): one decode pass to proxy, audio and signals, then
-fan out one `ChunkReady` per chunk of the plan."""
+"""A source object landed (GCS finalize): plan it into segments, one per analysis chunk,
+and fan out one `ChunkReady` per chunk. Each chunk's invocation transcodes its own segment
+(`steps.segments`), so no invocation reads the whole source nor runs for a time
+proportional to its length; this one only plans, from the probe ingest recorded."""
 
 from __future__ import annotations
-
-import tempfile
-from pathlib import Path
 
 import structlog
 
@@ -14,7 +13,7 @@ from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.steps.dispatch import chunk_messages, fan_out, fan_out_again
-from klair.handlers.steps.lifecycle import StageLeft, StageProgress, advance
+from klair.handlers.steps.lifecycle import advance
 
 log = structlog.get_logger(__name__)
 
@@ -33,25 +32,9 @@ def transcode_source(deps: Deps, event: ObjectFinalized) -> bool:
         return fan_out_again(deps, job, chunk_messages(deps, job))
     elif job.status is not JobStatus.TRANSCODING:
         return False  # redelivery after the stage finished, or the job was cancelled
-    try:
-        _transcode(deps, job, event.name)
-    except StageLeft:
-        return False  # cancelled meanwhile: ffmpeg was stopped, nothing to fail
-    return _fan_out(deps, job)
-
-
-def _transcode(deps: Deps, job: Job, source_name: str) -> None:
     if job.media is None:
         raise RuntimeError(f"{job.id} reached transcoding without media info")
-    with tempfile.TemporaryDirectory(prefix="klair-transcode-") as tmp:
-        work = Path(tmp)
-        source = work / ("source" + Path(source_name).suffix)
-        deps.blobs.download(source_name, source)
-        progress = StageProgress(deps, job.id, JobStatus.TRANSCODING)
-        out = deps.transcoder.transcode(source, work / "out", job.media, progress)
-        deps.blobs.put_file(naming.work(job.id, out.proxy.name), out.proxy)  # .mp4 or .m4a
-        deps.blobs.put_file(naming.work(job.id, naming.AUDIO), out.audio, "audio/wav")
-        deps.blobs.put_file(naming.work(job.id, naming.SIGNALS), out.signals, "application/json")
+    return _fan_out(deps, job)
 
 
 def _fan_out(deps: Deps, job: Job) -> bool:
@@ -60,5 +43,5 @@ def _fan_out(deps: Deps, job: Job) -> bool:
     if moved is None:
         return False
     fan_out(deps, moved, messages)
-    log.info("chunks published", job_id=job.id, chunks=len(messages))
+    log.info("segments planned", job_id=job.id, chunks=len(messages))
     return True
