@@ -64,7 +64,10 @@ class JobStore(Protocol):
     def record_export(
         self, job_id: JobId, clip_id: ClipId, exports: Mapping[str, str]
     ) -> tuple[int, int] | None:
-        """Mark one clip exported and count it once; (exported, total) or None if already."""
+        """Mark one clip exported and count it once, only while the job is `exporting`
+        (checked in the same atomic write): (exported, total), None if already counted.
+        Raises `NotExporting` once the job has left `exporting` (cancelled, failed,
+        completed) and `NotFound` when the job or the clip is gone."""
 
     def idle_jobs(self, updated_before: datetime, limit: int) -> list[Job]:
         """Jobs not in a terminal status whose last write is older than `updated_before`."""

@@ -21,7 +21,7 @@ from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, NotFound
 from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job
-from klair.domain.job_records import apply_fields, key_reused
+from klair.domain.job_records import apply_fields, key_reused, not_exporting
 from klair.domain.status import JobStatus, check_transition
 from klair.ports.jobs import Clock
 
@@ -139,9 +139,10 @@ class FirestoreJobStore(queries.JobQueries):
         also = (clip_ref, {"exports": dict(exports)})
         return retry_conflicts(
             lambda: self._count_once(
-                ref, job_id, marker, payload, "clips_exported", "clips_total", also
+                ref, job_id, marker, payload, "clips_exported", "clips_total", also,
+                only_in=JobStatus.EXPORTING,
             )
-        )
+        )  # fmt: skip
 
     def idle_jobs(self, updated_before: datetime, limit: int) -> list[Job]:
         """Needs the (status, updated_at) composite index (terraform's firestore module)."""
@@ -202,10 +203,15 @@ class FirestoreJobStore(queries.JobQueries):
         done_field: str,
         total_field: str,
         also: tuple[DocumentReference, dict[str, Any]] | None = None,
+        only_in: JobStatus | None = None,
     ) -> tuple[int, int] | None:
-        """Create `marker` and bump the job's `done_field` in one batch, unless marked."""
+        """Create `marker` and bump the job's `done_field` in one batch, unless marked; with
+        `only_in`, only while the job has that status (the batch's precondition on the job
+        document makes the check and the count one atomic step)."""
         snap = ref.get()
         job = job_from(snap, job_id)
+        if only_in is not None and job.status is not only_in:
+            raise not_exporting(job)
         if marker.get().exists:
             return None
         done = int(getattr(job, done_field)) + 1

@@ -14,7 +14,7 @@ from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, NotFound
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job
-from klair.domain.job_records import apply_fields, key_reused, missing
+from klair.domain.job_records import apply_fields, key_reused, missing, not_exporting
 from klair.domain.listing import JobCursor, JobFilter, after_cursor, listing_key
 from klair.domain.status import JobStatus, check_transition
 from klair.ports.jobs import Clock
@@ -144,6 +144,8 @@ class MemoryJobStore:
             clip = record.clips.get(clip_id)
             if clip is None:
                 raise NotFound(f"clip {clip_id} of job {job_id} not found", job_id=job_id)
+            if record.job.status is not JobStatus.EXPORTING:
+                raise not_exporting(record.job)
             if clip_id in record.exported:
                 return None
             record.exported.add(clip_id)

@@ -113,12 +113,12 @@ def job_status(deps: Deps, owner: UserId, job_id: str) -> StatusView:
 
 
 def _readable(job: Job, partial: bool) -> bool:
-    """Completed jobs have results; others only what was exported, and only when asked
-    (or when the job ended early, since nothing more will come)."""
-    if job.status is JobStatus.COMPLETED:
+    """Completed jobs have results; with `partial` any job has the clips exported so far
+    (maybe none yet); without it, a job that ended early has the clips it kept."""
+    if job.status is JobStatus.COMPLETED or partial:
         return True
     ended = job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
-    return (partial or ended) and job.clips_exported > 0
+    return ended and job.clips_exported > 0
 
 
 def job_results(deps: Deps, owner: UserId, job_id: str, partial: bool = False) -> ResultsView:

@@ -17,11 +17,16 @@ from klair.domain.events import ClipExported, DeliverNotification, JobFinished, 
 from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job, JobError
 from klair.domain.notification import FINISHED, EventKind, event_id
+from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.outbound.notify_delivery import deliver_notification
 from klair.handlers.steps.views import Timestamp, status_url
 
 log = structlog.get_logger(__name__)
+
+# A job that ended this way announces no clip after its end (`job.cancelled`/`job.failed`
+# carries `clips_ready`, and the results list the clips it kept).
+ENDED_EARLY = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
 
 
 class JobEventData(BaseModel):
@@ -81,6 +86,9 @@ def notify_job_finished(deps: Deps, event: JobFinished) -> bool:
 def notify_clip_exported(deps: Deps, event: ClipExported) -> bool:
     job = _job(deps, event.job_id)
     clip: Clip | None = None
+    if job is not None and job.status in ENDED_EARLY:  # its job.* event was the last word
+        log.info("clip.ready after the job's end dropped", job_id=job.id, clip=event.clip_id)
+        return False
     if job is not None:
         clip = next((c for c in deps.store.clips(job.id) if c.id == event.clip_id), None)
     if job is None or clip is None:

@@ -39,8 +39,7 @@ def export_clip(deps: Deps, event: ClipSelected) -> bool:
         ):
             return True  # re-driven while waiting on Sieve: its callback may be lost
         return start_sieve(deps, job, clip, request, reexport=False)
-    count_export(deps, job, clip.id, render_clip(deps, job, clip, request))
-    return True
+    return count_export(deps, job, clip.id, render_clip(deps, job, clip, request))
 
 
 def reexport_clip(deps: Deps, event: ClipSelected, request: ExportRequest) -> bool:
