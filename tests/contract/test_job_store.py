@@ -15,6 +15,7 @@ from klair.adapters.firestore.store import FirestoreJobStore
 from klair.adapters.memory.store import MemoryJobStore
 from klair.domain.clip import Candidate, Clip, Evidence
 from klair.domain.errors import Conflict, IllegalTransition, InvalidInput, NotExporting, NotFound
+from klair.domain.export_run import ExportRun, ExportState
 from klair.domain.ids import ClipId, UserId, clip_id, new_job_id
 from klair.domain.job import Job, JobError, JobOptions
 from klair.domain.media import MediaInfo
@@ -278,6 +279,34 @@ def test_exports_racing_a_cancel_are_counted_exactly_when_recorded(store: Store)
     assert cancelled
     with_files = [c.id for c in store.clips(job.id) if c.exports]
     assert store.get(job.id).clips_exported == sum(recorded) == len(with_files)
+
+
+def test_a_reexport_run_starts_once_and_counts_each_clip_once(store: Store) -> None:
+    run = ExportRun(id="exp_1", variants=("1:1",), clips_total=2, requested_at=START)
+    job = created(store, S.COMPLETED, export=run.model_dump())
+    assert store.record_reexport(job.id, "exp_0", clip_id(1), "started") is None  # not current
+    started = store.record_reexport(job.id, "exp_1", clip_id(1), "started")
+    assert started is not None and started.state is ExportState.EXPORTING
+    assert store.record_reexport(job.id, "exp_1", clip_id(2), "started") is None
+    assert store.record_reexport(job.id, "exp_1", clip_id(1), "exported") is not None
+    assert store.record_reexport(job.id, "exp_1", clip_id(1), "exported") is None  # redelivered
+    assert store.record_reexport(job.id, "exp_1", clip_id(1), "failed") is None
+    ended = store.record_reexport(job.id, "exp_1", clip_id(2), "failed")
+    assert ended is not None and (ended.clips_done, ended.clips_failed) == (1, 1)
+    assert ended.state is ExportState.FAILED and ended.finished_at is not None
+    assert store.get(job.id).export == ended
+
+
+def test_concurrent_reexported_clips_end_the_run_exactly_once(store: Store) -> None:
+    clips = 6
+    run = ExportRun(id="exp_2", variants=("1:1",), clips_total=clips, requested_at=START)
+    job = created(store, S.COMPLETED, export=run.model_dump())
+    runs = race(2 * clips, lambda i: store.record_reexport(
+        job.id, "exp_2", clip_id(i % clips + 1), "exported"))  # fmt: skip
+    counted = sorted(r.clips_done for r in runs if r is not None)
+    assert counted == list(range(1, clips + 1))
+    final = store.get(job.id).export
+    assert final is not None and final.state is ExportState.COMPLETED
 
 
 def test_given_exports_join_the_recorded_ones_key_by_key(store: Store) -> None:

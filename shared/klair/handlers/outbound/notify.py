@@ -13,7 +13,13 @@ from pydantic import BaseModel
 
 from klair.domain.clip import Clip
 from klair.domain.errors import KlairError, NotFound, Transient
-from klair.domain.events import ClipExported, DeliverNotification, JobFinished, Message
+from klair.domain.events import (
+    ClipExported,
+    DeliverNotification,
+    ExportFinished,
+    JobFinished,
+    Message,
+)
 from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job, JobError
 from klair.domain.notification import FINISHED, EventKind, event_id
@@ -53,13 +59,28 @@ class ClipEventData(BaseModel):
     results_url: str
 
 
+class ExportEventData(BaseModel):
+    job_id: JobId
+    export_id: str
+    state: str  # completed, or failed when a clip could not be rendered (see its results)
+    variants: tuple[str, ...]
+    clips_total: int
+    clips_done: int
+    clips_failed: int
+    status_url: str
+    results_url: str
+
+
+EventData = JobEventData | ClipEventData | ExportEventData
+
+
 class EventBody(BaseModel):
     """What a receiver gets: `{id, type, created_at, data}` (the id is also `webhook-id`)."""
 
     id: str
     type: EventKind
     created_at: Timestamp
-    data: JobEventData | ClipEventData
+    data: EventData
 
 
 def results_url(job: Job) -> str:
@@ -109,9 +130,20 @@ def notify_clip_exported(deps: Deps, event: ClipExported) -> bool:
     return schedule(deps, job, EventKind.CLIP_READY, clip.id, data)
 
 
-def schedule(
-    deps: Deps, job: Job, kind: EventKind, subject: str, data: JobEventData | ClipEventData
-) -> bool:
+def notify_export_finished(deps: Deps, event: ExportFinished) -> bool:
+    job = _job(deps, event.job_id)
+    run = job.export if job is not None else None
+    if job is None or run is None or run.id != event.export_id or not run.ended:
+        return False
+    data = ExportEventData(
+        job_id=job.id, export_id=run.id, state=run.state.value, variants=run.variants,
+        clips_total=run.clips_total, clips_done=run.clips_done, clips_failed=run.clips_failed,
+        status_url=status_url(job.id), results_url=results_url(job),
+    )  # fmt: skip
+    return schedule(deps, job, EventKind.EXPORT_COMPLETED, run.id, data)
+
+
+def schedule(deps: Deps, job: Job, kind: EventKind, subject: str, data: EventData) -> bool:
     """Record the event as pending and enqueue its delivery; False without a webhook."""
     if deps.webhooks is None or deps.deliveries is None:
         return False
@@ -143,6 +175,7 @@ NoticeHandler = Callable[[Deps, Any], bool]
 HANDLERS: dict[type[Message], NoticeHandler] = {
     JobFinished: notify_job_finished,
     ClipExported: notify_clip_exported,
+    ExportFinished: notify_export_finished,
     DeliverNotification: deliver_notification,
 }
 
