@@ -180,3 +180,16 @@ def test_a_clip_announced_after_the_cancel_sends_no_clip_ready() -> None:
         receiver.close()
     assert [hit.event for hit in receiver.hits] == ["job.cancelled"]
     assert receiver.hits[0].body["data"]["clips_ready"] == 1
+
+
+def test_a_duplicate_export_finishing_after_completion_deletes_nothing(world: World) -> None:
+    def complete(clip: Clip) -> None:
+        if clip.id == "clip_01" and not world.deps.store.get(job_id).clips_exported:
+            assert _export(replace(world.deps, renderer=Renderer()), job_id, "clip_01")
+
+    job_id = _exporting(world, clips=1)
+    before = set(world.deps.blobs.list(""))
+    # A redelivery renders the clip while the first delivery counts it and completes the job.
+    assert not _export(replace(world.deps, renderer=Renderer(during=complete)), job_id, "clip_01")
+    assert world.job(job_id).status is S.COMPLETED
+    assert before < set(world.deps.blobs.list(""))  # source, work files, transcript: all kept

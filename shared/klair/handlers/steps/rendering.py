@@ -98,10 +98,13 @@ def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str])
     try:
         counted = deps.store.record_export(job.id, clip_id, exports)
     except (NotExporting, NotFound) as refused:
-        if isinstance(refused, NotFound) and _job_exists(deps, job.id):
+        latest = _latest(deps, job.id)
+        if isinstance(refused, NotFound) and latest is not None:
             raise
-        log.info("late export discarded", job_id=job.id, clip=clip_id, why=refused.code)
-        discard_outputs(deps, job.id)
+        # A duplicate of a clip whose job completed meanwhile rewrote the recorded files.
+        if latest is None or latest.status is not JobStatus.COMPLETED:
+            log.info("late export discarded", job_id=job.id, clip=clip_id, why=refused.code)
+            discard_outputs(deps, job.id)
         return False
     if counted is None:
         job = deps.store.get(job.id)
@@ -117,12 +120,11 @@ def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str])
     return True
 
 
-def _job_exists(deps: Deps, job_id: JobId) -> bool:
+def _latest(deps: Deps, job_id: JobId) -> Job | None:
     try:
-        deps.store.get(job_id)
-    except NotFound:
-        return False
-    return True
+        return deps.store.get(job_id)
+    except NotFound:  # deleted
+        return None
 
 
 def _content_type(path: Path) -> str | None:
