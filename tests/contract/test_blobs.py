@@ -147,6 +147,15 @@ def test_delete_prefix_counts_what_it_removed(blobs: Blobs) -> None:
     assert blobs.delete_prefix("clips/j1/") == 0
 
 
+def test_delete_prefix_spares_the_objects_it_is_told_to_keep(blobs: Blobs) -> None:
+    names = ["clips/j1/c1/a.mp4", "clips/j1/c1/a.mp4.jpg", "clips/j1/c2/b.mp4", "clips/j1/t.json"]
+    for name in names:
+        blobs.put_bytes(name, b".")
+    kept = {"clips/j1/c1/a.mp4", "clips/j1/c2/b.mp4", "clips/j9/elsewhere.mp4"}
+    assert blobs.delete_prefix("clips/j1/", keep=kept) == 2
+    assert blobs.list("clips/") == ["clips/j1/c1/a.mp4", "clips/j1/c2/b.mp4"]
+
+
 @pytest.mark.parametrize("name", ["", "/etc/passwd", "../escape", "a/../../b", "a//b", "a/./b"])
 def test_unsafe_names_are_rejected(blobs: Blobs, name: str) -> None:
     with pytest.raises(InvalidInput):

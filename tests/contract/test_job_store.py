@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from klair.adapters.firestore.store import FirestoreJobStore
 from klair.adapters.memory.store import MemoryJobStore
 from klair.domain.clip import Candidate, Clip, Evidence
-from klair.domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from klair.domain.errors import Conflict, IllegalTransition, InvalidInput, NotExporting, NotFound
+from klair.domain.export_run import ExportRun, ExportState
 from klair.domain.ids import ClipId, UserId, clip_id, new_job_id
 from klair.domain.job import Job, JobError, JobOptions
 from klair.domain.media import MediaInfo
@@ -247,10 +248,72 @@ def test_redelivered_selection_keeps_recorded_exports(store: Store) -> None:
     assert store.record_export(job.id, clip_id(1), {"source": "a.mp4"}) is None
 
 
+@pytest.mark.parametrize("ended", [S.CANCELLED, S.FAILED, S.COMPLETED])
+def test_record_export_is_refused_once_the_job_left_exporting(store: Store, ended: S) -> None:
+    job = created(store, S.EXPORTING, clips_total=2)
+    store.put_clips(job.id, [clip(1, 100), clip(2, 300)])
+    store.record_export(job.id, clip_id(1), {"source": "a.mp4"})
+    store.transition(job.id, [S.EXPORTING], ended)
+    with pytest.raises(NotExporting):
+        store.record_export(job.id, clip_id(2), {"source": "late.mp4"})
+    with pytest.raises(NotExporting):  # a redelivery of a counted clip: refused the same way
+        store.record_export(job.id, clip_id(1), {"source": "a.mp4"})
+    assert [c.exports for c in store.clips(job.id)] == [{"source": "a.mp4"}, {}]
+    assert store.get(job.id).clips_exported == 1
+
+
+def test_exports_racing_a_cancel_are_counted_exactly_when_recorded(store: Store) -> None:
+    clips = 6
+    job = created(store, S.EXPORTING, clips_total=clips + 1)
+    store.put_clips(job.id, [clip(n, 100.0 * n) for n in range(1, clips + 1)])
+
+    def work(i: int) -> bool:
+        if i == clips:
+            return store.transition(job.id, [S.EXPORTING], S.CANCELLED) is not None
+        try:
+            return store.record_export(job.id, clip_id(i + 1), {"source": f"{i}.mp4"}) is not None
+        except NotExporting:
+            return False
+
+    *recorded, cancelled = race(clips + 1, work)
+    assert cancelled
+    with_files = [c.id for c in store.clips(job.id) if c.exports]
+    assert store.get(job.id).clips_exported == sum(recorded) == len(with_files)
+
+
+def test_a_reexport_run_starts_once_and_counts_each_clip_once(store: Store) -> None:
+    run = ExportRun(id="exp_1", variants=("1:1",), clips_total=2, requested_at=START)
+    job = created(store, S.COMPLETED, export=run.model_dump())
+    assert store.record_reexport(job.id, "exp_0", clip_id(1), "started") is None  # not current
+    started = store.record_reexport(job.id, "exp_1", clip_id(1), "started")
+    assert started is not None and started.state is ExportState.EXPORTING
+    assert store.record_reexport(job.id, "exp_1", clip_id(2), "started") is None
+    assert store.record_reexport(job.id, "exp_1", clip_id(1), "exported") is not None
+    assert store.record_reexport(job.id, "exp_1", clip_id(1), "exported") is None  # redelivered
+    assert store.record_reexport(job.id, "exp_1", clip_id(1), "failed") is None
+    ended = store.record_reexport(job.id, "exp_1", clip_id(2), "failed")
+    assert ended is not None and (ended.clips_done, ended.clips_failed) == (1, 1)
+    assert ended.state is ExportState.FAILED and ended.finished_at is not None
+    assert store.get(job.id).export == ended
+
+
+def test_concurrent_reexported_clips_end_the_run_exactly_once(store: Store) -> None:
+    clips = 6
+    run = ExportRun(id="exp_2", variants=("1:1",), clips_total=clips, requested_at=START)
+    job = created(store, S.COMPLETED, export=run.model_dump())
+    runs = race(2 * clips, lambda i: store.record_reexport(
+        job.id, "exp_2", clip_id(i % clips + 1), "exported"))  # fmt: skip
+    counted = sorted(r.clips_done for r in runs if r is not None)
+    assert counted == list(range(1, clips + 1))
+    final = store.get(job.id).export
+    assert final is not None and final.state is ExportState.COMPLETED
+
+
 def test_given_exports_join_the_recorded_ones_key_by_key(store: Store) -> None:
-    job = created(store, S.COMPLETED, clips_total=1)
+    job = created(store, S.EXPORTING, clips_total=1)
     store.put_clips(job.id, [clip(1, 100)])
     store.record_export(job.id, clip_id(1), {"source": "a.mp4", "9:16": "b.mp4"})
+    store.transition(job.id, [S.EXPORTING], S.COMPLETED)
     again = clip(1, 100).model_copy(update={"exports": {"9:16+bold": "c.mp4", "9:16": "d.mp4"}})
     store.put_clips(job.id, [again])  # a re-export's merge: its variants, one replaced
     assert store.clips(job.id)[0].exports == {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import cached_property
@@ -190,9 +190,11 @@ class GcsBlobs:
             while token is not None:
                 token, _, _ = target.rewrite(source, token=token)
 
-    def delete_prefix(self, prefix: str) -> int:
+    def delete_prefix(self, prefix: str, keep: Collection[str] = ()) -> int:
         count = 0
         for name in self.list(prefix):
+            if name in keep:
+                continue
             try:
                 self._bucket.blob(name).delete()
             except gexc.NotFound:  # deleted concurrently: not ours to count

@@ -59,6 +59,13 @@ class IllegalTransition(Conflict):
     code = "illegal_transition"
 
 
+class NotExporting(Conflict):
+    """A clip's export came after its job left `exporting` (cancelled, failed): it is not
+    recorded, so an export that lost the race with the job's end leaves no trace."""
+
+    code = "job_not_exporting"
+
+
 class QuotaExceeded(KlairError):
     status = 402
     code = "quota_exceeded"

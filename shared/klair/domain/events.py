@@ -76,8 +76,10 @@ class ClipSelected(JobMessage):
     clip_id: ClipId
     total: int
     # Set for a re-export of a finished job's clip (`POST /api/klair/export`): render these
-    # choices instead of the job's options, and leave the job's counters alone.
+    # choices instead of the job's options, and leave the job's counters alone; the run it
+    # belongs to (`Job.export`) counts the clip.
     export: ExportRequest | None = None
+    export_id: str | None = None
 
 
 class JobFinished(JobMessage):
@@ -97,6 +99,16 @@ class ClipExported(JobMessage):
     clip_id: ClipId
 
 
+class ExportFinished(JobMessage):
+    """A re-export run ended (every clip exported, or some failed); consumed by
+    notifications (`export.completed`). Travels with the job's other announcements."""
+
+    topic = "job-finished"
+
+    export_id: str
+    state: str
+
+
 class DeliverNotification(JobMessage):
     """Command carried by a Cloud Task on the webhook queue to the `notify` function: POST one
     signed event (`body`, fixed when it was scheduled) to the owner's webhook URL."""
@@ -110,7 +122,7 @@ class DeliverNotification(JobMessage):
 
 
 # Announcements: losing one must never fail its job (the dead-letter handler skips them).
-NOTICES = frozenset({"JobFinished", "ClipExported"})
+NOTICES = frozenset({"JobFinished", "ClipExported", "ExportFinished"})
 
 
 class DeadLettered(Message):
@@ -133,6 +145,7 @@ EVENT_TYPES: dict[str, type[Message]] = {
         ClipSelected,
         JobFinished,
         ClipExported,
+        ExportFinished,
         DeliverNotification,
         DeadLettered,
     )

@@ -15,6 +15,7 @@ from klair.domain.export_options import (
     CaptionStyle,
     ReframeMode,
 )
+from klair.domain.export_run import ExportRun
 from klair.domain.ids import JobId, UserId
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus
@@ -119,6 +120,7 @@ class Job(BaseModel):
     # redelivery of the move's message finds it and knows the move's delivery did not die
     # between the move and its publishes (klair.handlers.steps.dispatch).
     fanned_out: JobStatus | None = None
+    export: ExportRun | None = None  # the latest re-export of the finished job's clips
     stage_started_at: datetime | None = None
     created_at: datetime
     updated_at: datetime

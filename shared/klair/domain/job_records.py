@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from klair.domain.errors import Conflict, InvalidInput, NotFound
+from klair.domain.errors import Conflict, InvalidInput, NotExporting, NotFound
 from klair.domain.ids import JobId
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
@@ -43,6 +43,10 @@ def apply_fields(
 
 def missing(job_id: JobId) -> NotFound:
     return NotFound(f"job {job_id} not found", job_id=job_id)
+
+
+def not_exporting(job: Job) -> NotExporting:
+    return NotExporting(f"job {job.id} is {job.status.value}, no longer exporting", job_id=job.id)
 
 
 def key_reused() -> Conflict:

@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     JOB_FAILED = "job.failed"
     JOB_CANCELLED = "job.cancelled"
     CLIP_READY = "clip.ready"
+    EXPORT_COMPLETED = "export.completed"  # a re-export run ended (`data.state` says how)
 
 
 # A finished job's status → the event announcing it.

@@ -25,6 +25,7 @@ class SieveTask(BaseModel):
     nonce: str  # names this submission; a callback of an older one is stale
     request: ExportRequest  # what the finished export renders (captions, loudness, aspect)
     reexport: bool = False  # a re-export adds variants; the pipeline's export counts the clip
+    export_id: str | None = None  # the re-export run the clip counts toward
     state: SieveState = "submitting"
     sieve_job_id: str | None = None  # None until Sieve's push response is recorded
     error: str | None = None  # why Sieve's result was not used (local tracking instead)

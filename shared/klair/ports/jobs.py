@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
+from klair.domain.export_run import ClipStep, ExportRun
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job
 from klair.domain.listing import JobCursor, JobFilter
@@ -64,7 +65,18 @@ class JobStore(Protocol):
     def record_export(
         self, job_id: JobId, clip_id: ClipId, exports: Mapping[str, str]
     ) -> tuple[int, int] | None:
-        """Mark one clip exported and count it once; (exported, total) or None if already."""
+        """Mark one clip exported and count it once, only while the job is `exporting`
+        (checked in the same atomic write): (exported, total), None if already counted.
+        Raises `NotExporting` once the job has left `exporting` (cancelled, failed,
+        completed) and `NotFound` when the job or the clip is gone."""
+
+    def record_reexport(
+        self, job_id: JobId, export_id: str, clip_id: ClipId, step: ClipStep
+    ) -> ExportRun | None:
+        """Apply one clip's `step` to the job's re-export run `export_id` (`Job.export`): a
+        start moves a queued run to exporting; an end (exported, failed) counts once per
+        clip and run. Returns the run this call changed, None when it changed nothing
+        (another run is the job's latest, the clip's end was counted, the run had started)."""
 
     def idle_jobs(self, updated_before: datetime, limit: int) -> list[Job]:
         """Jobs not in a terminal status whose last write is older than `updated_before`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Protocol
 
@@ -22,7 +23,10 @@ class Blobs(Protocol):
     def exists(self, name: str) -> bool: ...
     def copy(self, src: str, dst: str) -> None: ...
     def list(self, prefix: str) -> list[str]: ...
-    def delete_prefix(self, prefix: str) -> int: ...
+    def delete_prefix(self, prefix: str, keep: Collection[str] = ()) -> int:
+        """Delete every object under `prefix` except those named in `keep`; the number
+        deleted (objects gone meanwhile are not counted)."""
+
     def uri(self, name: str) -> str:
         """`gs://bucket/name` or `file:///...`: what a model or a tool can be pointed at."""
 

@@ -19,9 +19,10 @@ from klair.adapters.firestore.records import claim_doc_id, job_data, job_from
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, NotFound
+from klair.domain.export_run import ClipStep, ExportRun
 from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job
-from klair.domain.job_records import apply_fields, key_reused
+from klair.domain.job_records import apply_fields, key_reused, not_exporting
 from klair.domain.status import JobStatus, check_transition
 from klair.ports.jobs import Clock
 
@@ -139,9 +140,40 @@ class FirestoreJobStore(queries.JobQueries):
         also = (clip_ref, {"exports": dict(exports)})
         return retry_conflicts(
             lambda: self._count_once(
-                ref, job_id, marker, payload, "clips_exported", "clips_total", also
+                ref, job_id, marker, payload, "clips_exported", "clips_total", also,
+                only_in=JobStatus.EXPORTING,
             )
-        )
+        )  # fmt: skip
+
+    def record_reexport(
+        self, job_id: JobId, export_id: str, clip_id: ClipId, step: ClipStep
+    ) -> ExportRun | None:
+        """An end is marked by `jobs/{id}/reexports/{run}:{clip}`, created in the batch
+        that writes the run (the job document's precondition makes it one step)."""
+        ref = self._job_ref(job_id)
+        marker = ref.collection("reexports").document(f"{export_id}:{clip_id}")
+
+        def attempt() -> ExportRun | None:
+            snap = ref.get()
+            job, now = job_from(snap, job_id), self._clock.now()
+            run = job.export
+            if run is None or run.id != export_id:
+                return None
+            ends = step != "started"
+            if ends and marker.get().exists:
+                return None
+            new = run.after(step, now)
+            if new == run:
+                return None
+            batch = self._client().batch()
+            if ends:
+                batch.create(marker, {"clip_id": clip_id, "step": step, "recorded_at": now})
+            stored = apply_fields(job, {"export": new}, now)
+            batch.update(ref, job_data(stored), option=self._client.unchanged_since(snap))
+            batch.commit()
+            return new
+
+        return retry_conflicts(attempt)
 
     def idle_jobs(self, updated_before: datetime, limit: int) -> list[Job]:
         """Needs the (status, updated_at) composite index (terraform's firestore module)."""
@@ -202,10 +234,15 @@ class FirestoreJobStore(queries.JobQueries):
         done_field: str,
         total_field: str,
         also: tuple[DocumentReference, dict[str, Any]] | None = None,
+        only_in: JobStatus | None = None,
     ) -> tuple[int, int] | None:
-        """Create `marker` and bump the job's `done_field` in one batch, unless marked."""
+        """Create `marker` and bump the job's `done_field` in one batch, unless marked; with
+        `only_in`, only while the job has that status (the batch's precondition on the job
+        document makes the check and the count one atomic step)."""
         snap = ref.get()
         job = job_from(snap, job_id)
+        if only_in is not None and job.status is not only_in:
+            raise not_exporting(job)
         if marker.get().exists:
             return None
         done = int(getattr(job, done_field)) + 1

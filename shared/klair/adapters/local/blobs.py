@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,9 +81,11 @@ class LocalBlobs:
                 raise NotFound(f"no object {src}", name=src) from exc
         self._finalized(dst, None)
 
-    def delete_prefix(self, prefix: str) -> int:
+    def delete_prefix(self, prefix: str, keep: Collection[str] = ()) -> int:
         count = 0
         for name in self.list(prefix):
+            if name in keep:
+                continue
             path = self._path(name)
             try:
                 path.unlink()

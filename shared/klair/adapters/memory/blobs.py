@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -77,10 +77,10 @@ class MemoryBlobs:
             raise NotFound(f"no object {src}", name=src)
         self._put(dst, found.data, found.content_type)
 
-    def delete_prefix(self, prefix: str) -> int:
+    def delete_prefix(self, prefix: str, keep: Collection[str] = ()) -> int:
         check_prefix(prefix)
         with self._lock:
-            doomed = [name for name in self._objects if name.startswith(prefix)]
+            doomed = [n for n in self._objects if n.startswith(prefix) and n not in keep]
             for name in doomed:
                 del self._objects[name]
         return len(doomed)

@@ -12,9 +12,10 @@ from klair.adapters.clock import SystemClock
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, NotFound
+from klair.domain.export_run import ClipStep, ExportRun
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job
-from klair.domain.job_records import apply_fields, key_reused, missing
+from klair.domain.job_records import apply_fields, key_reused, missing, not_exporting
 from klair.domain.listing import JobCursor, JobFilter, after_cursor, listing_key
 from klair.domain.status import JobStatus, check_transition
 from klair.ports.jobs import Clock
@@ -33,6 +34,7 @@ class _Record:
     chunks: dict[int, list[Candidate]] = field(default_factory=dict)
     clips: dict[ClipId, Clip] = field(default_factory=dict)
     exported: set[ClipId] = field(default_factory=set)
+    reexported: set[tuple[str, ClipId]] = field(default_factory=set)  # (run, clip) ended
     costed: set[int] = field(default_factory=set)  # chunks whose model cost was added
 
 
@@ -144,6 +146,8 @@ class MemoryJobStore:
             clip = record.clips.get(clip_id)
             if clip is None:
                 raise NotFound(f"clip {clip_id} of job {job_id} not found", job_id=job_id)
+            if record.job.status is not JobStatus.EXPORTING:
+                raise not_exporting(record.job)
             if clip_id in record.exported:
                 return None
             record.exported.add(clip_id)
@@ -153,6 +157,24 @@ class MemoryJobStore:
                 update={"clips_exported": job.clips_exported + 1, "updated_at": self._clock.now()}
             )
             return record.job.clips_exported, record.job.clips_total
+
+    def record_reexport(
+        self, job_id: JobId, export_id: str, clip_id: ClipId, step: ClipStep
+    ) -> ExportRun | None:
+        with self._lock:
+            record = self._record(job_id)
+            run, now = record.job.export, self._clock.now()
+            if run is None or run.id != export_id:
+                return None
+            if step != "started" and (export_id, clip_id) in record.reexported:
+                return None
+            new = run.after(step, now)
+            if new == run:
+                return None
+            if step != "started":
+                record.reexported.add((export_id, clip_id))
+            record.job = record.job.model_copy(update={"export": new, "updated_at": now})
+            return new
 
     def idle_jobs(self, updated_before: datetime, limit: int) -> list[Job]:
         with self._lock:

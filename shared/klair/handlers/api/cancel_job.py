@@ -1,5 +1,6 @@
 """Cancel a job: it moves to `cancelled` (compare-and-set), later stages find that status and
-stop, and its reserved minutes are released exactly once."""
+stop, and its reserved minutes are released exactly once. The clips exported before the
+move stay (and are not billed); everything else of the job is deleted."""
 
 from __future__ import annotations
 
@@ -17,5 +18,5 @@ log = structlog.get_logger(__name__)
 
 def cancel_job(deps: Deps, owner: UserId, job_id: str) -> StatusView:
     job, _ = cancel(deps, owned_job(deps, owner, job_id))
-    discard_outputs(deps, job.id)  # after the move: a stage still writing cleans after itself
+    discard_outputs(deps, job.id)  # after the move: the exported clips are final now
     return job_status(deps, owner, job_id)

@@ -11,6 +11,7 @@ from klair.domain.analysis.insights import Insights as Analysis
 from klair.domain.clip import Clip, Evidence, ExportFailure
 from klair.domain.cost import Cost
 from klair.domain.errors import Conflict
+from klair.domain.export_run import ExportRun, ExportState
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job, JobError, JobKind
 from klair.domain.media import MediaInfo
@@ -24,6 +25,28 @@ from klair.handlers.steps.artifacts import insights_name, transcript_files
 from klair.handlers.steps.views import Timestamp
 
 __all__ = ["owned_job"]
+
+
+class ExportView(BaseModel):
+    """The latest re-export of the job's clips (`POST /api/klair/export`)."""
+
+    export_id: str
+    state: ExportState
+    variants: tuple[str, ...]
+    clips_total: int
+    clips_done: int
+    clips_failed: int
+    progress: float
+    requested_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
+
+    @classmethod
+    def of(cls, run: ExportRun | None) -> ExportView | None:
+        if run is None:
+            return None
+        data = run.model_dump(exclude={"id"})
+        return cls(**data, export_id=run.id, progress=run.progress)
 
 
 class StatusView(Estimate):
@@ -43,6 +66,7 @@ class StatusView(Estimate):
     updated_at: Timestamp
     results_url: str
     notifications: list[NotificationView]  # webhook deliveries of this job's events
+    export: ExportView | None  # the latest re-export, once one was asked for
 
 
 class ResultsQuery(BaseModel):
@@ -108,17 +132,18 @@ def job_status(deps: Deps, owner: UserId, job_id: str) -> StatusView:
         updated_at=job.updated_at,
         results_url=f"/api/klair/results/{job.id}",
         notifications=notifications(deps, job),
+        export=ExportView.of(job.export),
         **estimate(deps, job, polled=True).model_dump(),
     )
 
 
 def _readable(job: Job, partial: bool) -> bool:
-    """Completed jobs have results; others only what was exported, and only when asked
-    (or when the job ended early, since nothing more will come)."""
-    if job.status is JobStatus.COMPLETED:
+    """Completed jobs have results; with `partial` any job has the clips exported so far
+    (maybe none yet); without it, a job that ended early has the clips it kept."""
+    if job.status is JobStatus.COMPLETED or partial:
         return True
     ended = job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
-    return (partial or ended) and job.clips_exported > 0
+    return ended and job.clips_exported > 0
 
 
 def job_results(deps: Deps, owner: UserId, job_id: str, partial: bool = False) -> ResultsView:

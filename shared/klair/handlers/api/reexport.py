@@ -1,10 +1,12 @@
 """Re-export: render chosen clips of a finished job again with other choices (aspect
 ratios, caption style, loudness, reframe). The API checks and fans out one `ClipSelected`
 with the choices per clip; the `export` function renders each and adds the new variants to
-the clip's exports, leaving the job's status and counters alone."""
+the clip's exports, leaving the job's status and counters alone; the request's run
+(`Job.export`) counts the clips as they end and shows on the job's status."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 import structlog
@@ -18,6 +20,7 @@ from klair.domain.export_options import (
     parse_aspects,
     parse_caption_style,
 )
+from klair.domain.export_run import ExportRun, ExportState
 from klair.domain.ids import ClipId, JobId, UserId
 from klair.domain.job import Job, JobOptions
 from klair.domain.status import JobStatus
@@ -46,6 +49,7 @@ class ExportBody(BaseModel):
 
 class ExportAccepted(BaseModel):
     job_id: JobId
+    export_id: str  # its progress: the status's `export` while it is the latest
     clips: list[ClipId]
     variants: list[str]  # the keys each clip's `urls` will gain in the results
     results_url: str
@@ -81,14 +85,20 @@ def _choices(job: Job, body: ExportBody) -> ExportRequest:
 
 
 def _exportable(job: Job) -> None:
+    """Only a completed job: a failed or cancelled one keeps its exported clips, not the
+    source they would be rendered from again."""
     if not job.status.terminal:
         raise Conflict(
             f"job {job.id} is {job.status.value}; export its clips once it has finished",
             code="job_running",
             status=job.status.value,
         )
-    if job.source_object is None or (job.status is not JobStatus.COMPLETED and not job.clips_total):
-        raise Conflict(f"job {job.id} has no clips to export", code=f"job_{job.status.value}")
+    if job.source_object is None or job.status is not JobStatus.COMPLETED:
+        raise Conflict(
+            f"job {job.id} is {job.status.value}: only a completed job's clips can be exported",
+            code=f"job_{job.status.value}",
+            status=job.status.value,
+        )
 
 
 def request_export(deps: Deps, owner: UserId, body: ExportBody) -> ExportAccepted:
@@ -104,13 +114,22 @@ def request_export(deps: Deps, owner: UserId, body: ExportBody) -> ExportAccepte
         if missing:
             raise NotFound(f"no clip {missing[0][:64]} in job {job.id}", code="clip_not_found")
         clips = [c for c in clips if c.id in set(body.clip_ids)]
+    run = ExportRun(
+        id=f"exp_{secrets.token_hex(8)}", variants=export_variants(request),
+        clips_total=len(clips), requested_at=deps.clock.now(),
+        state=ExportState.QUEUED if clips else ExportState.COMPLETED,
+    )  # fmt: skip
+    deps.store.update(job.id, export=run)  # before the fan-out: its clips count toward it
     for clip in clips:
         deps.bus.publish(
-            ClipSelected(job_id=job.id, clip_id=clip.id, total=len(clips), export=request)
+            ClipSelected(
+                job_id=job.id, clip_id=clip.id, total=len(clips), export=request, export_id=run.id
+            )
         )
-    log.info("re-export requested", job_id=job.id, clips=len(clips))
+    log.info("re-export requested", job_id=job.id, clips=len(clips), export_id=run.id)
     return ExportAccepted(
         job_id=job.id,
+        export_id=run.id,
         clips=[c.id for c in clips],
         variants=list(export_variants(request)),
         results_url=f"/api/klair/results/{job.id}",

@@ -19,16 +19,27 @@ from pydantic import BaseModel
 
 from klair.domain.clip import Clip
 from klair.domain.errors import KlairError, NotFound, Transient
-from klair.domain.events import ClipExported, DeliverNotification, JobFinished, Message
+from klair.domain.events import (
+    ClipExported,
+    DeliverNotification,
+    ExportFinished,
+    JobFinished,
+    Message,
+)
 from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job, JobError
 from klair.domain.notification import FINISHED, EventKind, event_id
+from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.outbound.notify_delivery import deliver_notification, send_next
 from klair.handlers.steps.views import Timestamp, status_url
 from klair.ports.notify import Render
 
 log = structlog.get_logger(__name__)
+
+# A job that ended this way announces no clip after its end (`job.cancelled`/`job.failed`
+# carries `clips_ready`, and the results list the clips it kept).
+ENDED_EARLY = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
 
 
 class JobEventData(BaseModel):
@@ -55,6 +66,21 @@ class ClipEventData(BaseModel):
     results_url: str
 
 
+class ExportEventData(BaseModel):
+    job_id: JobId
+    export_id: str
+    state: str  # completed, or failed when a clip could not be rendered (see its results)
+    variants: tuple[str, ...]
+    clips_total: int
+    clips_done: int
+    clips_failed: int
+    status_url: str
+    results_url: str
+
+
+EventData = JobEventData | ClipEventData | ExportEventData
+
+
 class EventBody(BaseModel):
     """What a receiver gets: `{id, type, sequence, created_at, data}` (the id is also
     `webhook-id`; `sequence` counts the job's events from 1, `created_at` grows with it)."""
@@ -63,10 +89,10 @@ class EventBody(BaseModel):
     type: EventKind
     sequence: int
     created_at: Timestamp
-    data: JobEventData | ClipEventData
+    data: EventData
 
 
-Event = tuple[EventKind, str, JobEventData | ClipEventData]  # kind, subject (clip id), data
+Event = tuple[EventKind, str, EventData]  # kind, subject (clip id), data
 
 
 def results_url(job: Job) -> str:
@@ -98,7 +124,23 @@ def notify_clip_exported(deps: Deps, event: ClipExported) -> bool:
         clip = next((c for c in deps.store.clips(job.id) if c.id == event.clip_id), None)
     if job is None or clip is None:
         return False
+    if job.status in ENDED_EARLY:  # its job.* event was the last word
+        log.info("clip.ready after the job's end dropped", job_id=job.id, clip=event.clip_id)
+        return False
     return schedule(deps, job, [(EventKind.CLIP_READY, clip.id, clip_data(job, clip))])
+
+
+def notify_export_finished(deps: Deps, event: ExportFinished) -> bool:
+    job = _job(deps, event.job_id)
+    run = job.export if job is not None else None
+    if job is None or run is None or run.id != event.export_id or not run.ended:
+        return False
+    data = ExportEventData(
+        job_id=job.id, export_id=run.id, state=run.state.value, variants=run.variants,
+        clips_total=run.clips_total, clips_done=run.clips_done, clips_failed=run.clips_failed,
+        status_url=status_url(job.id), results_url=results_url(job),
+    )  # fmt: skip
+    return schedule(deps, job, [(EventKind.EXPORT_COMPLETED, run.id, data)])
 
 
 def clip_data(job: Job, clip: Clip) -> ClipEventData:
@@ -139,7 +181,7 @@ def schedule(deps: Deps, job: Job, events: list[Event]) -> bool:
     return send_next(deps, job.id, job.owner)
 
 
-def _render(eid: str, kind: EventKind, data: JobEventData | ClipEventData) -> Render:
+def _render(eid: str, kind: EventKind, data: EventData) -> Render:
     def render(sequence: int, created_at: datetime) -> str:
         body = EventBody(id=eid, type=kind, sequence=sequence, created_at=created_at, data=data)
         return body.model_dump_json()
@@ -158,6 +200,7 @@ NoticeHandler = Callable[[Deps, Any], bool]
 HANDLERS: dict[type[Message], NoticeHandler] = {
     JobFinished: notify_job_finished,
     ClipExported: notify_clip_exported,
+    ExportFinished: notify_export_finished,
     DeliverNotification: deliver_notification,
 }
 

@@ -16,6 +16,7 @@ from klair.domain.export_options import (
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
+from klair.handlers.steps.export_runs import track
 from klair.handlers.steps.exports import export_variants, find_clip, job_export, merge_exports
 from klair.handlers.steps.rendering import count_export, render_clip
 from klair.handlers.steps.sieve import poll_pending, start_sieve, uses_sieve
@@ -39,8 +40,7 @@ def export_clip(deps: Deps, event: ClipSelected) -> bool:
         ):
             return True  # re-driven while waiting on Sieve: its callback may be lost
         return start_sieve(deps, job, clip, request, reexport=False)
-    count_export(deps, job, clip.id, render_clip(deps, job, clip, request))
-    return True
+    return count_export(deps, job, clip.id, render_clip(deps, job, clip, request))
 
 
 def reexport_clip(deps: Deps, event: ClipSelected, request: ExportRequest) -> bool:
@@ -49,14 +49,16 @@ def reexport_clip(deps: Deps, event: ClipSelected, request: ExportRequest) -> bo
     if not job.status.terminal or job.source_object is None:
         return False
     clip = find_clip(deps, job, event.clip_id)
+    track(deps, job.id, event.export_id, clip.id, "started")
     if uses_sieve(deps, request):  # the `webhooks` function adds the variants
-        return start_sieve(deps, job, clip, request, reexport=True)
+        return start_sieve(deps, job, clip, request, reexport=True, export_id=event.export_id)
     try:
         exports = render_clip(deps, job, clip, request)
     except KlairError as error:  # the job is finished: the clip is where the failure shows
         _record_failure(deps, job, clip, request, error)
         if error.retryable:
             raise  # delivered again; a later success clears the failure
+        track(deps, job.id, event.export_id, clip.id, "failed")
         return False
     merged = clip.model_copy(
         update={
@@ -66,6 +68,7 @@ def reexport_clip(deps: Deps, event: ClipSelected, request: ExportRequest) -> bo
     )
     deps.store.put_clips(job.id, [merged])
     log.info("clip re-exported", job_id=job.id, clip=clip.id, variants=list(exports))
+    track(deps, job.id, event.export_id, clip.id, "exported")
     return True
 
 

@@ -87,7 +87,7 @@ def finish_terminal(deps: Deps, job: Job, *, moved_now: bool = False) -> bool:
         code = None
     else:
         settled = deps.usage.refund(job.owner, job.id)
-        discard_outputs(deps, job.id)  # no partial clips: an ended job leaves nothing behind
+        discard_outputs(deps, job.id)  # only the clips it exported stay
         code = job.error.code if job.error else None
     if (settled or moved_now) and job.status is not JobStatus.CANCELLED:  # cancel announces
         deps.bus.publish(JobFinished(job_id=job.id, status=job.status.value, error_code=code))
@@ -98,8 +98,14 @@ log = structlog.get_logger(__name__)
 
 
 def discard_outputs(deps: Deps, job_id: JobId) -> int:
-    """Delete the job's source copy, work files and clips; the number of objects deleted."""
-    deleted = sum(deps.blobs.delete_prefix(prefix) for prefix in naming.job_prefixes(job_id))
+    """Delete what an ended job holds except the files of the clips it exported (recorded,
+    so listed by its results): the source copy, work files, transcripts and any output not
+    recorded (an export in progress or refused as late, a Sieve cut). A deleted job has no
+    clips left, so everything goes. The number of objects deleted."""
+    kept = {name for clip in deps.store.clips(job_id) for name in clip.exports.values()}
+    deleted = sum(
+        deps.blobs.delete_prefix(prefix, keep=kept) for prefix in naming.job_prefixes(job_id)
+    )
     if deleted:
         log.info("job outputs discarded", job_id=job_id, objects=deleted)
     return deleted

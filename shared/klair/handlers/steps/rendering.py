@@ -12,18 +12,18 @@ import structlog
 
 from klair.domain import naming
 from klair.domain.clip import Clip
-from klair.domain.errors import NotFound
+from klair.domain.errors import NotExporting, NotFound
 from klair.domain.events import ClipExported
 from klair.domain.export_options import (
     ExportRequest,
     RenderSpec,
 )
-from klair.domain.ids import ClipId
+from klair.domain.ids import ClipId, JobId
 from klair.domain.job import Job, JobKind
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import load_transcript
-from klair.handlers.steps.lifecycle import complete_job
+from klair.handlers.steps.lifecycle import complete_job, discard_outputs
 
 log = structlog.get_logger(__name__)
 
@@ -91,9 +91,21 @@ def _with_proxy(deps: Deps, job: Job, spec: RenderSpec, work: Path) -> RenderSpe
     return spec.model_copy(update={"proxy": work / naming.VIDEO_PROXY})
 
 
-def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str]) -> None:
-    """Record the clip's files and count it once; the last clip completes the job."""
-    counted = deps.store.record_export(job.id, clip_id, exports)
+def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str]) -> bool:
+    """Record the clip's files and count it once; the last clip completes the job. An export
+    that finishes after its job ended (cancelled, failed, deleted) is neither recorded nor
+    announced, and what it wrote is deleted: False."""
+    try:
+        counted = deps.store.record_export(job.id, clip_id, exports)
+    except (NotExporting, NotFound) as refused:
+        latest = _latest(deps, job.id)
+        if isinstance(refused, NotFound) and latest is not None:
+            raise
+        # A duplicate of a clip whose job completed meanwhile rewrote the recorded files.
+        if latest is None or latest.status is not JobStatus.COMPLETED:
+            log.info("late export discarded", job_id=job.id, clip=clip_id, why=refused.code)
+            discard_outputs(deps, job.id)
+        return False
     if counted is None:
         job = deps.store.get(job.id)
         counted = (job.clips_exported, job.clips_total)
@@ -105,6 +117,14 @@ def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str])
         # A concurrent redelivery may find it completed (or cancelled) already: not an error.
         if latest.status is JobStatus.EXPORTING:
             complete_job(deps, latest)
+    return True
+
+
+def _latest(deps: Deps, job_id: JobId) -> Job | None:
+    try:
+        return deps.store.get(job_id)
+    except NotFound:  # deleted
+        return None
 
 
 def _content_type(path: Path) -> str | None:

@@ -19,6 +19,7 @@ from klair.domain.sieve_task import SieveTask, callback_url
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Word
 from klair.handlers.deps import Deps
+from klair.handlers.steps.export_runs import track
 from klair.handlers.steps.exports import merge_exports, sieve_ready
 from klair.handlers.steps.rendering import count_export, export_spec, render_clip, render_spec
 from klair.ports.reframe import ReframeJob, Reframer
@@ -50,12 +51,17 @@ def save_task(deps: Deps, job_id: JobId, clip: Clip, task: SieveTask) -> Clip:
     return updated
 
 
-def start_sieve(deps: Deps, job: Job, clip: Clip, request: ExportRequest, reexport: bool) -> bool:
+def start_sieve(
+    deps: Deps, job: Job, clip: Clip, request: ExportRequest, reexport: bool,
+    export_id: str | None = None,
+) -> bool:  # fmt: skip
     """Submit the clip to Sieve once per export; a redelivered event changes nothing."""
     current = clip.sieve
     if current is not None and current.state == "pending" and current.request == request:
         return True
-    task = SieveTask(nonce=secrets.token_urlsafe(16), request=request, reexport=reexport)
+    task = SieveTask(
+        nonce=secrets.token_urlsafe(16), request=request, reexport=reexport, export_id=export_id
+    )
     clip = save_task(deps, job.id, clip, task)  # before the push: callbacks may beat its answer
     cut = _store_cut(deps, job, clip, request)
     settings = deps.settings
@@ -108,6 +114,7 @@ def finish(deps: Deps, job: Job, clip: Clip, task: SieveTask, exports: dict[str,
         merged = clip.model_copy(update={"exports": added, "sieve": task})
         deps.store.put_clips(job.id, [merged])
         log.info("clip re-exported", job_id=job.id, clip=clip.id, variants=list(exports))
+        track(deps, job.id, task.export_id, clip.id, "exported")
         return
     save_task(deps, job.id, clip, task)
     count_export(deps, job, clip.id, exports)
