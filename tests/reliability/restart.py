@@ -17,7 +17,7 @@ from klair.devstack.stack import LocalStack
 from tests.reliability.proxy import FaultProxy
 
 # The status a job shows once the function's handler has begun its work.
-BUSY = {"ingest": "downloading", "transcode": "transcoding", "export": "exporting"}
+BUSY = {"ingest": "downloading", "analyze": "analyzing", "export": "exporting"}
 
 
 class Restarter:

@@ -46,7 +46,7 @@ CRASHES = tuple(
     )
     for stage in STAGES
 )
-KILLED = Scenario("transcode process killed", faults=(Fault("transcode", Crash.KILL),))
+KILLED = Scenario("analyze process killed", faults=(Fault("analyze", Crash.KILL),))
 # Every delivery of the selection dies: Pub/Sub gives up after max_delivery_attempts and the
 # dead letter reaches `fail`, which fails the job and refunds it.
 EXHAUSTED = Scenario(

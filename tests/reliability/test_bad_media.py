@@ -31,11 +31,12 @@ from tests.reliability.bad_media import CASES, Case, Site, serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
 
-FUNCTIONS = ("api", "ingest", "admit", "transcode")
+FUNCTIONS = ("api", "ingest", "admit", "transcode", "analyze")  # analyze: segments' transcode
 OPTIONS = {"clip_count": 1, "min_clip_seconds": 3, "max_clip_seconds": 5}
 ENDED = {"failed", "completed", "cancelled"}
-# Past the transcode: a job there was let through (this stack runs no analysis).
-LET_THROUGH = {"analyzing", "selecting", "exporting"}
+# Past the transcode: a job there was let through (this stack stops after analysis, whose
+# chunks transcode their own segments).
+LET_THROUGH = {"selecting", "exporting"}
 DEADLINE = 180.0  # seconds for the whole matrix; the wait ends as soon as all have ended
 
 

@@ -201,8 +201,8 @@ def test_a_function_killed_mid_request_restarts_and_the_job_completes(
 ) -> None:
     result = batch[KILLED]
     assert restarter.errors == []
-    assert ("transcode", result.outcome.job_id) in restarter.kills
-    assert rules.refused[(result.outcome.job_id, "transcode", 502)] >= 1, "died under the request"
+    assert ("analyze", result.outcome.job_id) in restarter.kills
+    assert rules.refused[(result.outcome.job_id, "analyze", 502)] >= 1, "died under the request"
     _assert_sound(result)
     assert result.outcome.clips == batch[CLEAN].outcome.clips
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 
+from klair.domain.errors import NotExporting
 from klair.domain.events import ClipExported
 from klair.domain.ids import JobId
 from klair.domain.job import Job
@@ -102,8 +103,9 @@ def test_a_late_clip_of_a_finished_job_is_not_sent(world: World, receiver: Recei
     assert complete_job(world.deps, world.deps.store.get(job.id))
     world.bus.drain()
     late = world.deps.store.clips(job.id)[1]
-    world.deps.store.record_export(job.id, late.id, {"source": "clips/y"})
-    world.bus.publish(ClipExported(job_id=job.id, clip_id=late.id))
+    with pytest.raises(NotExporting):  # the store refuses a late export outright
+        world.deps.store.record_export(job.id, late.id, {"source": "clips/y"})
+    world.bus.publish(ClipExported(job_id=job.id, clip_id=late.id))  # announced anyway
     world.bus.drain()
     assert [h.event for h in receiver.hits] == ["clip.ready", "job.completed"]
     assert [r.event.value for r in world.log.records(job.id)] == ["clip.ready", "job.completed"]

@@ -17,6 +17,7 @@ from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import load_chunk, save_chunk
+from klair.handlers.steps.lifecycle import StageLeft
 from klair.handlers.steps.segments import chunk_media
 
 log = structlog.get_logger(__name__)
@@ -28,7 +29,10 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
         return False  # cancelled, failed, or analysis already complete
     opts = job.options
     with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
-        media = chunk_media(deps, job, event, Path(tmp))
+        try:
+            media = chunk_media(deps, job, event, Path(tmp))
+        except StageLeft:
+            return False  # the segment's media is damaged: the job failed in its transcode
         audio = media.audio
         transcript = chunk_transcript(deps, job, event, audio)
         candidates = deps.analyzer.analyze(

@@ -17,12 +17,13 @@ from typing import Any
 import structlog
 
 from klair.domain import naming
-from klair.domain.errors import NotFound
+from klair.domain.errors import KlairError, NotFound
 from klair.domain.events import ChunkReady
 from klair.domain.job import Job
 from klair.domain.segments import joined
 from klair.domain.signals import Signals
 from klair.handlers.deps import Deps
+from klair.handlers.steps.lifecycle import StageLeft, fail_job
 
 log = structlog.get_logger(__name__)
 SIGNALS = "/" + naming.SIGNALS
@@ -90,7 +91,15 @@ def _transcode(deps: Deps, job: Job, event: ChunkReady, segment: Path) -> dict[s
     assert job.media is not None and job.source_object is not None
     source = deps.blobs.media_url(job.source_object)
     window = (event.start, min(event.end, job.media.duration))
-    out = deps.transcoder.transcode(source, segment, job.media, window=window)
+    try:
+        out = deps.transcoder.transcode(source, segment, job.media, window=window)
+    except StageLeft:
+        raise
+    except KlairError as error:  # damaged media: the transcode's finding, in its stage's name
+        if error.retryable:
+            raise
+        fail_job(deps, job.id, error, "transcode")
+        raise StageLeft(f"{job.id} failed in its segment's transcode") from error
     deps.blobs.put_file(chunk_name(job, event.index, out.proxy.name), out.proxy)
     deps.blobs.put_file(chunk_name(job, event.index, naming.AUDIO), out.audio, "audio/wav")
     data = out.signals.read_bytes()
