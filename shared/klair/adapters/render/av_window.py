@@ -28,14 +28,18 @@ Gray = npt.NDArray[np.uint8]
 # connection buffers (megabytes) rather than the bytes read.
 REQUEST_BYTES = 1 << 20
 FIRST_REQUEST_BYTES = 64 << 10
+STALLED_SECONDS = 30  # a read that long without a byte fails (Transient, retried)
 
 
 def reader(path: Path | str) -> Any:
     """The media opened: a local file, or a URL read by bounded ranges."""
     if isinstance(path, Path) or not path.startswith(("http://", "https://")):
         return av.open(str(path))
-    sizes = {"request_size": REQUEST_BYTES, "initial_request_size": FIRST_REQUEST_BYTES}
-    return av.open(path, options={k: str(v) for k, v in sizes.items()})
+    options = {
+        "request_size": REQUEST_BYTES, "initial_request_size": FIRST_REQUEST_BYTES,
+        "rw_timeout": STALLED_SECONDS * 1_000_000,
+    }  # fmt: skip
+    return av.open(path, options={k: str(v) for k, v in options.items()})
 
 
 class Deadline:

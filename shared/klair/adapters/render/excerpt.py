@@ -22,6 +22,9 @@ MARGIN = 1.0
 # A seek that lands after its target (a container without a usable index) is tried again
 # this much earlier, then from the beginning.
 REWIND = 30.0
+# Past the clip, the copy waits this long for a stream that has not reached its end (one
+# may end early, or be sparse) rather than read on to the end of the source.
+SLACK = 10.0
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def _packets(container: Any, streams: list[Any], until: float) -> Iterator[Any]:
             continue
         if seconds > until:
             open_.discard(packet.stream.index)
-            if not open_:
+            if not open_ or seconds > until + SLACK:
                 return
             continue
         yield packet
