@@ -19,6 +19,7 @@ import pytest
 from google.auth.credentials import AnonymousCredentials
 
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
+from klair.adapters.ffmpeg_render import FfmpegClipRenderer
 from klair.adapters.gcs_blobs import GcsBlobs, KeyFileSigner
 from klair.devstack.emulators import Emulators
 from klair.devstack.signing_key import write_signing_key
@@ -26,6 +27,7 @@ from klair.domain import naming
 from klair.domain.clip import Clip
 from klair.domain.edit_list import EditList
 from klair.domain.events import ClipSelected
+from klair.domain.export_options import RenderSpec
 from klair.domain.ids import ClipId, JobId
 from klair.domain.reframe_path import position_at
 from klair.domain.status import JobStatus as S
@@ -262,3 +264,32 @@ def test_a_source_without_an_index_is_cut_at_the_clip(
     assert _tone_at(video, 0.5, 4.7) == pytest.approx(tone(CLIP.start), abs=2)
     assert _tone_at(video, 5.3, 9.5) == pytest.approx(tone(CLIP.start + 6), abs=2)
     assert stage.counter.sent(source) < ts.stat().st_size * 0.2
+
+
+def test_a_clip_read_by_url_renders_as_from_the_file(
+    stage: Stage, long_source: tuple[Path, Path]
+) -> None:
+    """The copy of the clip's span changes nothing: the same pictures, sound and edit list
+    as rendering from the whole file (the loudness measured within 0.05 LU)."""
+    name = stage.source(long_source[0])
+    media = FfprobeMediaProbe().probe(long_source[0])
+    spec = RenderSpec(aspects=("9:16", "source"), max_short_side=180, media=media)
+    clip = CLIP.model_copy(update={"start": 600.05, "end": 611.3})
+    renderer = FfmpegClipRenderer()
+    local = renderer.render(long_source[0], clip, stage.work / "local", spec)
+    ranged = renderer.render(stage.deps.blobs.media_url(name), clip, stage.work / "url", spec)
+
+    for key in ("9:16", "source", "thumbnail"):
+        assert _decoded(local[key]) == _decoded(ranged[key]), key
+    mine, theirs = (EditList.model_validate_json(f["edl"].read_text()) for f in (local, ranged))
+    assert mine.audio and theirs.audio
+    assert mine.audio.measured_lufs == pytest.approx(theirs.audio.measured_lufs, abs=0.05)
+    assert mine.model_copy(update={"audio": None}) == theirs.model_copy(update={"audio": None})
+
+
+def _decoded(path: Path) -> str:
+    """A digest of the decoded frames and samples."""
+    return subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0", "-f", "md5", "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
