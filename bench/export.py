@@ -11,7 +11,9 @@ ffmpeg command with the same cut, the same crop path (Klair's, from its edit lis
 encoder settings and the same thumbnail, no captions and no loudness analysis. Medians of
 interleaved runs; targets are printed, never asserted. Also prints the reframe analysis
 time per minute of clip, on the talk and on a video with a moving face, from the proxy and
-(for comparison) from the source.
+(for comparison) from the source. Last, the bytes one clip's export reads of a long source
+and of its proxy, both read by URL through a local range server as export reads them from
+the bucket (`--long-minutes`), against their sizes (before: both whole, every clip).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import structlog
 from rich.console import Console
 from rich.table import Table
 
+from bench.range_server import range_server
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_render import FfmpegClipRenderer
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
@@ -177,16 +180,52 @@ def _export(
     return paired, per_minute
 
 
+def _lavfi(dest: Path, seconds: float, video: str, *audio: str) -> None:
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"{video}:duration={seconds}",
+         *audio, "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", str(dest)],
+        check=True,
+    )  # fmt: skip
+
+
+def _ranged_reads(work: Path, minutes: float, length: float) -> str:
+    """Mean bytes read per clip (CLIPS spread over the source) by URL, against the sizes."""
+    seconds = minutes * 60
+    source, proxy = work / "long.mp4", work / "long-proxy.mp4"
+    tone = ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
+    _lavfi(source, seconds, "testsrc2=size=640x360:rate=25", *tone, "-c:a", "aac")
+    _lavfi(proxy, seconds, "testsrc2=size=320x180:rate=5")
+    media, renderer = FfprobeMediaProbe().probe(source), FfmpegClipRenderer()
+    read = {source.name: 0, proxy.name: 0}
+    with range_server(work) as server:
+        spec = RenderSpec(aspects=("9:16",), proxy=server.url(proxy.name), media=media)
+        for clip in _clips(seconds, length):
+            renderer.render(server.url(source.name), clip, work / "ranged" / clip.id, spec)
+            read = {name: n + server.take(name) for name, n in read.items()}
+    mb = 1e6
+    s_read, p_read = read[source.name] / CLIPS, read[proxy.name] / CLIPS
+    s_size, p_size = source.stat().st_size, proxy.stat().st_size
+    return (
+        f"bytes read per {length:.0f} s clip of a {minutes:.0f} min source: "
+        f"{s_read / mb:.1f} MB of {s_size / mb:.0f} MB ({s_read / s_size:.1%}), "
+        f"proxy {p_read / mb:.1f} MB of {p_size / mb:.0f} MB ({p_read / p_size:.1%}); "
+        "before: both whole for every clip"
+    )
+
+
 def main() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--clip", type=float, default=15.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--long-minutes", type=float, default=20.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="klair-bench-export-") as tmp:
         paired, per_minute = _export(Path(tmp), args.seconds, args.clip, args.repeat)
+        reads = _ranged_reads(Path(tmp), args.long_minutes, args.clip)
     _print(f"export of {CLIPS} × {args.clip:.0f} s clips, 9:16", paired, per_minute)
+    Console().print(reads)
 
 
 def _print(name: str, p: Paired, per_minute: list[tuple[str, float]]) -> None:

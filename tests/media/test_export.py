@@ -26,6 +26,7 @@ from klair.domain.transcript import Transcript, Word
 from klair.entry import wire
 from klair.handlers.pipeline.export_clip import export_clip
 from klair.handlers.steps.artifacts import transcript_files
+from tests.conftest import trust_source_hosts
 from tests.media.test_ffmpeg import streams, top_level_boxes
 from tests.unit.api_world import ALICE, make_world
 
@@ -143,7 +144,10 @@ def test_an_audio_only_clip_is_normalised_m4a(tmp_path: Path) -> None:
     assert loudness(out["source"]) == pytest.approx(-14, abs=1.5)
 
 
-def test_a_reexport_adds_variants_to_a_finished_jobs_clip(video: FaceVideo) -> None:
+def test_a_reexport_adds_variants_to_a_finished_jobs_clip(
+    video: FaceVideo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trust_source_hosts(monkeypatch)  # the stand-in host of the submitted URL
     world = make_world()
     world.bus.subscribe(ClipSelected, lambda event: None, name="export")
     job_id = world.submit(ALICE)

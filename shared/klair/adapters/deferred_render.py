@@ -18,7 +18,7 @@ class DeferredRenderer:
         self._real: ClipRenderer | None = None
 
     def render(
-        self, source: Path, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
+        self, source: Path | str, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
     ) -> dict[str, Path]:
         if self._real is None:
             from klair.adapters.ffmpeg_render import FfmpegClipRenderer

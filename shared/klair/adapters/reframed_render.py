@@ -18,7 +18,7 @@ class ReframedRenderer:
         self._inner = inner
 
     def render(
-        self, source: Path, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
+        self, source: Path | str, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
     ) -> dict[str, Path]:
         files = self._inner.render(source, clip, out_dir, spec)
         if spec is None or spec.reframed_by is None or "edl" not in files:

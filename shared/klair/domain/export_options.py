@@ -146,9 +146,11 @@ class RenderSpec(BaseModel):
     # it starts in the source, and the edit list's reframe label for its variants.
     source_offset: float = 0.0
     reframed_by: str | None = None
-    # A local low-resolution copy of the source on the same timeline (the transcode's
-    # proxy): the renderer analyses its frames instead of decoding the source twice.
-    proxy: Path | None = None
+    # A low-resolution copy of the source (the transcode's proxy, or its chunk's), a local
+    # file or a URL read by ranges: the renderer analyses its frames instead of decoding the
+    # source twice. `proxy_offset`: the source time of the proxy's time 0 (a chunk's start).
+    proxy: Path | str | None = None
+    proxy_offset: Annotated[float, Field(ge=0)] = 0.0
     # The source's probe as ingest recorded it on the job (the media rendered is that
     # source): the renderer then does not probe the file again. None: it probes.
     media: MediaInfo | None = None

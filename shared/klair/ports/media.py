@@ -151,8 +151,10 @@ class CaptionWriter(Protocol):
 
 class ClipRenderer(Protocol):
     def render(
-        self, source: Path, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
+        self, source: Path | str, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
     ) -> dict[str, Path]:
-        """Render one clip as `spec` asks (the renderer's default variant when None): name →
-        local file, with a key per variant (`9:16`, `9:16+bold`), `thumbnail`, `srt` and
-        `vtt` when the clip has words, `edl` (JSON) and `otio` (the edit list)."""
+        """Render one clip of `source` (a local file, or a URL read by ranged requests: only
+        the clip's span is read, so a URL needs `spec.media`) as `spec` asks (the
+        renderer's default variant when None): name → local file, with a key per variant
+        (`9:16`, `9:16+bold`), `thumbnail`, `srt` and `vtt` when the clip has words, `edl`
+        (JSON) and `otio` (the edit list)."""

@@ -102,20 +102,26 @@ def _look_all(frames: list[Gray]) -> list[FrameView]:
 
 
 def analyse(
-    source: Path, window: Window, media: MediaInfo, timeout: float, proxy: Path | None = None
+    source: Path | str,
+    window: Window,
+    media: MediaInfo,
+    timeout: float,
+    proxy: Path | str | None = None,
+    on_proxy: Window | None = None,
 ) -> ClipAnalysis:
     """The audio is measured on a pool thread while the frames are decoded and looked at
     (the FFmpeg libraries and OpenCV release the GIL), so the work overlaps on two cores.
-    `proxy`: a low-resolution copy of the source on the same timeline (the transcode's):
-    its frames cost a fraction of the source's; the audio is the source's, as delivered."""
+    `proxy`: a low-resolution copy of the source (the transcode's, or its chunk's) and
+    `on_proxy` the clip on its timeline (`window` by default): its frames cost a fraction
+    of the source's; the audio is the source's, as delivered."""
     width, height, scale = _size(media) if media.has_video else (0, 0, 1.0)
     result = ClipAnalysis(width=width, height=height, scale=scale)
     deadline = Deadline(timeout)
     measured = _POOL.submit(loudness, source, window, deadline) if media.has_audio else None
     if media.has_video:
+        on_proxy = on_proxy or Window(window.start, window.end, linear=False)
         frames = (
-            grey_frames(proxy, Window(window.start, window.end, linear=False),
-                        (width, height), ANALYSIS_FPS, deadline)
+            grey_frames(proxy, on_proxy, (width, height), ANALYSIS_FPS, deadline)
             if proxy is not None
             else grey_frames(source, window, (width, height), ANALYSIS_FPS, deadline,
                              rotation=media.rotation, references_only=True)

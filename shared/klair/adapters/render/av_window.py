@@ -22,6 +22,24 @@ from klair.adapters.render.cut import Measured, Window
 from klair.domain.errors import Transient, UnsupportedMedia
 
 Gray = npt.NDArray[np.uint8]
+# A URL is read by ranged requests of this size (the FFmpeg libraries' HTTP `request_size`),
+# the first after opening smaller (the container's header is small): an open-ended range
+# would have the server send on until the reader closes, so every seek would cost what the
+# connection buffers (megabytes) rather than the bytes read.
+REQUEST_BYTES = 1 << 20
+FIRST_REQUEST_BYTES = 64 << 10
+STALLED_SECONDS = 30  # a read that long without a byte fails (Transient, retried)
+
+
+def reader(path: Path | str) -> Any:
+    """The media opened: a local file, or a URL read by bounded ranges."""
+    if isinstance(path, Path) or not path.startswith(("http://", "https://")):
+        return av.open(str(path))
+    options = {
+        "request_size": REQUEST_BYTES, "initial_request_size": FIRST_REQUEST_BYTES,
+        "rw_timeout": STALLED_SECONDS * 1_000_000,
+    }  # fmt: skip
+    return av.open(path, options={k: str(v) for k, v in options.items()})
 
 
 class Deadline:
@@ -33,7 +51,7 @@ class Deadline:
             raise Transient("clip analysis timed out")
 
 
-def _origin(container: Any) -> float:
+def origin(container: Any) -> float:
     """The file's first timestamp: windows count from it, as ffmpeg's `-ss` does."""
     start = container.start_time
     return start / av.time_base if start is not None and start > 0 else 0.0
@@ -49,15 +67,15 @@ def _chain(graph: Graph, first: Any, filters: list[tuple[str, str]]) -> None:
 def _frames(container: Any, stream: Any, window: Window, deadline: Deadline) -> Iterator[Any]:
     """The stream's decoded frames from (a keyframe before) the window's start to its end;
     a linear container (no usable index) is read from its beginning instead of seeking."""
-    origin = _origin(container)
+    zero = origin(container)
     if not window.linear and window.start > 0:
-        container.seek(int((origin + window.start) * av.time_base), backward=True)
+        container.seek(int((zero + window.start) * av.time_base), backward=True)
     for frame in container.decode(stream):
         deadline.check()
         if frame.pts is None:
             continue
         yield frame
-        if frame.time is not None and frame.time - origin >= window.end:
+        if frame.time is not None and frame.time - zero >= window.end:
             return
 
 
@@ -94,8 +112,8 @@ def _filtered(frames: Iterator[Any], chain: list[tuple[str, str]], audio: bool) 
         yield from _drain(graph)
 
 
-def _trim(window: Window, origin: float) -> str:
-    return f"start={origin + window.start:.6f}:end={origin + window.end:.6f}"
+def _trim(window: Window, zero: float) -> str:
+    return f"start={zero + window.start:.6f}:end={zero + window.end:.6f}"
 
 
 # What a player does to show a picture turned `rotation` degrees clockwise (the command
@@ -113,7 +131,7 @@ def _picture(container: Any) -> Any:
 
 
 def grey_frames(
-    path: Path,
+    path: Path | str,
     window: Window,
     size: tuple[int, int],
     fps: float,
@@ -129,12 +147,12 @@ def grey_frames(
         ("scale", f"{size[0]}:{size[1]}"), ("format", "gray"), ("buffersink", ""),
     ]  # fmt: skip
     try:
-        with av.open(str(path)) as container:
-            stream, origin = _picture(container), _origin(container)
-            trim = _trim(window, origin)
+        with reader(path) as container:
+            stream, zero = _picture(container), origin(container)
+            trim = _trim(window, zero)
             # Times from the window's start, as `-ss` makes them: the fps filter then picks
             # the command line's frames.
-            shift = ("setpts", f"PTS-{origin + window.start:.6f}/TB")
+            shift = ("setpts", f"PTS-{zero + window.start:.6f}/TB")
             stream.thread_type = "AUTO"
             if references_only:
                 stream.codec_context.skip_frame = "BIDIR"
@@ -145,15 +163,15 @@ def grey_frames(
         raise UnsupportedMedia(f"the clip's video could not be read: {exc}") from exc
 
 
-def loudness(path: Path, window: Window, deadline: Deadline) -> Measured | None:
+def loudness(path: Path | str, window: Window, deadline: Deadline) -> Measured | None:
     """Integrated loudness and true peak of the window's audio (ebur128's running values
     after its last block); None for silence or no audio."""
     last: dict[str, str] | None = None
     try:
-        with av.open(str(path)) as container:
+        with reader(path) as container:
             if not container.streams.audio:
                 return None
-            trim = _trim(window, _origin(container))
+            trim = _trim(window, origin(container))
             chain = [("atrim", trim), ("ebur128", "peak=true:metadata=1"), ("abuffersink", "")]
             frames = _frames(container, container.streams.audio[0], window, deadline)
             for out in _filtered(frames, chain, audio=True):

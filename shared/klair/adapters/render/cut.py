@@ -35,7 +35,7 @@ class Window:
     def duration(self) -> float:
         return self.end - self.start
 
-    def input_args(self, source: Path) -> list[str]:
+    def input_args(self, source: Path | str) -> list[str]:
         if self.linear:
             return ["-t", f"{self.end:.3f}", "-i", str(source)]
         return ["-ss", f"{self.start:.3f}", "-t", f"{self.duration:.3f}", "-i", str(source)]
@@ -135,7 +135,7 @@ def _audio_chain(window: Window, audio: AudioPlan) -> str:
 
 
 def render_command(
-    source: Path, window: Window, media: MediaInfo, plan: VariantPlan, audio: AudioPlan
+    source: Path | str, window: Window, media: MediaInfo, plan: VariantPlan, audio: AudioPlan
 ) -> list[str]:
     chains = []
     if plan.geometry is not None:

@@ -5,6 +5,7 @@ thumbnail and the edit list."""
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from klair.adapters.render.cut import (
     window,
 )
 from klair.adapters.render.edit_list import write_edit_list
+from klair.adapters.render.excerpt import excerpt
 from klair.adapters.render.thumbnail import best_moment
 from klair.domain.caption_events import CaptionEvent, caption_events
 from klair.domain.clip import Clip
@@ -67,6 +69,13 @@ def _keyframes(geo: Geometry, mode: str, samples: list[FrameSample]) -> tuple[Ke
     return tuple(crop_path(samples, geo))
 
 
+def _proxy(spec: RenderSpec) -> Path | str | None:
+    """The proxy to analyse: a URL as given, a local file when it exists."""
+    if isinstance(spec.proxy, Path):
+        return spec.proxy.resolve() if spec.proxy.is_file() else None
+    return spec.proxy
+
+
 class FfmpegClipRenderer:
     """Renders `{variant}.mp4` per asked variant (`.m4a` for audio-only sources) with its
     `{variant}.jpg` thumbnail, `captions.srt|.vtt` when the clip has words, and
@@ -86,15 +95,25 @@ class FfmpegClipRenderer:
         self._probed: dict[tuple[str, int, int], MediaInfo] = {}
 
     def render(
-        self, source: Path, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
+        self, source: Path | str, clip: Clip, out_dir: Path, spec: RenderSpec | None = None
     ) -> dict[str, Path]:
         spec = spec or RenderSpec(aspects=(self._aspect,))
         media = spec.media or self._media(source)
         out_dir.mkdir(parents=True, exist_ok=True)
-        source = source.resolve()
-        cut = window(clip, media)
-        proxy = spec.proxy.resolve() if spec.proxy and spec.proxy.is_file() else None
-        analysis = analyse(source, cut, media, self._timeout, proxy)
+        if isinstance(source, Path):
+            return self._render(source.resolve(), window(clip, media), clip, out_dir, spec, media)
+        with tempfile.TemporaryDirectory(prefix="klair-excerpt-") as tmp:
+            copy = excerpt(source, clip.start, clip.end, Path(tmp) / "excerpt.mkv")
+            cut = copy.window(clip.start, clip.end)
+            return self._render(copy.path, cut, clip, out_dir, spec, media)
+
+    def _render(
+        self, source: Path, cut: Window, clip: Clip, out_dir: Path, spec: RenderSpec,
+        media: MediaInfo,
+    ) -> dict[str, Path]:  # fmt: skip
+        """`cut`: the clip on `source`'s timeline (a copy of its span starts later)."""
+        on_proxy = Window(clip.start - spec.proxy_offset, clip.end - spec.proxy_offset, False)
+        analysis = analyse(source, cut, media, self._timeout, _proxy(spec), on_proxy)
         speech = [(w.start - clip.start, w.end - clip.start) for w in spec.words]
         samples = analysis.samples(speech)
         events = caption_events(spec.words, clip.start, clip.end)
@@ -116,8 +135,10 @@ class FfmpegClipRenderer:
         files.update(write_edit_list(out_dir, edl))
         return files
 
-    def _media(self, source: Path) -> MediaInfo:
+    def _media(self, source: Path | str) -> MediaInfo:
         """Probed once per file version: every clip of a job renders from the same source."""
+        if not isinstance(source, Path):  # the probe reads files; the job's probe serves
+            raise ValueError("a source read by URL is rendered with its recorded probe")
         stat = source.stat()
         key = (str(source.resolve()), stat.st_size, stat.st_mtime_ns)
         if key not in self._probed:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import structlog
 
 from klair.domain import naming
 from klair.domain.clip import Clip
 from klair.domain.errors import NotExporting, NotFound
-from klair.domain.events import ClipExported
+from klair.domain.events import ChunkReady, ClipExported
 from klair.domain.export_options import (
     ExportRequest,
     RenderSpec,
@@ -23,6 +24,7 @@ from klair.domain.job import Job, JobKind
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import load_transcript
+from klair.handlers.steps.dispatch import chunk_messages
 from klair.handlers.steps.lifecycle import complete_job, discard_outputs
 
 log = structlog.get_logger(__name__)
@@ -53,14 +55,15 @@ def render_spec(
     names: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Render `cut` (the clip itself by default) of the media `fetch` puts in the work dir
-    (the job's source by default) and store the files under the clip's prefix; `names`
-    keeps only those outputs, stored under those file names."""
+    (by default the job's source where it is stored, read by ranges) and store the files
+    under the clip's prefix; `names` keeps only those outputs, stored under those names."""
     exports: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="klair-export-") as tmp:
         work = Path(tmp)
-        media = (fetch or (lambda w: _fetch_source(deps, job, w)))(work)
         if fetch is None:
-            spec = _with_proxy(deps, job, spec, work)
+            media, spec = _source(deps, job, work), _with_proxy(deps, job, clip, spec)
+        else:
+            media = fetch(work)
         for key, path in deps.renderer.render(media, cut or clip, work / "out", spec).items():
             if names is not None and key not in names:
                 continue
@@ -70,25 +73,53 @@ def render_spec(
     return exports
 
 
-def _fetch_source(deps: Deps, job: Job, work: Path) -> Path:
+def _source(deps: Deps, job: Job, work: Path) -> Path | str:
+    """Where the renderer reads the source: by ranges where it is stored (only the clip's
+    span is read, however long the source), or, for a job without the probe ingest records
+    (the renderer probes files only), downloaded whole."""
     assert job.source_object is not None
+    if job.media is not None:
+        return _located(deps.blobs.media_url(job.source_object))
     source = work / ("source" + Path(job.source_object).suffix)
     deps.blobs.download(job.source_object, source)
     return source
 
 
-def _with_proxy(deps: Deps, job: Job, spec: RenderSpec, work: Path) -> RenderSpec:
+def _located(url: str) -> Path | str:
+    """A `media_url` as the renderer takes it: a URL, or a local file's path."""
+    return url if urlsplit(url).scheme in ("http", "https") else Path(url)
+
+
+def proxy_chunk(chunks: Sequence[ChunkReady], start: float, end: float) -> ChunkReady | None:
+    """The first chunk whose window holds all of [start, end] (the plan's overlap puts every
+    clip wholly inside one), or None."""
+    return next((c for c in chunks if c.start <= start and end <= c.end), None)
+
+
+def _proxies(deps: Deps, job: Job, clip: Clip) -> list[tuple[str, float]]:
+    """The proxies that may serve `clip`, best first, with their time 0 in the source: its
+    chunk's own (a segmented transcode's), then the whole source's."""
+    whole = (naming.work(job.id, naming.VIDEO_PROXY), 0.0)
+    chunk = proxy_chunk(chunk_messages(deps, job), clip.start, clip.end)
+    if chunk is None:
+        return [whole]
+    return [(naming.chunk_work(job.id, chunk.index, naming.VIDEO_PROXY), chunk.start), whole]
+
+
+def _with_proxy(deps: Deps, job: Job, clip: Clip, spec: RenderSpec) -> RenderSpec:
     """The source's recorded probe, and the transcode's proxy of it for the renderer's
-    analysis (its frames are already small and few); without one (an audio job) the
-    renderer analyses the source."""
+    analysis (its frames are already small and few), read by ranges too; without one (an
+    audio job, or work/ expired) the renderer analyses the source."""
     spec = spec.model_copy(update={"media": job.media})
-    if job.kind is JobKind.AUDIO:
+    if job.kind is JobKind.AUDIO or job.media is None:
         return spec
-    try:
-        deps.blobs.download(naming.work(job.id, naming.VIDEO_PROXY), work / naming.VIDEO_PROXY)
-    except NotFound:  # none made, or expired with work/: the source serves
-        return spec
-    return spec.model_copy(update={"proxy": work / naming.VIDEO_PROXY})
+    for name, offset in _proxies(deps, job, clip):
+        try:
+            url = deps.blobs.media_url(name)
+        except NotFound:
+            continue
+        return spec.model_copy(update={"proxy": _located(url), "proxy_offset": offset})
+    return spec
 
 
 def count_export(deps: Deps, job: Job, clip_id: ClipId, exports: dict[str, str]) -> bool:
