@@ -20,6 +20,7 @@ from klair.domain.url_policy import UrlPolicy
 from klair.ports.media import DownloadProgress
 from tests.media.fake_site import SITE, FakeSiteIE
 from tests.media.servers import MediaServer, media_server
+from tests.media.sinks import FileSink
 
 pytestmark = pytest.mark.media
 
@@ -75,7 +76,10 @@ def fetch(
 ) -> tuple[Path, list[DownloadProgress]]:
     seen: list[DownloadProgress] = []
     downloader = YtDlpDownloader(policy, socket_timeout=2, retries=0, extractors=[FakeSiteIE])
-    return downloader.download(url, dest, limits(**limit), seen.append), seen
+    sink = FileSink(dest)
+    ext = downloader.download(url, sink, limits(**limit), seen.append)
+    assert sink.written().suffix == f".{ext}"
+    return sink.written(), seen
 
 
 def refused(url: str, dest: Path, policy: UrlPolicy | Guard = LOCAL, **limit: object) -> KlairError:
@@ -211,7 +215,7 @@ def test_an_exception_from_the_progress_callback_stops_the_download(
 
     downloader = YtDlpDownloader(LOCAL, socket_timeout=2)
     with pytest.raises(Cancelled):
-        downloader.download(site.url("files/talk.mp4"), tmp_path, limits(), cancel)
+        downloader.download(site.url("files/talk.mp4"), FileSink(tmp_path), limits(), cancel)
     assert list(tmp_path.glob("*")) == []
 
 
@@ -222,9 +226,10 @@ def test_inspecting_reads_the_length_and_the_download_reuses_that_extraction(
     FakeSiteIE.extractions.clear()
 
     assert downloader.inspect(f"{SITE}/plain", limits()) == 6
-    path = downloader.download(f"{SITE}/plain", tmp_path, limits())
+    sink = FileSink(tmp_path)
+    downloader.download(f"{SITE}/plain", sink, limits())
 
-    assert path.stat().st_size > 0
+    assert sink.written().stat().st_size > 0
     assert FakeSiteIE.extractions == ["plain"]
 
 
