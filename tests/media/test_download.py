@@ -51,6 +51,7 @@ def site(media: Path) -> Iterator[MediaServer]:
         media_url = server.url("files/talk.mp4")
         FakeSiteIE.videos = {
             "plain": {"url": media_url, "ext": "mp4", "duration": 6},
+            "flaky": {"url": server.url("flaky/talk.mp4"), "ext": "mp4", "duration": 6},
             "long": {"url": media_url, "ext": "mp4", "duration": 7201},
             "big": {"url": media_url, "ext": "mp4", "filesize": 5 * 10**9},
             "live": {"url": media_url, "ext": "mp4", "is_live": True},
@@ -101,6 +102,19 @@ def test_a_direct_video_url_downloads_with_its_progress(
     assert path.parent == tmp_path and path.read_bytes() == (media / "talk.mp4").read_bytes()
     fractions = [p.fraction or 0.0 for p in seen]
     assert fractions and fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_a_connection_dropped_mid_file_is_resumed_from_where_it_stopped(
+    site: MediaServer, media: Path, tmp_path: Path
+) -> None:
+    before = len(site.hits)
+    downloader = YtDlpDownloader(LOCAL, socket_timeout=2, retries=2, extractors=[FakeSiteIE])
+    sink = FileSink(tmp_path)
+
+    downloader.download(f"{SITE}/flaky", sink, limits())
+
+    assert sink.written().read_bytes() == (media / "talk.mp4").read_bytes()
+    assert new_hits(site, before) == ["/flaky/talk.mp4"] * 2  # the second from the middle
 
 
 def test_the_best_rendition_up_to_1080p_is_merged_with_audio(

@@ -44,7 +44,7 @@ VIDEO_FORMAT = "/".join(
 AUDIO_FORMAT = f"ba{_DIRECT}/ba{_PROTOCOLS}/b{_PROTOCOLS}"
 # The residual case holds the parts and their merge (about twice the source) in the
 # function's /tmp, which is memory: it takes sources up to this size.
-SPOOL_BYTES = 384 * 1024 * 1024
+SPOOL_BYTES = 256 * 1024 * 1024
 # Highest resolution up to 1080p first; then H.264/AAC, the cheapest to decode and cut.
 FORMAT_SORT = ["res:1080", "vcodec:h264", "acodec:aac"]
 # Metadata `inspect` extracted is reused by the download that follows within this long

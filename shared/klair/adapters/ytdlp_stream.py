@@ -15,7 +15,9 @@ from yt_dlp.networking.exceptions import TransportError
 from klair.adapters.ytdlp_errors import TooLarge
 from klair.ports.media import DownloadProgress
 
-READ_BYTES = 1024 * 1024  # one read from the site, handed on to the sink at once
+# One read from the site, handed on to the sink at once; a read the connection breaks in
+# is lost, so the resumed request starts at most this far back.
+READ_BYTES = 64 * 1024
 _DIRECT = ("http", "https")
 _log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ class FormatStream:
                 return self.done
             except TransportError:
                 attempts += 1
-                if attempts > self._retries or self.done == 0:
+                if attempts > self._retries:
                     raise
                 _log.info("download interrupted at %d bytes; resuming", self.done)
 
