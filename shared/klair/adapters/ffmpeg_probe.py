@@ -100,6 +100,10 @@ HDR_TRANSFERS = {"smpte2084", "arib-std-b67"}  # PQ (HDR10, Dolby Vision) and HL
 VFR_TOLERANCE = 0.25
 VFR_SHARE = 0.05
 VFR_SAMPLE_PACKETS = 600
+# Stored media's MP4 boxes are walked by one ranged read each: a fragmented MP4 (two boxes
+# per fragment) is checked through its first this many; a cut further on is ffprobe's and
+# the transcode's to find (`corrupt_media`), not worth thousands of requests.
+STORED_MAX_BOXES = 1000
 
 
 def irregular_timing(pts: list[float]) -> bool:
@@ -195,7 +199,8 @@ class FfprobeMediaProbe:
     def probe_object(self, media: MediaObject) -> MediaInfo:
         """ffprobe seeks in `media.location` (Range requests over HTTP), so a few ranges are
         read whatever the object's size; the sniff takes a few more."""
-        return self._probe(media, media_sniff.sniff_bytes(media.read, media.size, media.name))
+        sniffed = media_sniff.sniff_bytes(media.read, media.size, media.name, STORED_MAX_BOXES)
+        return self._probe(media, sniffed)
 
     def _probe(self, media: MediaObject, sniffed: media_sniff.Sniffed) -> MediaInfo:
         media_sniff.check_layout(sniffed)
