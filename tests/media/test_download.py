@@ -57,6 +57,7 @@ def site(media: Path) -> Iterator[MediaServer]:
             "live": {"url": media_url, "ext": "mp4", "is_live": True},
             "upcoming": {"url": media_url, "ext": "mp4", "live_status": "is_upcoming"},
             "renditions": {"duration": 6, "formats": _renditions(server)},
+            "progressive": {"duration": 6, "formats": [*_renditions(server), _progressive(server)]},
         }
         yield server
 
@@ -70,6 +71,13 @@ def _renditions(server: MediaServer) -> list[dict[str, object]]:
     audio: dict[str, object] = {"format_id": "a", "url": server.url("files/audio.m4a"),
                                 "ext": "m4a", "vcodec": "none", "acodec": "mp4a.40.2"}  # fmt: skip
     return [video(2160, "v2160.mp4"), video(1080, "video.mp4"), video(720, "v720.mp4"), audio]
+
+
+def _progressive(server: MediaServer) -> dict[str, object]:
+    """One file with video and audio together, beside the separate renditions."""
+    url = server.url("files/talk.mp4")
+    return {"format_id": "p180", "url": url, "ext": "mp4", "height": 180, "width": 320,
+            "vcodec": "avc1.64000d", "acodec": "mp4a.40.2"}  # fmt: skip
 
 
 def fetch(
@@ -117,7 +125,21 @@ def test_a_connection_dropped_mid_file_is_resumed_from_where_it_stopped(
     assert new_hits(site, before) == ["/flaky/talk.mp4"] * 2  # the second from the middle
 
 
-def test_the_best_rendition_up_to_1080p_is_merged_with_audio(
+def test_a_progressive_file_is_streamed_rather_than_renditions_merged(
+    site: MediaServer, media: Path, tmp_path: Path
+) -> None:
+    """Separate renditions would need both parts on local disk to merge; the one file with
+    both streams is fetched alone, straight into the sink."""
+    before = len(site.hits)
+
+    path, seen = fetch(f"{SITE}/progressive", tmp_path)
+
+    assert [h for h in new_hits(site, before) if h.startswith("/files/")] == ["/files/talk.mp4"]
+    assert path.read_bytes() == (media / "talk.mp4").read_bytes()
+    assert seen[-1].fraction == 1.0
+
+
+def test_without_a_progressive_file_the_best_rendition_up_to_1080p_is_merged_with_audio(
     site: MediaServer, tmp_path: Path
 ) -> None:
     before = len(site.hits)
