@@ -44,6 +44,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(PAGE, "text/html", body)
         elif route in ("files", "stream"):
             self._file(self.server.root / rest, sized=route == "files", body=body)
+        elif route == "flaky":
+            self._flaky(self.server.root / rest, body)
         else:
             self._status(404, body)
 
@@ -79,6 +81,22 @@ class _Handler(BaseHTTPRequestHandler):
         if body:
             with path.open("rb") as f:
                 shutil.copyfileobj(f, self.wfile)
+
+    def _flaky(self, path: Path, body: bool) -> None:
+        """A connection that drops halfway through the file unless asked for a range (as
+        `Range: bytes=N-` resumes a download), which it then serves."""
+        data = path.read_bytes()
+        asked = self.headers.get("Range", "")
+        start = int(asked.removeprefix("bytes=").rstrip("-")) if asked else 0
+        self.send_response(206 if asked else 200)
+        if asked:
+            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        self.send_header("Content-Length", str(len(data) - start))
+        self.send_header("Content-Type", "video/mp4")
+        self.end_headers()
+        if body:
+            self.wfile.write(data[start:] if asked else data[: len(data) // 2])
+        self.close_connection = True
 
 
 class _Server(ThreadingHTTPServer):

@@ -20,6 +20,7 @@ from klair.domain.url_policy import UrlPolicy
 from klair.ports.media import DownloadProgress
 from tests.media.fake_site import SITE, FakeSiteIE
 from tests.media.servers import MediaServer, media_server
+from tests.media.sinks import FileSink
 
 pytestmark = pytest.mark.media
 
@@ -50,11 +51,13 @@ def site(media: Path) -> Iterator[MediaServer]:
         media_url = server.url("files/talk.mp4")
         FakeSiteIE.videos = {
             "plain": {"url": media_url, "ext": "mp4", "duration": 6},
+            "flaky": {"url": server.url("flaky/talk.mp4"), "ext": "mp4", "duration": 6},
             "long": {"url": media_url, "ext": "mp4", "duration": 7201},
             "big": {"url": media_url, "ext": "mp4", "filesize": 5 * 10**9},
             "live": {"url": media_url, "ext": "mp4", "is_live": True},
             "upcoming": {"url": media_url, "ext": "mp4", "live_status": "is_upcoming"},
             "renditions": {"duration": 6, "formats": _renditions(server)},
+            "progressive": {"duration": 6, "formats": [*_renditions(server), _progressive(server)]},
         }
         yield server
 
@@ -70,12 +73,22 @@ def _renditions(server: MediaServer) -> list[dict[str, object]]:
     return [video(2160, "v2160.mp4"), video(1080, "video.mp4"), video(720, "v720.mp4"), audio]
 
 
+def _progressive(server: MediaServer) -> dict[str, object]:
+    """One file with video and audio together, beside the separate renditions."""
+    url = server.url("files/talk.mp4")
+    return {"format_id": "p180", "url": url, "ext": "mp4", "height": 180, "width": 320,
+            "vcodec": "avc1.64000d", "acodec": "mp4a.40.2"}  # fmt: skip
+
+
 def fetch(
     url: str, dest: Path, policy: UrlPolicy | Guard = LOCAL, **limit: object
 ) -> tuple[Path, list[DownloadProgress]]:
     seen: list[DownloadProgress] = []
     downloader = YtDlpDownloader(policy, socket_timeout=2, retries=0, extractors=[FakeSiteIE])
-    return downloader.download(url, dest, limits(**limit), seen.append), seen
+    sink = FileSink(dest)
+    ext = downloader.download(url, sink, limits(**limit), seen.append)
+    assert sink.written().suffix == f".{ext}"
+    return sink.written(), seen
 
 
 def refused(url: str, dest: Path, policy: UrlPolicy | Guard = LOCAL, **limit: object) -> KlairError:
@@ -99,7 +112,34 @@ def test_a_direct_video_url_downloads_with_its_progress(
     assert fractions and fractions == sorted(fractions) and fractions[-1] == 1.0
 
 
-def test_the_best_rendition_up_to_1080p_is_merged_with_audio(
+def test_a_connection_dropped_mid_file_is_resumed_from_where_it_stopped(
+    site: MediaServer, media: Path, tmp_path: Path
+) -> None:
+    before = len(site.hits)
+    downloader = YtDlpDownloader(LOCAL, socket_timeout=2, retries=2, extractors=[FakeSiteIE])
+    sink = FileSink(tmp_path)
+
+    downloader.download(f"{SITE}/flaky", sink, limits())
+
+    assert sink.written().read_bytes() == (media / "talk.mp4").read_bytes()
+    assert new_hits(site, before) == ["/flaky/talk.mp4"] * 2  # the second from the middle
+
+
+def test_a_progressive_file_is_streamed_rather_than_renditions_merged(
+    site: MediaServer, media: Path, tmp_path: Path
+) -> None:
+    """Separate renditions would need both parts on local disk to merge; the one file with
+    both streams is fetched alone, straight into the sink."""
+    before = len(site.hits)
+
+    path, seen = fetch(f"{SITE}/progressive", tmp_path)
+
+    assert [h for h in new_hits(site, before) if h.startswith("/files/")] == ["/files/talk.mp4"]
+    assert path.read_bytes() == (media / "talk.mp4").read_bytes()
+    assert seen[-1].fraction == 1.0
+
+
+def test_without_a_progressive_file_the_best_rendition_up_to_1080p_is_merged_with_audio(
     site: MediaServer, tmp_path: Path
 ) -> None:
     before = len(site.hits)
@@ -211,7 +251,7 @@ def test_an_exception_from_the_progress_callback_stops_the_download(
 
     downloader = YtDlpDownloader(LOCAL, socket_timeout=2)
     with pytest.raises(Cancelled):
-        downloader.download(site.url("files/talk.mp4"), tmp_path, limits(), cancel)
+        downloader.download(site.url("files/talk.mp4"), FileSink(tmp_path), limits(), cancel)
     assert list(tmp_path.glob("*")) == []
 
 
@@ -222,9 +262,10 @@ def test_inspecting_reads_the_length_and_the_download_reuses_that_extraction(
     FakeSiteIE.extractions.clear()
 
     assert downloader.inspect(f"{SITE}/plain", limits()) == 6
-    path = downloader.download(f"{SITE}/plain", tmp_path, limits())
+    sink = FileSink(tmp_path)
+    downloader.download(f"{SITE}/plain", sink, limits())
 
-    assert path.stat().st_size > 0
+    assert sink.written().stat().st_size > 0
     assert FakeSiteIE.extractions == ["plain"]
 
 

@@ -20,6 +20,7 @@ from klair.domain.source_checks import SourceLimits
 from klair.domain.url_policy import UrlPolicy
 from tests.media.fake_site import SITE, FakeSiteIE
 from tests.media.servers import MediaServer, media_server
+from tests.media.sinks import FileSink
 
 pytestmark = pytest.mark.media
 
@@ -62,7 +63,7 @@ def dns(table: dict[str, str]) -> Guard:
 def refused(url: str, tmp_path: Path, policy: UrlPolicy | Guard = LOCAL) -> KlairError:
     downloader = YtDlpDownloader(policy, socket_timeout=2, retries=0, extractors=[FakeSiteIE])
     with pytest.raises(KlairError) as caught:
-        downloader.download(url, tmp_path, LIMITS)
+        downloader.download(url, FileSink(tmp_path), LIMITS)
     assert list(tmp_path.glob("*")) == []
     return caught.value
 
@@ -113,11 +114,10 @@ def test_the_guard_connects_to_the_address_it_judged(site: MediaServer, tmp_path
     )
     downloader = YtDlpDownloader(trusting, socket_timeout=2)
 
-    path = downloader.download(
-        f"http://videos.example.com:{site.port}/files/talk.mp4", tmp_path, LIMITS
-    )
+    sink = FileSink(tmp_path)
+    downloader.download(f"http://videos.example.com:{site.port}/files/talk.mp4", sink, LIMITS)
 
-    assert path.stat().st_size > 0
+    assert sink.written().stat().st_size > 0
 
 
 @pytest.mark.parametrize(
@@ -148,9 +148,10 @@ def test_a_redirect_from_an_allowed_server_to_a_private_one_is_not_followed(
 def test_a_redirect_to_an_allowed_server_is_followed(site: MediaServer, tmp_path: Path) -> None:
     start = site.url("redirect?to=" + quote(site.url("files/talk.mp4"), safe=""))
 
-    path = YtDlpDownloader(LOCAL, socket_timeout=2).download(start, tmp_path, LIMITS)
+    sink = FileSink(tmp_path)
+    YtDlpDownloader(LOCAL, socket_timeout=2).download(start, sink, LIMITS)
 
-    assert path.stat().st_size > 0
+    assert sink.written().stat().st_size > 0
 
 
 def test_hls_segments_on_private_addresses_are_refused(site: MediaServer, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from klair.handlers.deps import Deps
 from klair.handlers.pipeline.ingest_source import ingest_source
 from klair.handlers.steps.delivery import deliver
 from klair.handlers.steps.lifecycle import complete_job, fail_job
-from klair.ports.media import DownloadProgress
+from klair.ports.media import DownloadProgress, MediaObject, OpenSink
 from tests.unit.api_world import ALICE, World, make_world
 
 URL = "https://videos.example/talk.mp4"
@@ -45,15 +45,15 @@ class Site:
     def download(
         self,
         url: str,
-        dest_dir: Path,
+        open_sink: OpenSink,
         limits: SourceLimits,
         on_progress: Callable[[DownloadProgress], None] | None = None,
-    ) -> Path:
+    ) -> str:
         self.downloads += 1
         self.during()
-        path = dest_dir / "source.mp4"
-        path.write_bytes(b"media")
-        return path
+        with open_sink("mp4") as sink:
+            sink.write(b"media")
+        return "mp4"
 
 
 @dataclasses.dataclass
@@ -61,6 +61,9 @@ class Probe:
     seconds: float
 
     def probe(self, path: Path) -> MediaInfo:
+        return self.probe_object(None)
+
+    def probe_object(self, media: MediaObject | None) -> MediaInfo:
         return MediaInfo(
             duration=self.seconds, container="mp4", video_codec="h264", audio_codec="aac"
         )

@@ -186,3 +186,20 @@ def test_a_file_on_disk_is_sniffed_by_small_reads(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedMedia) as missing:
         sniff.sniff(tmp_path / "gone.mp4")
     assert missing.value.code == "unsupported_media"
+
+
+def test_a_walk_through_many_fragments_stops_at_its_budget_of_reads() -> None:
+    """A fragmented MP4 has two top-level boxes per fragment; over the network each header is
+    one request, so stored media is walked through a bounded number of them."""
+    data = mp4() + box(b"moof", b"\x00" * 8) * 5000
+    reads: list[int] = []
+
+    def read(offset: int, length: int) -> bytes:
+        reads.append(offset)
+        return data[offset : offset + length]
+
+    found = sniff.sniff_bytes(read, len(data), "long.mp4", max_boxes=100)
+
+    sniff.check_layout(found)
+    assert found.boxes is not None and len(found.boxes.kinds) == 100
+    assert len(reads) < 110

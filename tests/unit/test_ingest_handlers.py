@@ -3,7 +3,6 @@ ffprobe/ffmpeg: progress, cancellation, limits, retries and the chunk plan a use
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from klair.handlers.pipeline.admit_upload import admit_upload
 from klair.handlers.pipeline.ingest_source import ingest_source
 from klair.handlers.pipeline.transcode_source import transcode_source
 from klair.handlers.steps.delivery import deliver
-from klair.ports.media import DownloadProgress
+from klair.ports.media import DownloadProgress, OpenSink
 
 pytestmark = pytest.mark.media
 OWNER = UserId("user_1")
@@ -70,19 +69,23 @@ class SiteDownloader:
     def download(
         self,
         url: str,
-        dest_dir: Path,
+        open_sink: OpenSink,
         limits: SourceLimits,
         on_progress: Callable[[DownloadProgress], None] | None = None,
-    ) -> Path:
+    ) -> str:
         self.asked.append(limits)
-        size = self.source.stat().st_size
-        for quarter in range(1, 5):
-            if on_progress is not None:
-                on_progress(
-                    DownloadProgress(downloaded_bytes=size * quarter // 4, total_bytes=size)
-                )
-            self.between()
-        return Path(shutil.copy(self.source, dest_dir / f"source{self.source.suffix}"))
+        data = self.source.read_bytes()
+        size = len(data)
+        ext = self.source.suffix.lstrip(".")
+        with open_sink(ext) as sink:
+            for quarter in range(1, 5):
+                sink.write(data[size * (quarter - 1) // 4 : size * quarter // 4])
+                if on_progress is not None:
+                    on_progress(
+                        DownloadProgress(downloaded_bytes=size * quarter // 4, total_bytes=size)
+                    )
+                self.between()
+        return ext
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +115,15 @@ class World:
 
     def job(self, job_id: JobId):  # type: ignore[no-untyped-def]
         return self.deps.store.get(job_id)
+
+    def sources(self) -> list[str]:
+        """The source objects finalized (each starts a transcode); a download's staged copy
+        under `work/` starts nothing."""
+        names = [m.name for m in self.finalized if isinstance(m, ObjectFinalized)]
+        return [name for name in names if name.startswith("sources/")]
+
+    def objects(self, job_id: JobId) -> list[str]:
+        return self.deps.blobs.list(f"sources/{job_id}/") + self.deps.blobs.list(f"work/{job_id}/")
 
 
 def make_world(tmp_path: Path, source: Path, **settings: object) -> World:
@@ -164,9 +176,8 @@ def test_a_url_job_reports_download_progress_and_stores_its_probed_source(
     )
     assert job.media is not None and job.media.duration == pytest.approx(20, abs=0.1)
     assert job.minutes_reserved == pytest.approx(20 / 60, abs=0.01)
-    assert [m.name for m in world.finalized if isinstance(m, ObjectFinalized)] == [
-        job.source_object
-    ]
+    assert world.sources() == [job.source_object]
+    assert world.objects(job_id) == [job.source_object]  # the staged download is gone
     assert world.site.asked == [
         SourceLimits.for_job(DEFAULT_TIERS["free"], 4 * 1024**3, JobKind.VIDEO)
     ]
@@ -187,7 +198,7 @@ def test_cancelling_during_the_download_stops_it_and_stores_nothing(
 
     job = world.job(job_id)
     assert job.status is JobStatus.CANCELLED and job.error is None and job.source_object is None
-    assert world.finalized == []
+    assert world.finalized == [] and world.objects(job_id) == []
 
 
 def test_a_duplicate_download_stops_quietly_when_the_other_moved_the_job_on(
@@ -215,7 +226,7 @@ def test_a_retried_task_after_the_source_was_stored_does_nothing(
 
     assert ingest(world, job_id) is False
 
-    assert len(world.finalized) == 1
+    assert len(world.sources()) == 1
 
 
 @pytest.mark.parametrize(
@@ -244,7 +255,7 @@ def test_a_source_the_job_cannot_use_fails_it_with_its_code_and_no_charge(
     assert job.status is JobStatus.FAILED and job.error is not None
     assert (job.error.code, job.error.stage) == (code, "ingest")
     assert world.deps.usage.usage(OWNER, "2026-11").minutes_reserved == 0
-    assert world.finalized == []
+    assert world.sources() == [] and world.objects(job_id) == []
 
 
 def test_an_audio_only_source_fails_a_video_job_and_serves_an_audio_job(
@@ -319,7 +330,9 @@ def test_the_transcode_plans_segments_around_the_longest_clip(tmp_path: Path, ta
     world = make_world(tmp_path, talk, chunk_seconds=12.0, chunk_overlap_seconds=1.0)
     job_id = url_job(world, min_clip_seconds=3, max_clip_seconds=5)
     assert ingest(world, job_id) is True
-    [source] = [m for m in world.finalized if isinstance(m, ObjectFinalized)]
+    [source] = [
+        m for m in world.finalized if isinstance(m, ObjectFinalized) and m.name in world.sources()
+    ]
     published: list[Message] = []
     world.bus.subscribe(ChunkReady, published.append)
 

@@ -4,11 +4,10 @@ that downloads or inspects a URL, never in one that only carries the port (the A
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from klair.domain.source_checks import SourceLimits
 from klair.domain.url_policy import UrlPolicy
-from klair.ports.media import Downloader, DownloadProgress
+from klair.ports.media import Downloader, DownloadProgress, OpenSink
 
 
 class DeferredDownloader:
@@ -31,8 +30,8 @@ class DeferredDownloader:
     def download(
         self,
         url: str,
-        dest_dir: Path,
+        open_sink: OpenSink,
         limits: SourceLimits,
         on_progress: Callable[[DownloadProgress], None] | None = None,
-    ) -> Path:
-        return self._downloader().download(url, dest_dir, limits, on_progress)
+    ) -> str:
+        return self._downloader().download(url, open_sink, limits, on_progress)

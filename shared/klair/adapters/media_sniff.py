@@ -111,11 +111,12 @@ def _box_at(read: Read, offset: int, size: int) -> tuple[str, int] | None:
     return (kind.decode("ascii"), declared) if declared >= 8 else None
 
 
-def walk_boxes(read: Read, size: int) -> Boxes:
-    """Follow the top-level box headers from the start until the file or the boxes end."""
+def walk_boxes(read: Read, size: int, max_boxes: int = MAX_BOXES) -> Boxes:
+    """Follow the top-level box headers from the start until the file or the boxes end (or
+    `max_boxes` were read: each is one read, a network request for stored media)."""
     kinds: list[str] = []
     offset = 0
-    while offset + 8 <= size and len(kinds) < MAX_BOXES:
+    while offset + 8 <= size and len(kinds) < max_boxes:
         box = _box_at(read, offset, size)
         if box is None:
             break  # trailing bytes that are not a box
@@ -180,10 +181,10 @@ def _appended(read: Read, size: int, boxes: Boxes | None) -> str | None:
     return None
 
 
-def sniff_bytes(read: Read, size: int, name: str) -> Sniffed:
+def sniff_bytes(read: Read, size: int, name: str, max_boxes: int = MAX_BOXES) -> Sniffed:
     """`read(offset, length)` gives the file's bytes there (fewer at its end)."""
     head = read(0, HEAD_BYTES)
-    boxes = walk_boxes(read, size) if is_iso_bmff(head) else None
+    boxes = walk_boxes(read, size, max_boxes) if is_iso_bmff(head) else None
     leading = foreign_start(head)
     trailing = None if leading else _appended(read, size, boxes)
     return Sniffed(name, size, head, leading or trailing, trailing is not None, boxes)

@@ -1,9 +1,14 @@
 """Downloader over yt-dlp's Python API: one video (never a playlist), judged from its metadata
-before a byte of media is fetched, downloaded behind the SSRF guard with progress reported."""
+before a byte of media is fetched, streamed behind the SSRF guard into the caller's sink with
+progress reported. A single progressive file is streamed as it arrives (`ytdlp_stream`); only
+formats that need a merge or are fragmented (HLS, DASH) go through yt-dlp's own download
+into a bounded temporary directory first (the residual case)."""
 
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,22 +20,31 @@ from yt_dlp.utils import YoutubeDLError
 from klair.adapters.ssrf import Guard
 from klair.adapters.ytdlp_errors import TooLarge, classify, refusal
 from klair.adapters.ytdlp_guard import guarded_handler
+from klair.adapters.ytdlp_stream import READ_BYTES, FormatStream, streamable, too_large
 from klair.domain.errors import KlairError, SourceUnavailable
 from klair.domain.source_checks import SourceLimits, check_duration, check_size
 from klair.domain.url_policy import UrlPolicy
-from klair.ports.media import DownloadProgress
+from klair.ports.media import DownloadProgress, OpenSink
 
 # Only transports whose every request goes through the guarded handler.
 _PROTOCOLS = "[protocol~='^(https?|m3u8(_native)?|http_dash_segments)$']"
+_DIRECT = "[protocol~='^https?$']"  # one file, one GET: streamed, never stored locally
+# First one progressive file (video and audio together, `b`) up to 1080p, streamed; only
+# when a site offers none, separate renditions merged or fragments joined by yt-dlp.
 VIDEO_FORMAT = "/".join(
     (
+        f"b[height<=?1080]{_DIRECT}",
         f"bv*[height<=1080]{_PROTOCOLS}+ba{_PROTOCOLS}",
         f"b[height<=1080]{_PROTOCOLS}",
+        f"w{_DIRECT}",
         f"wv*{_PROTOCOLS}+ba{_PROTOCOLS}",
         f"w{_PROTOCOLS}",
     )
 )
-AUDIO_FORMAT = f"ba{_PROTOCOLS}/b{_PROTOCOLS}"
+AUDIO_FORMAT = f"ba{_DIRECT}/ba{_PROTOCOLS}/b{_PROTOCOLS}"
+# The residual case holds the parts and their merge (about twice the source) in the
+# function's /tmp, which is memory: it takes sources up to this size.
+SPOOL_BYTES = 256 * 1024 * 1024
 # Highest resolution up to 1080p first; then H.264/AAC, the cheapest to decode and cut.
 FORMAT_SORT = ["res:1080", "vcodec:h264", "acodec:aac"]
 # Metadata `inspect` extracted is reused by the download that follows within this long
@@ -81,6 +95,7 @@ class _Progress:
 
     def __init__(self, max_bytes: int, report: Callable[[DownloadProgress], None] | None):
         self.max_bytes = max_bytes
+        self.too_large: Exception = too_large(max_bytes)
         self.report = report
         self.expected: int | None = None
         self.files: dict[str, tuple[int, int | None]] = {}
@@ -93,7 +108,7 @@ class _Progress:
         self.files[name] = (int(status.get("downloaded_bytes") or 0), total and int(total))
         done = sum(d for d, _ in self.files.values())
         if done > self.max_bytes:
-            raise TooLarge(f"the source is larger than {self.max_bytes / 1e6:.0f} MB")
+            raise self.too_large
         if self.report is not None:
             seen = sum(t or d for d, t in self.files.values())
             self.report(DownloadProgress(downloaded_bytes=done, total_bytes=self.expected or seen))
@@ -141,7 +156,9 @@ class YtDlpDownloader:
         socket_timeout: float = 30.0,
         retries: int = 3,
         extractors: Sequence[Any] = (),
+        spool_bytes: int = SPOOL_BYTES,
     ) -> None:
+        self._spool_bytes = spool_bytes
         self._guard = policy if isinstance(policy, Guard) else Guard(policy or UrlPolicy())
         self._socket_timeout = socket_timeout
         self._retries = retries
@@ -207,43 +224,56 @@ class YtDlpDownloader:
     def download(
         self,
         url: str,
-        dest_dir: Path,
+        open_sink: OpenSink,
         limits: SourceLimits,
         on_progress: Callable[[DownloadProgress], None] | None = None,
-    ) -> Path:
+    ) -> str:
         self._guard.check_url(url)  # before any request, even the extractor's first
-        dest_dir.mkdir(parents=True, exist_ok=True)
-        logger, hook = _Logger(), _Progress(limits.max_bytes, on_progress)
-        params = {**self._params(dest_dir, limits, hook), "logger": logger}
-        with _GuardedYoutubeDL(params, self._guard, self._extractors) as ydl:
-            try:
-                info = self._metadata(ydl, url, limits)
-                hook.expected = _expected_bytes(info)
-                info = ydl.process_ie_result(info, download=True)
-            except (YoutubeDLError, TooLarge, KlairError) as exc:
-                _discard(dest_dir)
-                mapped = classify(exc)
-                if mapped is exc:
-                    raise  # our own refusal, or the progress callback's error: unchanged
-                raise mapped from exc
-        found = _downloaded(info, dest_dir)
-        if found is None or logger.too_large:
-            _discard(dest_dir)
-            raise _missing(info, limits, logger.too_large)
-        return found
+        with tempfile.TemporaryDirectory(prefix="klair-ytdlp-") as spool:
+            logger, hook = _Logger(), _Progress(limits.max_bytes, on_progress)
+            params = {**self._params(Path(spool), limits, hook), "logger": logger}
+            with _GuardedYoutubeDL(params, self._guard, self._extractors) as ydl:
+                try:
+                    info = self._metadata(ydl, url, limits)
+                    chosen = _judge(ydl.process_ie_result(dict(info), download=False), limits)
+                    if streamable(chosen):
+                        ext = str(chosen.get("ext") or "mp4")
+                        stream = FormatStream(
+                            ydl, chosen, limits.max_bytes, self._retries, on_progress
+                        )
+                        with open_sink(ext) as sink:
+                            stream.copy_to(sink)
+                        return ext
+                    hook.expected = _expected_bytes(chosen)
+                    return self._spooled(ydl, info, Path(spool), open_sink)
+                except (YoutubeDLError, TooLarge, KlairError) as exc:
+                    mapped = classify(exc)
+                    if mapped is exc:
+                        raise  # our own refusal, the callback's or the sink's: unchanged
+                    raise mapped from exc
 
-
-def _discard(dest_dir: Path) -> None:
-    for leftover in dest_dir.glob("source.*"):
-        leftover.unlink(missing_ok=True)
-
-
-def _missing(info: dict[str, Any] | None, limits: SourceLimits, too_large: bool) -> KlairError:
-    if too_large:
-        return SourceUnavailable(
-            f"the source is larger than {limits.max_bytes / 1e6:.0f} MB", code="source_too_large"
-        )
-    return refusal("source_unavailable", "nothing was downloaded from the URL")
+    def _spooled(
+        self, ydl: _GuardedYoutubeDL, info: dict[str, Any], spool: Path, open_sink: OpenSink
+    ) -> str:
+        """The residual case: formats to merge or fragments to join, which yt-dlp writes
+        into `spool` (at most `spool_bytes`, or the plan's bytes when fewer), then copied
+        into the sink."""
+        hook, logger = ydl.params["progress_hooks"][0], ydl.params["logger"]
+        if self._spool_bytes < hook.max_bytes:
+            hook.max_bytes = ydl.params["max_filesize"] = self._spool_bytes
+            hook.too_large = TooLarge(
+                "this site serves the video as separate streams to join, which Klair does "
+                f"up to {self._spool_bytes / 1e6:.0f} MB"
+            )
+        found = _downloaded(ydl.process_ie_result(info, download=True), spool)
+        if logger.too_large:
+            raise SourceUnavailable(str(hook.too_large), code="source_too_large")
+        if found is None:
+            raise refusal("source_unavailable", "nothing was downloaded from the URL")
+        ext = found.suffix.lstrip(".") or "mp4"
+        with found.open("rb") as file, open_sink(ext) as sink:
+            shutil.copyfileobj(file, sink, READ_BYTES)
+        return ext
 
 
 def _downloaded(info: dict[str, Any] | None, dest_dir: Path) -> Path | None:

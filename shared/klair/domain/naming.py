@@ -32,6 +32,12 @@ def source(job_id: JobId, suffix: str) -> str:
     return f"sources/{job_id}/source{ext.lower()}"
 
 
+def incoming_source(job_id: JobId, suffix: str) -> str:
+    """Where a download is streamed before it is probed and judged: under `work/` (its
+    finalize starts nothing, a failed job's clean-up removes it); copied to `source()`."""
+    return work(job_id, "incoming/" + PurePosixPath(source(job_id, suffix)).name)
+
+
 def parse_source(name: str) -> JobId | None:
     match = _SOURCE.match(name)
     return JobId(match["job"]) if match else None

@@ -4,8 +4,10 @@ rendering."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from pydantic import BaseModel
 
@@ -30,6 +32,11 @@ class DownloadProgress(BaseModel):
         return min(1.0, self.downloaded_bytes / self.total_bytes)
 
 
+OpenSink = Callable[[str], AbstractContextManager[BinaryIO]]
+"""Opens where a download is streamed, given the file's extension (`"mp4"`); what was
+written is kept only when the context exits without an exception."""
+
+
 class Downloader(Protocol):
     def inspect(self, url: str, limits: SourceLimits) -> float | None:
         """The source's duration in seconds from its metadata, before any media is fetched;
@@ -39,15 +46,16 @@ class Downloader(Protocol):
     def download(
         self,
         url: str,
-        dest_dir: Path,
+        open_sink: OpenSink,
         limits: SourceLimits,
         on_progress: Callable[[DownloadProgress], None] | None = None,
-    ) -> Path:
-        """Fetch one video (never a playlist) to a local file, within `limits`.
+    ) -> str:
+        """Stream one video (never a playlist) into the sink `open_sink(ext)` opens, within
+        `limits` (past `max_bytes` it stops with `source_too_large`); returns the extension.
 
         Raises `UnsafeUrl` (SSRF guard), `SourceUnavailable` or `InvalidInput` with a
-        specific code, or `Transient`. An exception raised by `on_progress` stops the
-        download and propagates unchanged.
+        specific code, or `Transient`. An exception raised by `on_progress` or by the sink
+        stops the download and propagates unchanged.
         """
 
 
@@ -61,9 +69,24 @@ class SourceGuard(Protocol):
         slower than the guard's timeout refuses nothing: the download judges again."""
 
 
+@dataclass(frozen=True)
+class MediaObject:
+    """Media where it is stored, probed without fetching it whole: `location` is what ffprobe
+    opens and seeks in (a signed URL or a path), `read(offset, length)` a ranged read of its
+    bytes (fewer at its end), `name` its file name for messages and the container's guess."""
+
+    name: str
+    size: int
+    location: str
+    read: Callable[[int, int], bytes]
+
+
 class MediaProbe(Protocol):
     def probe(self, path: Path) -> MediaInfo:
         """Raises `UnsupportedMedia` when the file is not readable media."""
+
+    def probe_object(self, media: MediaObject) -> MediaInfo:
+        """The same for stored media, reading only the ranges it needs."""
 
 
 class Transcoded(BaseModel):

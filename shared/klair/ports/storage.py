@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 
 class Blobs(Protocol):
@@ -12,6 +13,16 @@ class Blobs(Protocol):
 
     def put_file(self, name: str, path: Path, content_type: str | None = None) -> None: ...
     def put_bytes(self, name: str, data: bytes, content_type: str | None = None) -> None: ...
+    def open_write(
+        self, name: str, content_type: str | None = None
+    ) -> AbstractContextManager[BinaryIO]:
+        """A writer streaming into the object, holding one chunk at a time: the object (and
+        its finalize) exists only once the context exits normally; an exception inside it
+        leaves no object and no partial one (GCS: a resumable upload, cancelled)."""
+
+    def size(self, name: str) -> int:
+        """The object's length in bytes; raises `NotFound`."""
+
     def download(self, name: str, path: Path) -> None:
         """Raises `NotFound`."""
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.events import ObjectFinalized
@@ -46,6 +47,19 @@ class LocalBlobs:
         with self._writing(name) as tmp:
             tmp.write_bytes(data)
         self._finalized(name, content_type)
+
+    @contextmanager
+    def open_write(self, name: str, content_type: str | None = None) -> Iterator[BinaryIO]:
+        """A temp file renamed onto the object (then finalized) on a normal exit only."""
+        with self._writing(name) as tmp, tmp.open("wb") as file:
+            yield file
+        self._finalized(name, content_type)
+
+    def size(self, name: str) -> int:
+        try:
+            return self._existing(name).stat().st_size
+        except FileNotFoundError as exc:
+            raise NotFound(f"no object {name}", name=name) from exc
 
     def download(self, name: str, path: Path) -> None:
         source = self._existing(name)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import tempfile
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlencode
 
 from klair.domain.errors import InvalidInput, NotFound
@@ -42,6 +45,17 @@ class MemoryBlobs:
 
     def put_bytes(self, name: str, data: bytes, content_type: str | None = None) -> None:
         self._put(name, bytes(data), guess_type(name, content_type))
+
+    @contextmanager
+    def open_write(self, name: str, content_type: str | None = None) -> Iterator[BinaryIO]:
+        """A buffer stored as the object when the context exits normally."""
+        check_name(name)
+        with io.BytesIO() as buffer:
+            yield buffer
+            self._put(name, buffer.getvalue(), guess_type(name, content_type))
+
+    def size(self, name: str) -> int:
+        return len(self.read_bytes(name))
 
     def download(self, name: str, path: Path) -> None:
         data = self.read_bytes(name)
