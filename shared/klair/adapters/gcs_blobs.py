@@ -28,6 +28,15 @@ MAX_SIGNED_MINUTES = 7 * 24 * 60  # the V4 limit
 _SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 
 
+def storage_client(project: str, *, anonymous: bool = False) -> storage.Client:
+    """The GCS client; `anonymous` for fake-gcs-server, which takes no credentials."""
+    if anonymous:
+        from google.auth.credentials import AnonymousCredentials
+
+        return storage.Client(project=project, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
+    return storage.Client(project=project)
+
+
 class UrlSigner(Protocol):
     """What `generate_signed_url` needs to sign: key-file credentials, or IAM signBlob."""
 
