@@ -14,11 +14,30 @@ if [[ "${1:-}" == "--dev" ]]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v wrk >/dev/null || need+=(wrk)
 fi
-if ((${#need[@]})); then
-  echo "installing ${need[*]} (apt)"
+# The gcloud CLI with the Firestore and Pub/Sub emulators (the tests start them), from
+# Google's apt repository, where the image has none (the pinned python image of cloudbuild.yaml).
+cloud=()
+if [[ "${1:-}" == "--dev" ]] && ! command -v gcloud >/dev/null; then
+  cloud=(google-cloud-cli google-cloud-cli-firestore-emulator google-cloud-cli-pubsub-emulator)
+fi
+# KLAIR_SETUP_SYSTEM=0: the venv only (cloudbuild's install step; system packages installed
+# in one build step do not reach the next).
+if [[ "${KLAIR_SETUP_SYSTEM:-1}" == "0" ]]; then
+  need=() cloud=()
+fi
+if ((${#need[@]} + ${#cloud[@]})); then
+  echo "installing ${need[*]} ${cloud[*]} (apt)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if ((${#cloud[@]})); then
+    apt-get install -y -qq --no-install-recommends ca-certificates curl gnupg >/dev/null
+    curl -fsSL https://packages.cloud.google.com/apt/doc/apt-key.gpg \
+      | gpg --dearmor --yes -o /usr/share/keyrings/cloud.google.gpg
+    echo "deb [signed-by=/usr/share/keyrings/cloud.google.gpg] https://packages.cloud.google.com/apt cloud-sdk main" \
+      > /etc/apt/sources.list.d/google-cloud-sdk.list
+    apt-get update -qq
+  fi
+  apt-get install -y -qq --no-install-recommends "${need[@]}" "${cloud[@]}" >/dev/null
 fi
 
 PY=${PYTHON:-python3.11}

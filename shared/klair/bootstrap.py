@@ -4,6 +4,7 @@ and for tests (the in-memory fakes). Nothing else builds `Deps`."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from klair.config import Mode, Settings
@@ -25,8 +26,6 @@ from klair.ports.reframe import Reframer
 from klair.ports.storage import Blobs
 
 if TYPE_CHECKING:
-    from google.cloud import storage
-
     from klair.adapters.gemini.options import GeminiOptions
     from klair.adapters.local.bus import InProcessBus
     from klair.adapters.ssrf import Guard
@@ -215,6 +214,7 @@ def _in_process(
 ) -> Deps:
     """What `klair run` and the tests share: the in-memory books, the in-process task queue
     on `bus`, the media adapters, and no rate limits, usage erasure or Sieve."""
+    from klair.adapters.health_probes import port_probes
     from klair.adapters.local.bus import InProcessTaskQueue
     from klair.adapters.memory.store import MemoryJobStore
     from klair.adapters.memory.usage import MemoryUsageLedger
@@ -230,7 +230,7 @@ def _in_process(
         probe=probe, downloader=downloader, transcoder=transcoder, revocations=LocalRevocations(),
         analyzer=analyzer, renderer=renderer, users=MemoryUserStore(clock), captions=captions,
         rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(), reframer=NoReframer(),
-        source_guard=url_guard(settings),
+        source_guard=url_guard(settings), health=port_probes(store, blobs),
     )  # fmt: skip
 
 
@@ -245,7 +245,8 @@ def _deployed(settings: Settings) -> Deps:
     from klair.adapters.firestore.store import FirestoreJobStore
     from klair.adapters.firestore.usage import FirestoreUsageLedger
     from klair.adapters.firestore.users import FirestoreUserStore
-    from klair.adapters.gcs_blobs import GcsBlobs, signer_for
+    from klair.adapters.gcs_blobs import GcsBlobs, signer_for, storage_client
+    from klair.adapters.health_wiring import deployed_probes
     from klair.adapters.pubsub_bus import PubSubBus
     from klair.adapters.revocations import LocalRevocations
 
@@ -254,11 +255,12 @@ def _deployed(settings: Settings) -> Deps:
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     transcriber, captions = speech_adapters(settings)
     store, clock = FirestoreJobStore(db), SystemClock()
+    storage = partial(storage_client, settings.project, anonymous=settings.mode is Mode.EMULATOR)
     return Deps(
         settings=settings, store=store, status_reads=status_reads(settings, store, clock),
         usage=FirestoreUsageLedger(db), revocations=LocalRevocations(),
         blobs=GcsBlobs(
-            settings.bucket, lambda: _storage_client(settings),
+            settings.bucket, storage,
             signer=signer_for(settings.signing_key_file, settings.signer_email),
         ),
         bus=PubSubBus(settings.project, pubsub_v1.PublisherClient),
@@ -269,6 +271,7 @@ def _deployed(settings: Settings) -> Deps:
         usage_eraser=FirestoreUsageEraser(db), reframer=reframer_for(settings),
         source_guard=url_guard(settings), webhooks=FirestoreWebhookStore(db),
         deliveries=FirestoreDeliveryLog(db), sender=webhook_sender(settings),
+        health=deployed_probes(settings, db, storage),
     )  # fmt: skip
 
 
@@ -288,12 +291,3 @@ def _emulator_task_queue(settings: Settings) -> TaskQueue:
     from klair.adapters.local.dispatcher_queue import DispatcherTaskQueue
 
     return DispatcherTaskQueue(settings.dispatcher_url)
-
-
-def _storage_client(settings: Settings) -> storage.Client:
-    from google.auth.credentials import AnonymousCredentials
-    from google.cloud import storage
-
-    if settings.mode is Mode.EMULATOR:  # fake-gcs-server takes no credentials
-        return storage.Client(project=settings.project, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
-    return storage.Client(project=settings.project)

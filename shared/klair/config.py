@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     download_socket_timeout: float = 30.0
     # How long a submit waits for DNS before it accepts the URL (the download judges again).
     url_check_timeout_seconds: float = Field(default=2.0, gt=0, le=10)
+    # `GET /api/health`: each dependency's probe must answer within this many seconds.
+    health_timeout_seconds: float = Field(default=2.0, gt=0, le=10)
     # Analysis proxy frame rate: models sample a frame or two per second (Gemini's `fps`
     # should not exceed it); 5 keeps the transcode close to a bare decode.
     proxy_fps: float = 5.0

@@ -45,6 +45,11 @@ class Dispatcher:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # the health check, like the local dispatcher's `GET /`
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def do_POST(self) -> None:
                 task = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fresh = task["name"] not in owner.tasks

@@ -32,6 +32,15 @@ _SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
 
 
+def storage_client(project: str, *, anonymous: bool = False) -> storage.Client:
+    """The GCS client; `anonymous` for fake-gcs-server, which takes no credentials."""
+    if anonymous:
+        from google.auth.credentials import AnonymousCredentials
+
+        return storage.Client(project=project, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
+    return storage.Client(project=project)
+
+
 class UrlSigner(Protocol):
     """What `generate_signed_url` needs to sign: key-file credentials, or IAM signBlob."""
 

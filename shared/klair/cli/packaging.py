@@ -26,6 +26,8 @@ from klair.devstack.topology import load_topology
 MANIFEST = "manifest.json"
 # Zip timestamps are DOS dates: 1980-01-01 is the earliest, and the same for every build.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# Non-Python files a package directory ships with its modules (fonts libass is pointed at).
+DATA_SUFFIXES = frozenset({".ttf", ".otf"})
 RUNTIMES = {"python311": "3.11", "python312": "3.12"}
 # Where Cloud Functions builds and runs the sources: markers are evaluated for it.
 TARGET_PLATFORM = {
@@ -166,13 +168,30 @@ def archive_entries(
     except ClosureError as error:
         raise PackagingError(f"{function}: {error}") from error
     requirements = requirements_text(root, runtime, lookup, found.third_party())
-    files = [*found.modules.values(), src / "klair" / "py.typed"]
+    modules = list(found.modules.values())
+    files = [*modules, *package_data(modules), src / "klair" / "py.typed"]
     entries = [
         ("main.py", main.read_bytes()),
         ("requirements.txt", requirements.encode()),
         *((path.relative_to(src).as_posix(), path.read_bytes()) for path in files),
     ]
     return sorted(entries)
+
+
+def package_data(modules: Iterable[Path]) -> list[Path]:
+    """The data files of the shipped packages (under a package's directory, beside its
+    `__init__.py`): the caption fonts and their licence."""
+    dirs = {path.parent for path in modules if path.name == "__init__.py"}
+    return sorted(
+        {
+            file
+            for directory in dirs
+            for file in directory.glob("**/*")
+            if file.is_file()
+            and (file.suffix in DATA_SUFFIXES or file.name == "LICENSE")
+            and "__pycache__" not in file.parts
+        }
+    )
 
 
 def content_digest(entries: Iterable[tuple[str, bytes]]) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from klair.ports.accounts import RateLimiter, Revocations, UsageEraser, UsageLedger, UserStore
+from klair.ports.health import DependencyProbe
 from klair.ports.jobs import Clock, JobStore, StatusReads
 from klair.ports.media import (
     Analyzer,
@@ -63,3 +64,5 @@ class Deps:
     webhooks: WebhookStore | None = None
     deliveries: DeliveryLog | None = None
     sender: WebhookSender | None = None
+    # What `GET /api/health` probes (adapters.health_probes): each dependency of the mode.
+    health: tuple[DependencyProbe, ...] = ()

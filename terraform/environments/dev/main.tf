@@ -28,6 +28,7 @@ module "klair" {
   function_secrets         = var.function_secrets
   sieve_callback_base_url  = var.sieve_callback_base_url
   budget                   = var.budget
+  notification_channels    = var.notification_channels
 
   # Disposable data, verbose logs, small instance caps.
   bucket_force_destroy             = true

@@ -73,3 +73,9 @@ variable "sieve_callback_base_url" {
   description = "Public base URL of the webhooks function for Sieve autocrop callbacks; null keeps Sieve off."
   default     = null
 }
+
+variable "notification_channels" {
+  type        = list(string)
+  description = "Cloud Monitoring notification channel ids the alerts notify (create the channel first: e-mail, PagerDuty, Slack)."
+  default     = []
+}

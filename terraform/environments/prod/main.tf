@@ -28,6 +28,7 @@ module "klair" {
   function_secrets         = var.function_secrets
   sieve_callback_base_url  = var.sieve_callback_base_url
   budget                   = var.budget
+  notification_channels    = var.notification_channels
 
   # Data that outlives a mistaken destroy, quieter logs, room to scale and a warm API (the
   # first request of the day meets no cold start).

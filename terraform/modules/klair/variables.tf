@@ -195,3 +195,9 @@ variable "sieve_callback_base_url" {
   description = "Public base URL of the webhooks function that Sieve calls back (KLAIR_WEBHOOKS_URL); null leaves Sieve autocrop off."
   default     = null
 }
+
+variable "notification_channels" {
+  type        = list(string)
+  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alerts notify; empty: incidents open without notifying."
+  default     = []
+}

@@ -63,6 +63,15 @@ class VertexStub:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # a model's description (the health probe reads one)
+                stub.requests.append(Recorded("GET", self.path, dict(self.headers), {}))
+                data = json.dumps({"name": self.path.rsplit("/", 1)[-1]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 recorded = Recorded("POST", self.path, dict(self.headers), json.loads(raw))

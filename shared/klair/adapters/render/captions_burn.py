@@ -11,6 +11,7 @@ from pathlib import Path
 import pysubs2
 
 from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
+from klair.adapters.render.fonts import FAMILY
 from klair.domain.caption_events import CaptionEvent
 from klair.domain.captions import cues
 from klair.domain.transcript import Word
@@ -18,7 +19,7 @@ from klair.domain.transcript import Word
 WHITE = pysubs2.Color(255, 255, 255)
 BLACK = pysubs2.Color(0, 0, 0)
 HIGHLIGHT = pysubs2.Color(255, 214, 0)  # a warm yellow
-FONT = "DejaVu Sans"
+FONT = FAMILY  # shipped in adapters/render/fonts; libass is pointed there (cut.py)
 
 
 def _style(name: str, width: int, height: int) -> pysubs2.SSAStyle:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from klair.adapters.render.fonts import FONTS_DIR
 from klair.domain.clip import Clip
 from klair.domain.export_options import Geometry
 from klair.domain.media import MediaInfo
@@ -112,8 +113,24 @@ def _video_chain(window: Window, plan: VariantPlan) -> str:
         chain += "[main]"
     else:
         chain += ","
-    subtitles = f"subtitles=filename={plan.subtitles}," if plan.subtitles else ""
-    return f"{chain}{subtitles}null[v]"
+    return f"{chain}{subtitles_filter(plan.subtitles)}null[v]"
+
+
+def subtitles_filter(ass: str | None) -> str:
+    """libass burns `ass` with the fonts shipped in the package (`fontsdir`), never a
+    substitute the runtime image's fontconfig happens to offer."""
+    if ass is None:
+        return ""
+    return f"subtitles=filename={_escape(ass)}:fontsdir={_escape(str(FONTS_DIR))},"
+
+
+def _escape(value: str) -> str:
+    """A filter option value, escaped for the option parser and then for the graph's."""
+    for special in "\\':":
+        value = value.replace(special, "\\" + special)
+    for special in "\\'[],;":
+        value = value.replace(special, "\\" + special)
+    return value
 
 
 def gain_db(audio: AudioPlan) -> float:

@@ -1,15 +1,15 @@
-"""Health of each dependency, probed with a cheap read that must answer (even "absent")."""
+"""Health of each dependency: every probe at once, each with a short deadline and its latency;
+"degraded" (503 at the route) names the dependencies that did not answer."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from pydantic import BaseModel
 
-from klair.domain.errors import NotFound
-from klair.domain.ids import JobId
 from klair.handlers.deps import Deps
+from klair.ports.health import DependencyProbe
 
 
 class DependencyHealth(BaseModel):
@@ -22,14 +22,14 @@ class Health(BaseModel):
     status: str
     mode: str
     dependencies: dict[str, DependencyHealth]
+    # The dependencies that did not answer, so a caller (or an uptime check) reads one field.
+    failing: list[str] = []
 
 
-def _probe(check: Callable[[], object]) -> DependencyHealth:
+def _probe(probe: DependencyProbe, timeout: float) -> DependencyHealth:
     started = time.perf_counter()
     try:
-        check()
-    except NotFound:
-        pass  # the probe key never exists: answering "absent" proves the service is up
+        probe.check(timeout)
     except Exception as error:  # any failure is the answer we report
         return DependencyHealth(ok=False, latency_ms=_ms(started), error=type(error).__name__)
     return DependencyHealth(ok=True, latency_ms=_ms(started))
@@ -40,9 +40,26 @@ def _ms(started: float) -> float:
 
 
 def health(deps: Deps) -> Health:
-    checks = {
-        "job_store": _probe(lambda: deps.store.get(JobId("health-probe"))),
-        "blobs": _probe(lambda: deps.blobs.exists("health/probe")),
+    """Probe every dependency in parallel. A probe that outlives the deadline (a client
+    that ignores its timeout) is reported as down; its thread is left to finish alone."""
+    timeout = deps.settings.health_timeout_seconds
+    pool = ThreadPoolExecutor(max_workers=max(1, len(deps.health)), thread_name_prefix="health")
+    started = time.perf_counter()
+    futures: dict[str, Future[DependencyHealth]] = {
+        probe.name: pool.submit(_probe, probe, timeout) for probe in deps.health
     }
-    status = "ok" if all(c.ok for c in checks.values()) else "degraded"
-    return Health(status=status, mode=deps.settings.mode.value, dependencies=checks)
+    wait(futures.values(), timeout=timeout + 0.5)
+    pool.shutdown(wait=False, cancel_futures=True)
+    checks = {
+        name: future.result()
+        if future.done() and not future.cancelled()
+        else DependencyHealth(ok=False, latency_ms=_ms(started), error="Timeout")
+        for name, future in futures.items()
+    }
+    failing = sorted(name for name, check in checks.items() if not check.ok)
+    return Health(
+        status="degraded" if failing else "ok",
+        mode=deps.settings.mode.value,
+        dependencies=checks,
+        failing=failing,
+    )

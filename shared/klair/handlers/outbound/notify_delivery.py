@@ -22,6 +22,7 @@ from klair.domain.notification import (
     DeliveryState,
     verdict,
 )
+from klair.domain.telemetry import WEBHOOK_ATTEMPT
 from klair.handlers.deps import Deps
 
 log = structlog.get_logger(__name__)
@@ -54,9 +55,9 @@ def deliver_notification(deps: Deps, command: DeliverNotification) -> bool:
     if state is DeliveryState.RETRYING and last:
         state = DeliveryState.ABANDONED
     journal.record(command.job_id, command.event_id, attempt, state, deps.clock.now())
-    log.info("webhook attempt", event_id=command.event_id, kind=command.event, state=state.value,
-             status=attempt.status, error=attempt.error, attempt=record.attempts + 1,
-             sequence=record.sequence)  # fmt: skip
+    log.info(WEBHOOK_ATTEMPT.message, event_id=command.event_id, kind=command.event,
+             state=state.value, status=attempt.status, error=attempt.error,
+             attempt=record.attempts + 1, sequence=record.sequence)  # fmt: skip
     if state is DeliveryState.RETRYING:
         raise Transient(
             f"the webhook receiver failed ({attempt.status or attempt.error}); retrying",

@@ -7,6 +7,7 @@ import structlog
 
 from klair.domain.errors import KlairError, NotFound
 from klair.domain.events import NOTICES, DeadLettered
+from klair.domain.telemetry import DEAD_LETTERED
 from klair.handlers.deps import Deps
 from klair.handlers.steps.lifecycle import fail_job
 
@@ -15,6 +16,10 @@ log = structlog.get_logger(__name__)
 
 def fail_dead_letter(deps: Deps, message: DeadLettered) -> bool:
     """A message ran out of delivery attempts: its job fails and is refunded (once)."""
+    log.error(
+        DEAD_LETTERED.message, subscription=message.subscription,
+        original_type=message.original_type, job_id=message.job_id,
+    )  # fmt: skip
     if message.job_id is None:
         log.error("dead letter without a job", subscription=message.subscription)
         return False

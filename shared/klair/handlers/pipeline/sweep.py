@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from klair.domain.errors import KlairError
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
+from klair.domain.telemetry import JOB_STALLED
 from klair.handlers.deps import Deps
 from klair.handlers.pipeline.redrive import redrive
 from klair.handlers.steps.lifecycle import fail_job
@@ -52,7 +53,7 @@ def _flag_and_redrive(deps: Deps, job: Job, report: SweepReport) -> None:
     report.flagged += 1
     sent = redrive(deps, flagged)
     report.redriven += sent
-    log.warning("job stalled, re-driven", job_id=job.id, status=job.status.value, sent=sent)
+    log.warning(JOB_STALLED.message, job_id=job.id, status=job.status.value, sent=sent)
 
 
 def sweep(deps: Deps, limit: int = 200) -> SweepReport:

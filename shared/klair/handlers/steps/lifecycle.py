@@ -14,6 +14,7 @@ from klair.domain.ids import JobId
 from klair.domain.job import Job, JobError
 from klair.domain.progress import progress, stage_progress
 from klair.domain.status import TERMINAL, JobStatus
+from klair.domain.telemetry import JOB_ADVANCED, JOB_FINISHED
 from klair.handlers.deps import Deps
 
 log = structlog.get_logger(__name__)
@@ -39,7 +40,10 @@ def advance(deps: Deps, job: Job, to: JobStatus, **fields: Any) -> Job | None:
         **fields,
     )
     if moved is not None:
-        log.info("job advanced", job_id=job.id, from_status=job.status.value, to=to.value)
+        log.info(
+            JOB_ADVANCED.message, job_id=job.id, from_status=job.status.value, to=to.value,
+            stage_seconds=timings.get(job.status.value),
+        )  # fmt: skip
     return moved
 
 
@@ -89,9 +93,22 @@ def finish_terminal(deps: Deps, job: Job, *, moved_now: bool = False) -> bool:
         settled = deps.usage.refund(job.owner, job.id)
         discard_outputs(deps, job.id)  # only the clips it exported stay
         code = job.error.code if job.error else None
+    if settled or moved_now:
+        log_finished(deps, job, code)
     if (settled or moved_now) and job.status is not JobStatus.CANCELLED:  # cancel announces
         deps.bus.publish(JobFinished(job_id=job.id, status=job.status.value, error_code=code))
     return settled
+
+
+def log_finished(deps: Deps, job: Job, code: str | None) -> None:
+    """The line the job metrics count (outcome, code) and time (seconds per source minute)."""
+    elapsed = round((deps.clock.now() - job.created_at).total_seconds(), 3)
+    minutes = round(job.media.duration / 60.0, 3) if job.media else None
+    per_minute = round(elapsed / minutes, 3) if minutes else None
+    log.info(
+        JOB_FINISHED.message, job_id=job.id, outcome=job.status.value, code=code,
+        source_minutes=minutes, elapsed_seconds=elapsed, seconds_per_source_minute=per_minute,
+    )  # fmt: skip
 
 
 log = structlog.get_logger(__name__)
