@@ -56,7 +56,9 @@ def analyze(stub: VertexStub, the_job: Job, transcript: Transcript | None = SPEE
         project="demo-klair", base_url=stub.url, retry_initial_delay=0.01, **overrides
     )
     client = LazyClient(options, credentials=Credentials(token="test"))  # type: ignore[no-untyped-call]
-    analyzer = GeminiAnalyzer(options, lambda name: f"gs://klair-media/{name}", client)
+    analyzer = GeminiAnalyzer(
+        options, lambda name: f"gs://klair-media/{name}", client, today=WHEN.date
+    )
     return analyzer.analyze_chunk(the_job, 570.0, 1170.0, transcript, OFFLINE, "gemini-3-flash")
 
 
@@ -117,15 +119,24 @@ def test_two_stage_plans_less_than_the_full_chunk() -> None:
     staged = GeminiAnalyzer(options.model_copy(update={"two_stage": True}), str)._requests(
         job(), 570, 1170, SPEECH, OFFLINE
     )
-    cost = [sum(plan(r, options, options.model).cost.usd for r in rs) for rs in (full, staged)]
-    assert cost[1] < 0.5 * cost[0]
+    day = WHEN.date()
+    cost = [sum(plan(r, options, options.model, day).cost.usd for r in rs) for rs in (full, staged)]
+    # Two excerpts of 60 s instead of 600 s of frames; each excerpt pays its own answer.
+    assert cost[1] < 0.7 * cost[0]
 
 
 def test_a_spanish_talk_is_transcribed_by_gemini() -> None:
     spanish = job(options=JobOptions(language="es"))
     with VertexStub(fixture("transcribed")).running() as stub:
         result = analyze(stub, spanish)
-    text = stub.generate_calls()[0].body["contents"][0]["parts"][1]["text"]
+    video, sound, prompt = stub.generate_calls()[0].body["contents"][0]["parts"]
+    # The silent video proxy and, to be heard, the audio proxy, each clipped by its own field.
+    assert field(field(video, "fileData"), "fileUri").endswith(f"/work/{JOB}/proxy.mp4")
+    assert field(field(sound, "fileData"), "fileUri").endswith(f"/work/{JOB}/proxy.m4a")
+    clip = field(sound, "audioMetadata")
+    assert (field(clip, "startOffset"), field(clip, "endOffset")) == ("570s", "1170s")
+    assert "videoMetadata" not in sound and "video_metadata" not in sound
+    text = prompt["text"]
     assert "The speech is in 'es'" in text and "Transcript" not in text
     assert result.transcript is not None and result.transcript.language == "es"
     assert result.transcript.text.startswith("Borramos una línea y la latencia")
@@ -139,7 +150,25 @@ def test_audio_jobs_send_the_audio_proxy_without_a_frame_rate() -> None:
     part = stub.generate_calls()[0].body["contents"][0]["parts"][0]
     assert field(field(part, "fileData"), "fileUri").endswith(f"/work/{JOB}/proxy.m4a")
     assert field(field(part, "fileData"), "mimeType") == "audio/mp4"
-    assert "fps" not in field(part, "videoMetadata")
+    # Clipped by `audio_metadata`: Vertex reads `video_metadata` on video parts only, so an
+    # audio part clipped with it would be billed for the whole file on every chunk.
+    clip = field(part, "audioMetadata")
+    assert (field(clip, "startOffset"), field(clip, "endOffset")) == ("570s", "1170s")
+    assert "videoMetadata" not in part and "video_metadata" not in part
+
+
+def test_video_jobs_with_a_transcript_send_only_the_silent_video_proxy() -> None:
+    with VertexStub(fixture("good")).running() as stub:
+        analyze(stub, job())
+    *media, prompt = stub.generate_calls()[0].body["contents"][0]["parts"]
+    [video] = media  # no audio part: the words are in the prompt
+    assert field(field(video, "fileData"), "fileUri").endswith(f"/work/{JOB}/proxy.mp4")
+    clip = field(video, "videoMetadata")
+    assert (field(clip, "startOffset"), field(clip, "endOffset"), clip["fps"]) == (
+        "570s", "1170s", 0.25,
+    )  # fmt: skip
+    assert "audioMetadata" not in video and "audio_metadata" not in video
+    assert "without its sound" in prompt["text"]
 
 
 def test_when_the_offline_transcript_is_not_to_be_trusted() -> None:

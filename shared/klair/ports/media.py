@@ -70,6 +70,7 @@ class Transcoded(BaseModel):
     proxy: Path
     audio: Path
     signals: Path
+    audio_proxy: Path | None = None  # a video source's sound, beside its silent video proxy
 
 
 class Transcoder(Protocol):

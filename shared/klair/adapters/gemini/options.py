@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES
+from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES, THINKING_LEVELS
 from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
-from klair.domain.cost import ModelPrice
+from klair.domain.cost import ModelPrice, in_force
 
 Resolution = Literal["unspecified", "low", "medium", "high"]
 ThinkingLevel = Literal["minimal", "low", "medium", "high"]
+LEVELS: tuple[ThinkingLevel, ...] = ("minimal", "low", "medium", "high")
 
 DEFAULT_MODEL = GEMINI_MODELS["gemini-3-flash"]
 
@@ -50,6 +52,10 @@ class GeminiOptions(BaseModel):
     thinking_level: ThinkingLevel | None = "low"
     max_output_tokens: int = Field(default=8192, gt=0)
     max_moments: int = Field(default=8, ge=1, le=30)
+    # Video jobs send the video-only proxy when the offline transcript is in the prompt (the
+    # audio track would be ~60% of the input tokens and tells the model what it already
+    # reads); the audio proxy goes too when Gemini must transcribe, or when this is set.
+    audio_with_transcript: bool = False
 
     # HttpRetryOptions: attempts include the first call; 429 and 5xx are retried.
     retry_attempts: int = Field(default=3, ge=1)
@@ -60,7 +66,8 @@ class GeminiOptions(BaseModel):
     # chunk finishes well inside a 9-minute event function.
     deadline_seconds: float = Field(default=420.0, gt=0)
 
-    prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(GEMINI_PRICES))
+    # Overrides of the built-in price table (prices.py), by model id: each a list of periods.
+    prices: dict[str, tuple[ModelPrice, ...]] = Field(default_factory=dict)
     tokens_per_frame: dict[Resolution, int] = Field(
         default_factory=lambda: dict(GEMINI3_TOKENS_PER_FRAME)
     )
@@ -81,8 +88,18 @@ class GeminiOptions(BaseModel):
         """A tier's model class (`gemini-3-flash`) as today's model id; ids pass through."""
         return self.models.get(name, name)
 
-    def price(self, model: str) -> ModelPrice:
-        """The model's price from the configured table, else the built-in one; a model in
-        neither is priced as the default model rather than as free."""
-        found = self.prices.get(model) or GEMINI_PRICES.get(model)
-        return found or self.prices.get(DEFAULT_MODEL) or GEMINI_PRICES[DEFAULT_MODEL]
+    def price(self, model: str, day: date) -> ModelPrice:
+        """The model's price in force on `day`, from the overrides, else the built-in table;
+        a model in neither is priced as the default model rather than as free."""
+        periods = self.prices.get(model) or GEMINI_PRICES.get(model)
+        periods = periods or self.prices.get(DEFAULT_MODEL) or GEMINI_PRICES[DEFAULT_MODEL]
+        return in_force(periods, day)
+
+    def thinking(self, model: str) -> ThinkingLevel | None:
+        """The configured level if the model accepts it, else the next level up that it
+        accepts (3.8 Flash refuses `minimal`); models not in the table get it unchanged."""
+        if self.thinking_level is None or model not in THINKING_LEVELS:
+            return self.thinking_level
+        accepted = THINKING_LEVELS[model]
+        higher = LEVELS[LEVELS.index(self.thinking_level) :]
+        return next((level for level in higher if level in accepted), self.thinking_level)

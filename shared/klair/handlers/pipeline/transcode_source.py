@@ -50,6 +50,8 @@ def _transcode(deps: Deps, job: Job, source_name: str) -> None:
         progress = StageProgress(deps, job.id, JobStatus.TRANSCODING)
         out = deps.transcoder.transcode(source, work / "out", job.media, progress)
         deps.blobs.put_file(naming.work(job.id, out.proxy.name), out.proxy)  # .mp4 or .m4a
+        if out.audio_proxy is not None:
+            deps.blobs.put_file(naming.work(job.id, naming.AUDIO_PROXY), out.audio_proxy)
         deps.blobs.put_file(naming.work(job.id, naming.AUDIO), out.audio, "audio/wav")
         deps.blobs.put_file(naming.work(job.id, naming.SIGNALS), out.signals, "application/json")
 
