@@ -102,7 +102,6 @@ def model_analyzer_for(settings: Settings) -> ModelAnalyzer | None:
 def gemini_options(settings: Settings) -> GeminiOptions:
     """The Gemini adapter's own defaults and tables, with the overrides `settings` carries."""
     from klair.adapters.gemini.options import GeminiOptions
-    from klair.adapters.gemini.prices import GEMINI_MODELS
 
     s, prices = settings, settings.gemini_prices
     chosen = {"media_resolution": s.gemini_media_resolution, "fps": s.gemini_fps,
@@ -111,7 +110,7 @@ def gemini_options(settings: Settings) -> GeminiOptions:
         project=settings.project,
         location=settings.gemini_location,
         base_url=settings.gemini_base_url,
-        models={**GEMINI_MODELS, **settings.gemini_models},
+        models=settings.gemini_models,
         prices={m: tuple(p if isinstance(p, list) else [p]) for m, p in prices.items()},
         job_ceiling_usd=settings.gemini_job_ceiling_usd,
         score_weights=settings.score_weights,

@@ -10,7 +10,7 @@ from google.genai import types
 
 from klair.adapters.gemini.cost import Budget, measured, plan
 from klair.adapters.gemini.options import GeminiOptions
-from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES
+from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES, THINKING_LEVELS
 from klair.adapters.gemini.prompt import Line
 from klair.adapters.gemini.request import ChunkRequest
 from klair.domain.cost import Cost, ModelPrice, in_force
@@ -57,9 +57,19 @@ def test_a_response_without_usage_costs_nothing() -> None:
     assert measured(None, OPTIONS.price("gemini-3.8-flash", DAY)) == Cost()
 
 
-def test_every_tier_model_class_has_a_price() -> None:
-    assert set(GEMINI_MODELS.values()) <= set(GEMINI_PRICES)
-    assert OPTIONS.model == GEMINI_MODELS["gemini-3-flash"]
+def test_every_model_a_class_may_mean_has_a_price_and_a_thinking_table() -> None:
+    models = {model for periods in GEMINI_MODELS.values() for _, model in periods}
+    assert models <= set(GEMINI_PRICES) and models <= set(THINKING_LEVELS)
+
+
+def test_the_flash_class_means_the_model_that_keeps_the_target_on_the_day() -> None:
+    # 3.8 Flash at its launch price; 3.5 Flash-Lite once 3.8 Flash's price doubles.
+    assert OPTIONS.model_id("gemini-3-flash", LAST_DAY) == "gemini-3.8-flash"
+    assert OPTIONS.model_id("gemini-3-flash", NEW_YEAR) == "gemini-3.5-flash-lite"
+    assert OPTIONS.model_id("gemini-3-pro", NEW_YEAR) == "gemini-3.1-pro-preview"
+    assert OPTIONS.model_id("gemini-9-ultra", NEW_YEAR) == "gemini-9-ultra"  # an id
+    pinned = GeminiOptions(project="p", models={"gemini-3-flash": "gemini-3.8-flash"})
+    assert pinned.model_id("gemini-3-flash", NEW_YEAR) == "gemini-3.8-flash"
 
 
 def test_an_unknown_model_is_priced_as_the_default_rather_than_free() -> None:

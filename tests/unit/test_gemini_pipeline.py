@@ -5,7 +5,7 @@ the offline analyzer, transcripts Gemini heard — and how settings and tiers ch
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -216,10 +216,14 @@ def test_settings_wire_gemini_or_nothing() -> None:
     options = gemini_options(
         Settings(project="p", gemini_fps=1.0, gemini_models={"gemini-3-flash": "gemini-x"})
     )
-    assert (options.project, options.fps, options.model_id("gemini-3-flash")) == (
+    assert (options.project, options.fps, options.model_id("gemini-3-flash", NOW.date())) == (
         "p",
         1,
         "gemini-x",
     )
-    # Settings and the adapter agree on every default.
+    # Settings carry only overrides: unset, the adapter's own defaults and tables apply.
     assert gemini_options(Settings()) == GeminiOptions(project=Settings().project)
+    dated = [{"input": 1.5, "output": 7.5, "valid_from": "2027-02-01"}, {"input": 1, "output": 5}]
+    env = Settings.model_validate({"gemini_prices": {"gemini-x": dated}})
+    prices = gemini_options(env).prices["gemini-x"]
+    assert [p.valid_from for p in prices] == [date(2027, 2, 1), None]

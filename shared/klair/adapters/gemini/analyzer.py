@@ -121,9 +121,9 @@ class GeminiAnalyzer:
     ) -> ModelAnalysis:
         """`offline` are the offline analyzer's candidates for the chunk: the shortlist in
         two-stage mode and, in every mode, what is kept when Gemini cannot be used."""
-        model = self._options.model_id(model)
-        requests = self._requests(job, start, end, transcript, offline)
         day = self._today()
+        model = self._options.model_id(model, day)
+        requests = self._requests(job, start, end, transcript, offline)
         planned = sum((plan(r, self._options, model, day).cost for r in requests), Cost())
         spent = job.cost
         allowed = Budget(self._options.job_ceiling_usd).allows(planned, job.chunks_total, spent)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES, THINKING_LEVELS
+from klair.adapters.gemini.prices import GEMINI_PRICES, THINKING_LEVELS, model_in_force
 from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
 from klair.domain.cost import ModelPrice, in_force
 
@@ -15,7 +15,9 @@ Resolution = Literal["unspecified", "low", "medium", "high"]
 ThinkingLevel = Literal["minimal", "low", "medium", "high"]
 LEVELS: tuple[ThinkingLevel, ...] = ("minimal", "low", "medium", "high")
 
-DEFAULT_MODEL = GEMINI_MODELS["gemini-3-flash"]
+DEFAULT_CLASS = "gemini-3-flash"
+# The id an unknown model is priced as (rather than as free).
+DEFAULT_MODEL = model_in_force(DEFAULT_CLASS, date.min)
 
 # Tokens per sampled video frame on Gemini 3 (Vertex "video understanding": 70 per frame by
 # default; low and medium are both 70, high is 280). Audio is 32 tokens per second at any
@@ -37,8 +39,8 @@ class GeminiOptions(BaseModel):
     project: str
     location: str = "global"
     model: str = DEFAULT_MODEL  # when a tier names no model class
-    # Tier model classes (`Tier.analyzer_model`) → Vertex model ids.
-    models: dict[str, str] = Field(default_factory=lambda: dict(GEMINI_MODELS))
+    # Overrides of the class → model id table (prices.py), whatever the day.
+    models: dict[str, str] = Field(default_factory=dict)
     # A local stub server (tests, `klair dev`); None means the real Vertex endpoint.
     base_url: str | None = None
 
@@ -84,9 +86,10 @@ class GeminiOptions(BaseModel):
     shortlist_size: int = Field(default=4, ge=1)
     shortlist_padding: float = Field(default=5.0, ge=0)
 
-    def model_id(self, name: str) -> str:
-        """A tier's model class (`gemini-3-flash`) as today's model id; ids pass through."""
-        return self.models.get(name, name)
+    def model_id(self, name: str, day: date) -> str:
+        """A tier's model class (`gemini-3-flash`) as the model id it means on `day` (an
+        override, else the built-in table); ids pass through."""
+        return self.models.get(name) or model_in_force(name, day)
 
     def price(self, model: str, day: date) -> ModelPrice:
         """The model's price in force on `day`, from the overrides, else the built-in table;
