@@ -45,8 +45,8 @@ class GeminiOptions(BaseModel):
     base_url: str | None = None
 
     media_resolution: Resolution = "low"
-    # A frame every 4 s: the transcript and the audio carry the words and the delivery, so
-    # frames only need to show what is on screen; bench/gemini_cost.py prices the choice.
+    # A frame every 4 s: the transcript carries the words, so frames only need to show what
+    # is on screen; bench/gemini_cost.py measures the choice.
     fps: float = Field(default=0.25, gt=0, le=24)
     # None leaves the model default: Google recommends 1.0 for Gemini 3, where lower values
     # can make the model loop, which structured output turns into truncated JSON.

@@ -32,8 +32,6 @@ class ChunkRequest:
     `transcript` None means there is none (a language the offline transcriber cannot serve),
     so the model is asked to transcribe as well. A video job's `media_uri` is its video-only
     proxy; `audio_uri` (its audio proxy) is sent beside it when the model must listen.
-    `audio_in_video` marks a video file that carries its own audio track (proxies made
-    before the split; the bench's old request shape), which Vertex bills as audio.
     """
 
     media_uri: str
@@ -46,7 +44,6 @@ class ChunkRequest:
     mime_type: str = "video/mp4"
     labels: dict[str, str] = field(default_factory=dict)
     audio_uri: str | None = None
-    audio_in_video: bool = False
 
     @property
     def duration(self) -> float:
@@ -59,7 +56,7 @@ class ChunkRequest:
     @property
     def has_audio(self) -> bool:
         """Whether the model hears the excerpt (and Vertex bills audio tokens for it)."""
-        return not self.has_video or self.audio_in_video or self.audio_uri is not None
+        return not self.has_video or self.audio_uri is not None
 
     @property
     def transcribe(self) -> bool:
