@@ -99,21 +99,21 @@ def model_analyzer_for(settings: Settings) -> ModelAnalyzer | None:
 
 
 def gemini_options(settings: Settings) -> GeminiOptions:
-    """Everything the Gemini adapter needs, as values read from `settings`."""
+    """The Gemini adapter's own defaults and tables, with the overrides `settings` carries."""
     from klair.adapters.gemini.options import GeminiOptions
-    from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES
 
+    s, prices = settings, settings.gemini_prices
+    chosen = {"media_resolution": s.gemini_media_resolution, "fps": s.gemini_fps,
+              "two_stage": s.gemini_two_stage}  # fmt: skip
     return GeminiOptions(
         project=settings.project,
         location=settings.gemini_location,
         base_url=settings.gemini_base_url,
-        models={**GEMINI_MODELS, **settings.gemini_models},
-        prices={**GEMINI_PRICES, **settings.gemini_prices},
-        media_resolution=settings.gemini_media_resolution,
-        fps=settings.gemini_fps,
+        models=settings.gemini_models,
+        prices={m: tuple(p if isinstance(p, list) else [p]) for m, p in prices.items()},
         job_ceiling_usd=settings.gemini_job_ceiling_usd,
-        two_stage=settings.gemini_two_stage,
         score_weights=settings.score_weights,
+        **{name: value for name, value in chosen.items() if value is not None},
     )
 
 

@@ -92,14 +92,16 @@ class Settings(BaseSettings):
     model_analyzer: str = "none"
     gemini_location: str = "global"
     gemini_base_url: str | None = None  # a local stub instead of Vertex (tests, dev stack)
-    # Overrides of the adapter's own tables (adapters/gemini/prices.py), by model class or id.
+    # Overrides of the adapter's own tables and defaults (adapters/gemini/prices.py and
+    # options.py); unset means the adapter's. Prices by model id: one price, or a list of
+    # dated periods (`valid_from`).
     gemini_models: dict[str, str] = Field(default_factory=dict)
-    gemini_prices: dict[str, ModelPrice] = Field(default_factory=dict)
-    gemini_media_resolution: Literal["unspecified", "low", "medium", "high"] = "low"
-    gemini_fps: float = Field(default=0.25, gt=0, le=24)
+    gemini_prices: dict[str, ModelPrice | list[ModelPrice]] = Field(default_factory=dict)
+    gemini_media_resolution: Literal["unspecified", "low", "medium", "high"] | None = None
+    gemini_fps: float | None = Field(default=None, gt=0, le=24)
     gemini_job_ceiling_usd: float = Field(default=5.0, ge=0)
     # Two-stage: Gemini watches only windows around the offline analyzer's best candidates.
-    gemini_two_stage: bool = False
+    gemini_two_stage: bool | None = None
     max_download_bytes: int = 4 * 1024**3
     # SSRF guard: hosts (names, IP literals or networks like 10.1.0.0/16) whose private
     # addresses and any port may be fetched (tests and the local stack only), and extra

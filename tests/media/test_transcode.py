@@ -85,6 +85,20 @@ def test_the_proxy_is_small_5fps_with_a_keyframe_every_2s(talk: Sample, tmp_path
     assert seen and seen == sorted(seen) and seen[-1] == pytest.approx(1.0, abs=0.05)
 
 
+def test_the_video_proxy_is_silent_and_its_sound_a_file_of_its_own(
+    talk: Sample, tmp_path: Path
+) -> None:
+    # Gemini watches the silent proxy when the transcript is in its prompt (no audio tokens
+    # billed) and is given the audio proxy beside it only when it has to listen.
+    _, out = transcode(talk.path, tmp_path)
+
+    assert not probe.probe(out.proxy).has_audio
+    assert out.audio_proxy is not None and out.audio_proxy.name == "proxy.m4a"
+    sound = probe.probe(out.audio_proxy)
+    assert sound.has_audio and not sound.has_video
+    assert sound.duration == pytest.approx(14, abs=0.15)
+
+
 def test_signals_carry_activity_and_integrated_loudness(talk: Sample, tmp_path: Path) -> None:
     _, out = transcode(talk.path, tmp_path)
 

@@ -5,11 +5,13 @@ leaves the analyzer with."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 from google.oauth2.credentials import Credentials
 
+from klair.adapters.gemini import request as build
 from klair.adapters.gemini.agent import ExcerptAgent, ExcerptOutcome
 from klair.adapters.gemini.client import LazyClient
 from klair.adapters.gemini.options import GeminiOptions
@@ -17,9 +19,11 @@ from klair.adapters.gemini.prices import GEMINI_PRICES
 from klair.adapters.gemini.prompt import Line
 from klair.adapters.gemini.request import ChunkRequest
 from klair.domain.analysis.selection import select_clips
+from klair.domain.cost import in_force
 from tests.unit.gemini_fixtures.stub import VertexStub, field, fixture
 
 JOB = "job_0a1b2c3d4e5f"
+DAY = date(2026, 11, 25)  # 3.8 Flash at its launch price
 PROXY = f"gs://klair-media/work/{JOB}/proxy.mp4"
 # Chunk 1 of a 25-minute talk: [09:30, 19:30] of the source.
 CHUNK = ChunkRequest(
@@ -47,7 +51,7 @@ def run(stub: VertexStub, request: ChunkRequest = CHUNK, **overrides: Any) -> Ex
         **overrides,
     )
     client = LazyClient(options, credentials=Credentials(token="test"))  # type: ignore[no-untyped-call]
-    return ExcerptAgent(client, options).analyze(request, options.model)
+    return ExcerptAgent(client, options).analyze(request, options.model, DAY)
 
 
 @pytest.fixture
@@ -76,6 +80,19 @@ def test_the_request_names_the_proxy_by_uri_clipped_to_the_chunk(good: VertexStu
     assert "[01:05-01:10] Every extra second of cold start" in text["text"]
     assert "00:00 in the excerpt is 09:30 in the source" in text["text"]
     assert "each 15 to 60 seconds long" in text["text"]
+
+
+def thinking_sent(model: str, level: str) -> str:
+    options = GeminiOptions(project="demo-klair", thinking_level=level)  # type: ignore[arg-type]
+    return str(build.config(CHUNK, options, model).thinking_config.thinking_level.value)  # type: ignore[union-attr]
+
+
+def test_a_thinking_level_the_model_refuses_is_raised_to_one_it_accepts() -> None:
+    # 3.8 Flash accepts LOW, MEDIUM and HIGH only: MINIMAL is answered with a 400.
+    assert thinking_sent("gemini-3.8-flash", "minimal") == "LOW"
+    assert thinking_sent("gemini-3.8-flash", "medium") == "MEDIUM"
+    assert thinking_sent("gemini-3.1-pro-preview", "minimal") == "LOW"
+    assert thinking_sent("gemini-3.5-flash-lite", "minimal") == "MINIMAL"
 
 
 def test_the_config_asks_for_json_in_the_schema_at_low_media_resolution(
@@ -123,7 +140,7 @@ def test_a_good_answer_becomes_candidates_in_source_seconds(good: VertexStub) ->
 
 def test_the_cost_is_the_usage_metadata_at_the_model_price(good: VertexStub) -> None:
     outcome = run(good)
-    price = GEMINI_PRICES["gemini-3.8-flash"]
+    price = in_force(GEMINI_PRICES["gemini-3.8-flash"], DAY)
     # 42,631 prompt tokens in; 812 answer + 640 thinking tokens out.
     assert (outcome.cost.input_tokens, outcome.cost.output_tokens) == (42631, 1452)
     assert outcome.cost.usd == pytest.approx((42631 * price.input + 1452 * price.output) / 1e6)
@@ -248,6 +265,6 @@ def test_no_endpoint_at_all_falls_back_as_unavailable() -> None:
     # The stub is stopped: its port now refuses connections, which the client retries.
     options = GeminiOptions(project="demo-klair", base_url=url, retry_initial_delay=0.01)
     client = LazyClient(options, credentials=Credentials(token="test"))  # type: ignore[no-untyped-call]
-    outcome = ExcerptAgent(client, options).analyze(CHUNK, options.model)
+    outcome = ExcerptAgent(client, options).analyze(CHUNK, options.model, DAY)
     assert (outcome.fallback, outcome.calls) == ("unavailable", 1)
     assert outcome.problems == ["transport: ConnectError"]

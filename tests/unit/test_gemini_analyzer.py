@@ -4,9 +4,10 @@ languages the offline transcriber cannot serve."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from google.oauth2.credentials import Credentials
 
 from klair.adapters.gemini.analyzer import GeminiAnalyzer, needs_transcription
@@ -24,6 +25,7 @@ from tests.unit.gemini_fixtures.stub import VertexStub, field, fixture
 
 JOB = JobId("job_0a1b2c3d4e5f")
 WHEN = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+DAY = WHEN.date()
 VIDEO = MediaInfo(duration=1500.0, container="mp4", video_codec="h264", audio_codec="aac")
 OFFLINE = [
     Candidate(start=634.0, end=671.0, score=61.0, reason="offline best"),
@@ -50,14 +52,22 @@ def job(**update: Any) -> Job:
     return base.model_copy(update=update)
 
 
-def analyze(stub: VertexStub, the_job: Job, transcript: Transcript | None = SPEECH,
-            **overrides: Any) -> ModelAnalysis:  # fmt: skip
+def analyze(
+    stub: VertexStub,
+    the_job: Job,
+    transcript: Transcript | None = SPEECH,
+    day: date = DAY,
+    model: str = "gemini-3-flash",
+    **overrides: Any,
+) -> ModelAnalysis:
     options = GeminiOptions(
         project="demo-klair", base_url=stub.url, retry_initial_delay=0.01, **overrides
     )
     client = LazyClient(options, credentials=Credentials(token="test"))  # type: ignore[no-untyped-call]
-    analyzer = GeminiAnalyzer(options, lambda name: f"gs://klair-media/{name}", client)
-    return analyzer.analyze_chunk(the_job, 570.0, 1170.0, transcript, OFFLINE, "gemini-3-flash")
+    analyzer = GeminiAnalyzer(
+        options, lambda name: f"gs://klair-media/{name}", client, today=lambda: day
+    )
+    return analyzer.analyze_chunk(the_job, 570.0, 1170.0, transcript, OFFLINE, model)
 
 
 def test_the_tier_model_class_is_called_on_the_jobs_proxy() -> None:
@@ -71,6 +81,25 @@ def test_the_tier_model_class_is_called_on_the_jobs_proxy() -> None:
     assert [c.start for c in result.candidates] == [820.0, 635.0, 1020.0]  # best first
     assert result.cost.input_tokens == 42631
     assert result.topics == ["cold starts", "latency", "serverless costs"]
+
+
+def test_a_call_is_priced_at_the_price_in_force_on_its_day() -> None:
+    usd = {}
+    for day in (date(2026, 12, 31), date(2027, 1, 1)):
+        with VertexStub(fixture("good")).running() as stub:
+            usd[day.year] = analyze(stub, job(), day=day, model="gemini-3.8-flash").cost.usd
+    # 42,631 tokens in and 1,452 out at $0.75/$3.75, then at $1.50/$7.50.
+    assert usd[2026] == pytest.approx((42631 * 0.75 + 1452 * 3.75) / 1e6)
+    assert usd[2027] == pytest.approx(2 * usd[2026])
+
+
+def test_from_2027_the_flash_class_calls_flash_lite() -> None:
+    with VertexStub(fixture("good")).running() as stub:
+        result = analyze(stub, job(), day=date(2027, 1, 1))
+    [sent] = stub.generate_calls()
+    assert sent.path.endswith("/models/gemini-3.5-flash-lite:generateContent")
+    assert result.model == "gemini-3.5-flash-lite"
+    assert result.cost.usd == pytest.approx((42631 * 0.30 + 1452 * 2.50) / 1e6)
 
 
 def test_an_unusable_answer_keeps_the_offline_candidates_and_says_why() -> None:
@@ -117,15 +146,24 @@ def test_two_stage_plans_less_than_the_full_chunk() -> None:
     staged = GeminiAnalyzer(options.model_copy(update={"two_stage": True}), str)._requests(
         job(), 570, 1170, SPEECH, OFFLINE
     )
-    cost = [sum(plan(r, options, options.model).cost.usd for r in rs) for rs in (full, staged)]
-    assert cost[1] < 0.5 * cost[0]
+    day = WHEN.date()
+    cost = [sum(plan(r, options, options.model, day).cost.usd for r in rs) for rs in (full, staged)]
+    # Two excerpts of 60 s instead of 600 s of frames; each excerpt pays its own answer.
+    assert cost[1] < 0.7 * cost[0]
 
 
 def test_a_spanish_talk_is_transcribed_by_gemini() -> None:
     spanish = job(options=JobOptions(language="es"))
     with VertexStub(fixture("transcribed")).running() as stub:
         result = analyze(stub, spanish)
-    text = stub.generate_calls()[0].body["contents"][0]["parts"][1]["text"]
+    video, sound, prompt = stub.generate_calls()[0].body["contents"][0]["parts"]
+    # The silent video proxy and, to be heard, the audio proxy, each clipped by its own field.
+    assert field(field(video, "fileData"), "fileUri").endswith(f"/work/{JOB}/proxy.mp4")
+    assert field(field(sound, "fileData"), "fileUri").endswith(f"/work/{JOB}/proxy.m4a")
+    clip = field(sound, "audioMetadata")
+    assert (field(clip, "startOffset"), field(clip, "endOffset")) == ("570s", "1170s")
+    assert "videoMetadata" not in sound and "video_metadata" not in sound
+    text = prompt["text"]
     assert "The speech is in 'es'" in text and "Transcript" not in text
     assert result.transcript is not None and result.transcript.language == "es"
     assert result.transcript.text.startswith("Borramos una línea y la latencia")
@@ -139,7 +177,25 @@ def test_audio_jobs_send_the_audio_proxy_without_a_frame_rate() -> None:
     part = stub.generate_calls()[0].body["contents"][0]["parts"][0]
     assert field(field(part, "fileData"), "fileUri").endswith(f"/work/{JOB}/proxy.m4a")
     assert field(field(part, "fileData"), "mimeType") == "audio/mp4"
-    assert "fps" not in field(part, "videoMetadata")
+    # Clipped by `audio_metadata`: Vertex reads `video_metadata` on video parts only, so an
+    # audio part clipped with it would be billed for the whole file on every chunk.
+    clip = field(part, "audioMetadata")
+    assert (field(clip, "startOffset"), field(clip, "endOffset")) == ("570s", "1170s")
+    assert "videoMetadata" not in part and "video_metadata" not in part
+
+
+def test_video_jobs_with_a_transcript_send_only_the_silent_video_proxy() -> None:
+    with VertexStub(fixture("good")).running() as stub:
+        analyze(stub, job())
+    *media, prompt = stub.generate_calls()[0].body["contents"][0]["parts"]
+    [video] = media  # no audio part: the words are in the prompt
+    assert field(field(video, "fileData"), "fileUri").endswith(f"/work/{JOB}/proxy.mp4")
+    clip = field(video, "videoMetadata")
+    assert (field(clip, "startOffset"), field(clip, "endOffset"), clip["fps"]) == (
+        "570s", "1170s", 0.25,
+    )  # fmt: skip
+    assert "audioMetadata" not in video and "audio_metadata" not in video
+    assert "without its sound" in prompt["text"]
 
 
 def test_when_the_offline_transcript_is_not_to_be_trusted() -> None:

@@ -5,7 +5,7 @@ the offline analyzer, transcripts Gemini heard — and how settings and tiers ch
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
 from klair.bootstrap import for_tests, gemini_options, media_adapters, model_analyzer_for
 from klair.config import Settings
+from klair.domain.cost import in_force
 from klair.domain.events import AnalysisCompleted, ChunkReady
 from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job, JobOptions, JobSource
@@ -33,6 +34,7 @@ from klair.handlers.deps import Deps
 from klair.handlers.pipeline.analyze_chunk import analyze_chunk
 from klair.handlers.pipeline.select_clips import select_clips
 from klair.handlers.steps.artifacts import load_chunk
+from klair.ports.jobs import JobStore
 from tests.unit.gemini_fixtures.stub import VertexStub, fixture
 from tests.unit.talk_builder import Talk, build_talk, seed_chunks, words_of
 
@@ -68,7 +70,9 @@ class Transcriber:
         return Transcript(start=start, end=end, words=words, speech=[(start, end)])
 
 
-def deps_for(tmp_path: Path, stub: VertexStub, talk: Talk, **settings: Any) -> Deps:
+def deps_for(
+    tmp_path: Path, stub: VertexStub, talk: Talk, store: JobStore | None = None, **settings: Any
+) -> Deps:
     config = Settings(local_root=tmp_path, model_analyzer="gemini", **settings)
     options = gemini_options(config).model_copy(
         update={"base_url": stub.url, "retry_initial_delay": 0.01}
@@ -78,7 +82,7 @@ def deps_for(tmp_path: Path, stub: VertexStub, talk: Talk, **settings: Any) -> D
     bus = InProcessBus()
     return for_tests(
         settings=config,
-        store=MemoryJobStore(Clock()),
+        store=store or MemoryJobStore(Clock()),
         usage=MemoryUsageLedger(),
         blobs=LocalBlobs(tmp_path / "blobs"),
         bus=bus,
@@ -91,7 +95,9 @@ def deps_for(tmp_path: Path, stub: VertexStub, talk: Talk, **settings: Any) -> D
         renderer=renderer,
         users=MemoryUserStore(),
         transcriber=Transcriber(talk),
-        model_analyzer=GeminiAnalyzer(options, lambda n: f"gs://klair-media/{n}", client),
+        model_analyzer=GeminiAnalyzer(
+            options, lambda n: f"gs://klair-media/{n}", client, today=NOW.date
+        ),
     )
 
 
@@ -125,8 +131,8 @@ def test_gemini_moments_and_their_cost_land_on_the_job_once(tmp_path: Path, talk
             assert analyze_chunk(deps, event)
         calls = len(stub.generate_calls())
     job = deps.store.get(JOB)
-    assert calls == 3  # the redelivery asks again, but its cost is not counted twice
-    price = GEMINI_PRICES["gemini-3.8-flash"]
+    assert calls == 2  # the redelivery of an analysed chunk does not pay Gemini again
+    price = in_force(GEMINI_PRICES["gemini-3.8-flash"], NOW.date())
     assert (job.cost.input_tokens, job.cost.output_tokens) == (2 * 42631, 2 * (812 + 640))
     assert job.cost.usd == pytest.approx(2 * (42631 * price.input + 1452 * price.output) / 1e6)
     assert job.analysis_fallbacks == {}
@@ -185,7 +191,7 @@ def test_the_enterprise_tier_gets_the_pro_model(tmp_path: Path, talk: Talk) -> N
         analyze_chunk(deps, start_job(deps, talk, tier="enterprise")[0])
         [sent] = stub.generate_calls()
     assert sent.path.endswith("/models/gemini-3.1-pro-preview:generateContent")
-    price = GEMINI_PRICES["gemini-3.1-pro-preview"]
+    price = in_force(GEMINI_PRICES["gemini-3.1-pro-preview"], NOW.date())
     expected = (42631 * price.input + 1452 * price.output) / 1e6
     assert deps.store.get(JOB).cost.usd == pytest.approx(expected)
 
@@ -208,10 +214,14 @@ def test_settings_wire_gemini_or_nothing() -> None:
     options = gemini_options(
         Settings(project="p", gemini_fps=1.0, gemini_models={"gemini-3-flash": "gemini-x"})
     )
-    assert (options.project, options.fps, options.model_id("gemini-3-flash")) == (
+    assert (options.project, options.fps, options.model_id("gemini-3-flash", NOW.date())) == (
         "p",
         1,
         "gemini-x",
     )
-    # Settings and the adapter agree on every default.
+    # Settings carry only overrides: unset, the adapter's own defaults and tables apply.
     assert gemini_options(Settings()) == GeminiOptions(project=Settings().project)
+    dated = [{"input": 1.5, "output": 7.5, "valid_from": "2027-02-01"}, {"input": 1, "output": 5}]
+    env = Settings.model_validate({"gemini_prices": {"gemini-x": dated}})
+    prices = gemini_options(env).prices["gemini-x"]
+    assert [p.valid_from for p in prices] == [date(2027, 2, 1), None]

@@ -8,8 +8,8 @@ Where the time goes, and what keeps the pass close to a bare decode (see bench/t
   keyframe every 2 s;
 - scene-change scores are computed on a 160-pixel-wide copy of every frame, not the source;
 - audio is decoded and resampled to 16 kHz once; loudness (EBU R128) and pauses are
-  measured on that, and its mono downmix feeds both the wav and the proxy's AAC (fast
-  coder, 32 kb/s).
+  measured on that, and its mono downmix feeds both the wav and the audio proxy's AAC (fast
+  coder, 32 kb/s; a video's proxy.mp4 is silent, its sound is proxy.m4a).
 - ffmpeg before 7.0 runs every filter and the audio encoder on one thread, which then
   bounds the pass; ffmpeg 7+ runs decoders, filtergraphs and encoders on threads of their
   own (`ffmpeg` here is the binary used: `KLAIR_FFMPEG`).
@@ -85,14 +85,17 @@ def _outputs(media: MediaInfo, fps: float) -> tuple[list[str], str]:
             "+faststart",
             naming.AUDIO_PROXY,
         ], naming.AUDIO_PROXY
+    # The video proxy is silent and the sound its own file: Gemini, given the transcript,
+    # watches without paying for the audio track (about 60% of a chunk's input tokens).
     args = ["-map", "[vproxy]"]
-    if media.has_audio:
-        args += ["-map", "[aproxy]", *aac]
     args += [
         "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30",
         "-maxrate", "1M", "-bufsize", "2M", "-g", str(max(1, round(KEYFRAME_SECONDS * fps))),
     ]  # fmt: skip
-    return [*args, "-movflags", "+faststart", naming.VIDEO_PROXY], naming.VIDEO_PROXY
+    args += ["-movflags", "+faststart", naming.VIDEO_PROXY]
+    if media.has_audio:
+        args += ["-map", "[aproxy]", *aac, "-movflags", "+faststart", naming.AUDIO_PROXY]
+    return args, naming.VIDEO_PROXY
 
 
 def transcode_command(
@@ -229,4 +232,8 @@ class FfmpegTranscoder:
         signals = workdir / naming.SIGNALS
         found = shifted(read_signals(workdir, log, part, media.has_audio), start, media.duration)
         signals.write_text(found.model_dump_json())
-        return Transcoded(proxy=workdir / proxy, audio=workdir / naming.AUDIO, signals=signals)
+        sound = workdir / naming.AUDIO_PROXY
+        extra = sound if proxy == naming.VIDEO_PROXY and sound.exists() else None
+        return Transcoded(
+            proxy=workdir / proxy, audio=workdir / naming.AUDIO, signals=signals, audio_proxy=extra
+        )

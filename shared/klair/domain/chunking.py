@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,3 +56,17 @@ def plan_for_clips(
     """
     overlap = max(overlap, longest_clip)
     return plan_chunks(duration, max(chunk_seconds, 2 * overlap), overlap)
+
+
+class ChunkLease(BaseModel):
+    """The answer to "may this delivery analyse chunk n now?".
+
+    `granted`: yes, until the lease's end; `attempt` numbers the grants of this chunk (1 for
+    the first), so what each attempt spends is counted apart. `held`: another delivery holds
+    an unexpired lease. `done`: the chunk's result is already recorded.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    state: Literal["granted", "held", "done"]
+    attempt: int = Field(default=0, ge=0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -34,7 +37,8 @@ PER_MILLION = 1_000_000
 
 
 class ModelPrice(BaseModel):
-    """List price of one model in USD per million tokens (paid tier, prompts under 200k).
+    """List price of one model in USD per million tokens (paid tier, prompts under 200k),
+    in force from `valid_from` (None: since before any other period) until the next period.
 
     Output includes thinking tokens, which Vertex bills as output. `audio_input` is for models
     that bill audio above other input; None means audio costs the same as text and video.
@@ -42,6 +46,7 @@ class ModelPrice(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    valid_from: date | None = None
     input: float = Field(ge=0)
     output: float = Field(ge=0)
     audio_input: float | None = Field(default=None, ge=0)
@@ -52,3 +57,11 @@ class ModelPrice(BaseModel):
         other = max(0, input_tokens - audio_tokens)
         total = other * self.input + audio_tokens * audio_rate + output_tokens * self.output
         return total / PER_MILLION
+
+
+def in_force(periods: Sequence[ModelPrice], day: date) -> ModelPrice:
+    """The period whose `valid_from` is the latest on or before `day`; a day before every
+    period gets the earliest one (a price is never missing, nor zero by default)."""
+    ordered = sorted(periods, key=lambda p: p.valid_from or date.min)
+    started = [p for p in ordered if (p.valid_from or date.min) <= day]
+    return started[-1] if started else ordered[0]

@@ -46,8 +46,8 @@ def parse_source(name: str) -> JobId | None:
 # The transcode's work files under `work/{job}/`, named once for every stage that reads them.
 AUDIO = "audio.wav"  # 16 kHz mono PCM: transcription, loudness, reactions
 SIGNALS = "signals.json"
-VIDEO_PROXY = "proxy.mp4"
-AUDIO_PROXY = "proxy.m4a"  # an audio job's proxy (Gemini listens to it)
+VIDEO_PROXY = "proxy.mp4"  # silent: a video job's sound is in AUDIO_PROXY
+AUDIO_PROXY = "proxy.m4a"  # the sound Gemini listens to (an audio job's only proxy)
 
 
 def proxy_file(has_video: bool) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from klair.domain.chunking import ChunkLease
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.export_run import ClipStep, ExportRun
@@ -41,6 +42,11 @@ class JobStore(Protocol):
     def claim(self, key: str) -> bool:
         """Create a step marker; True for the first caller only, ever."""
 
+    def lease_chunk(self, job_id: JobId, index: int, until: datetime) -> ChunkLease:
+        """Claim the analysis of chunk `index` until `until`: `done` if its result is
+        recorded, `held` while another lease on it has not expired, else `granted` with the
+        next attempt number. Atomic: of concurrent callers at most one is granted."""
+
     def record_chunk(
         self, job_id: JobId, index: int, candidates: list[Candidate]
     ) -> tuple[int, int] | None:
@@ -50,11 +56,12 @@ class JobStore(Protocol):
     def chunk_candidates(self, job_id: JobId) -> list[Candidate]: ...
 
     def add_analysis_cost(
-        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None
+        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None, attempt: int = 1
     ) -> bool:
         """Add one chunk's model cost to the job's `cost` (and record in
-        `analysis_fallbacks` why it kept the offline candidates, if it did), once per chunk;
-        True only for the call that added it."""
+        `analysis_fallbacks` why it kept the offline candidates, if it did), once per chunk
+        and attempt (a lease taken over after the first expired spends again); True only for
+        the call that added it."""
 
     def put_clips(self, job_id: JobId, clips: list[Clip]) -> None:
         """Store the selection (idempotent: same ids overwrite)."""

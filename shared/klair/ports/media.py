@@ -93,6 +93,7 @@ class Transcoded(BaseModel):
     proxy: Path
     audio: Path
     signals: Path
+    audio_proxy: Path | None = None  # a video source's sound, beside its silent video proxy
 
 
 class Transcoder(Protocol):
@@ -151,12 +152,15 @@ class ModelAnalyzer(Protocol):
         transcript: Transcript | None,
         offline: Sequence[Candidate],
         model: str,
+        *,
+        chunk: int | None = None,
     ) -> ModelAnalysis:
         """Moments of [start, end) of the job's source from a multimodal model watching its
-        proxy. `offline` are the offline analyzer's candidates for the same window: the
-        shortlist in two-stage mode, and what comes back (with `fallback` set) when the model
-        gives nothing usable or the job's cost ceiling would be passed. `model` is the tier's
-        `analyzer_model`."""
+        proxy: the chunk's own (`naming.chunk_work`, its time 0 at `start`) when `chunk` is
+        given, else the job's whole proxy. `offline` are the offline analyzer's candidates
+        for the same window: the shortlist in two-stage mode, and what comes back (with
+        `fallback` set) when the model gives nothing usable or the job's cost ceiling would
+        be passed. `model` is the tier's `analyzer_model`."""
 
 
 class Transcriber(Protocol):

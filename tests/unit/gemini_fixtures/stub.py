@@ -38,8 +38,10 @@ def status_of(body: dict[str, Any]) -> int:
 class VertexStub:
     """Replies in order from `script` (the last reply repeats once the script runs out)."""
 
-    def __init__(self, *script: dict[str, Any]) -> None:
+    def __init__(self, *script: dict[str, Any], gate: threading.Event | None = None) -> None:
         self.script = list(script)
+        # Replies wait for `gate` (if given): a call can be held open while a test acts.
+        self.gate = gate
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -76,6 +78,8 @@ class VertexStub:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 recorded = Recorded("POST", self.path, dict(self.headers), json.loads(raw))
                 reply = stub._next(recorded)
+                if stub.gate is not None:
+                    stub.gate.wait(timeout=30)
                 data = json.dumps(reply).encode()
                 self.send_response(status_of(reply))
                 self.send_header("Content-Type", "application/json; charset=UTF-8")

@@ -1,5 +1,6 @@
-"""A chunk's model cost on Firestore: added to `jobs/{id}.cost` exactly once, guarded by a
-`jobs/{id}/costs/{n}` marker created in the same batch."""
+"""A chunk's model cost on Firestore: added to `jobs/{id}.cost` exactly once per attempt,
+guarded by a `jobs/{id}/costs/{n}` marker (`{n}-{attempt}` after the first) created in the
+same batch."""
 
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ def add_once(
     cost: Cost,
     fallback: str | None,
     clock: Clock,
+    attempt: int = 1,
 ) -> bool:
     """True for the call that added it; the job write is conditional on the job read, so a
     concurrent change (another chunk's cost, a status move) makes it re-read and retry."""
-    marker = ref.collection("costs").document(str(index))
+    marker = ref.collection("costs").document(str(index) if attempt == 1 else f"{index}-{attempt}")
 
-    def attempt() -> bool:
+    def add() -> bool:
         snap = ref.get()
         job = job_from(snap, job_id)
         if marker.get().exists:
@@ -42,4 +44,4 @@ def add_once(
         batch.commit()
         return True
 
-    return retry_conflicts(attempt)
+    return retry_conflicts(add)

@@ -15,7 +15,9 @@ from klair.adapters.clock import SystemClock
 from klair.adapters.firestore import job_queries as queries
 from klair.adapters.firestore.client import ClientSource, LazyClient, retry_conflicts
 from klair.adapters.firestore.costs import add_once
+from klair.adapters.firestore.leases import lease
 from klair.adapters.firestore.records import claim_doc_id, job_data, job_from
+from klair.domain.chunking import ChunkLease
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, NotFound
@@ -88,6 +90,9 @@ class FirestoreJobStore(queries.JobQueries):
             return False
         return True
 
+    def lease_chunk(self, job_id: JobId, index: int, until: datetime) -> ChunkLease:
+        return lease(self._client, self._job_ref(job_id), index, until, self._clock)
+
     def record_chunk(
         self, job_id: JobId, index: int, candidates: list[Candidate]
     ) -> tuple[int, int] | None:
@@ -99,11 +104,10 @@ class FirestoreJobStore(queries.JobQueries):
         )
 
     def add_analysis_cost(
-        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None
+        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None, attempt: int = 1
     ) -> bool:
-
         ref = self._job_ref(job_id)
-        return add_once(self._client, ref, job_id, index, cost, fallback, self._clock)
+        return add_once(self._client, ref, job_id, index, cost, fallback, self._clock, attempt)
 
     def chunk_candidates(self, job_id: JobId) -> list[Candidate]:
         chunks = [d.to_dict() or {} for d in self._job_ref(job_id).collection("chunks").stream()]

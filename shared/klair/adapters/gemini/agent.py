@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 import httpx
@@ -115,15 +116,16 @@ class ExcerptAgent:
         return self._client().models.generate_content(
             model=model,
             contents=build.contents(request, self._options, repair),
-            config=build.config(request, self._options),
+            config=build.config(request, self._options, model),
         )
 
-    def analyze(self, request: ChunkRequest, model: str) -> ExcerptOutcome:
+    def analyze(self, request: ChunkRequest, model: str, day: date) -> ExcerptOutcome:
         """At most two answers: the first, and one repair when it was malformed or blocked.
-        Transport failures are not repaired: the client has already retried them."""
+        Transport failures are not repaired: the client has already retried them. Answers
+        are priced at the model's price in force on `day`."""
         started, cost = self._clock(), Cost()
         problems: list[str] = []
-        price = self._options.price(model)
+        price = self._options.price(model, day)
         for attempt in range(2):
             left = self._options.deadline_seconds - (self._clock() - started)
             if attempt and left < self._options.timeout_seconds:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 
 import structlog
 from google import genai
@@ -65,18 +66,32 @@ class GeminiAnalyzer:
         media_uri: Callable[[str], str],
         client: Callable[[], genai.Client] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
     ) -> None:
         self._options = options
         self._media_uri = media_uri
         self._agent = ExcerptAgent(client or LazyClient(options), options, clock)
+        self._today = today  # prices are those in force on the day of the call (UTC)
 
     def _requests(
         self, job: Job, start: float, end: float, transcript: Transcript | None,
-        offline: Sequence[Candidate],
+        offline: Sequence[Candidate], chunk: int | None,
     ) -> list[ChunkRequest]:  # fmt: skip
         opts, has_video = job.options, job.media is None or job.media.has_video
-        proxy = naming.work(job.id, naming.proxy_file(has_video))
+        has_audio = job.media is None or job.media.has_audio
+
+        def work(name: str) -> str:  # the chunk's own files start at `start`
+            return (
+                naming.work(job.id, name)
+                if chunk is None
+                else naming.chunk_work(job.id, chunk, name)
+            )
+
+        proxy = work(naming.proxy_file(has_video))
         transcribe = needs_transcription(opts.language, transcript)
+        # A video job's proxy has no sound; its audio proxy goes along when the model listens.
+        listen = has_video and has_audio and (transcribe or self._options.audio_with_transcript)
+        audio = self._media_uri(work(naming.AUDIO_PROXY)) if listen else None
         windows = [(start, end)]
         # A shortlist is only as good as the transcript it was built on; and a transcript
         # Gemini writes must cover the whole chunk.
@@ -98,6 +113,8 @@ class GeminiAnalyzer:
                 language=opts.language,
                 mime_type="video/mp4" if has_video else "audio/mp4",
                 labels={"klair_job": job.id},
+                audio_uri=audio,
+                media_offset=0.0 if chunk is None else start,
             )
             for a, b in windows
         ]
@@ -110,12 +127,15 @@ class GeminiAnalyzer:
         transcript: Transcript | None,
         offline: Sequence[Candidate],
         model: str,
+        *,
+        chunk: int | None = None,
     ) -> ModelAnalysis:
         """`offline` are the offline analyzer's candidates for the chunk: the shortlist in
         two-stage mode and, in every mode, what is kept when Gemini cannot be used."""
-        model = self._options.model_id(model)
-        requests = self._requests(job, start, end, transcript, offline)
-        planned = sum((plan(r, self._options, model).cost for r in requests), Cost())
+        day = self._today()
+        model = self._options.model_id(model, day)
+        requests = self._requests(job, start, end, transcript, offline, chunk)
+        planned = sum((plan(r, self._options, model, day).cost for r in requests), Cost())
         spent = job.cost
         allowed = Budget(self._options.job_ceiling_usd).allows(planned, job.chunks_total, spent)
         log.info(
@@ -131,7 +151,7 @@ class GeminiAnalyzer:
         )
         if not allowed:
             return ModelAnalysis(model=model, candidates=list(offline), fallback="over_budget")
-        outcomes = [self._agent.analyze(r, model) for r in requests]
+        outcomes = [self._agent.analyze(r, model, day) for r in requests]
         return _combine(model, requests, outcomes, offline)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 from google.genai import types
 
@@ -37,22 +38,22 @@ class Plan:
         return self.video_tokens + self.audio_tokens + self.text_tokens
 
 
-def plan(request: ChunkRequest, options: GeminiOptions, model: str) -> Plan:
-    """What the call should cost, from the documented per-frame and per-second token rates
-    and the prompt's length (no network: `count_tokens` would be a billed round trip)."""
+def plan(request: ChunkRequest, options: GeminiOptions, model: str, day: date) -> Plan:
+    """What the call should cost on `day`, from the documented per-frame and per-second token
+    rates and the prompt's length (no network: `count_tokens` would be a billed round trip)."""
     seconds = request.duration
     video = 0
     if request.has_video:
         frames = max(1, round(seconds * options.fps))
         video = frames * options.tokens_per_frame[options.media_resolution]
-    audio = round(seconds * options.audio_tokens_per_second)
+    audio = round(seconds * options.audio_tokens_per_second) if request.has_audio else 0
     chars = len(SYSTEM_INSTRUCTION) + len(build.prompt_text(request, options))
     text = round(chars / options.chars_per_token) + SCHEMA_TOKENS
     moments = min(options.max_moments, max(1, math.ceil(seconds / request.max_seconds)))
     output = ANSWER_TOKENS + MOMENT_TOKENS * moments + options.planned_thinking_tokens
     if request.transcribe:
         output += round(seconds * 4)  # speech runs at about 4 tokens a second
-    price = options.price(model)
+    price = options.price(model, day)
     usd = price.usd(video + audio + text, output, audio_tokens=audio)
     cost = Cost(input_tokens=video + audio + text, output_tokens=output, usd=usd)
     return Plan(video, audio, text, output, cost)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from klair.adapters.gemini.prices import GEMINI_MODELS, GEMINI_PRICES
+from klair.adapters.gemini.prices import GEMINI_PRICES, THINKING_LEVELS, model_in_force
 from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
-from klair.domain.cost import ModelPrice
+from klair.domain.cost import ModelPrice, in_force
 
 Resolution = Literal["unspecified", "low", "medium", "high"]
 ThinkingLevel = Literal["minimal", "low", "medium", "high"]
+LEVELS: tuple[ThinkingLevel, ...] = ("minimal", "low", "medium", "high")
 
-DEFAULT_MODEL = GEMINI_MODELS["gemini-3-flash"]
+DEFAULT_CLASS = "gemini-3-flash"
+# The id an unknown model is priced as (rather than as free).
+DEFAULT_MODEL = model_in_force(DEFAULT_CLASS, date.min)
 
 # Tokens per sampled video frame on Gemini 3 (Vertex "video understanding": 70 per frame by
 # default; low and medium are both 70, high is 280). Audio is 32 tokens per second at any
@@ -35,14 +39,14 @@ class GeminiOptions(BaseModel):
     project: str
     location: str = "global"
     model: str = DEFAULT_MODEL  # when a tier names no model class
-    # Tier model classes (`Tier.analyzer_model`) → Vertex model ids.
-    models: dict[str, str] = Field(default_factory=lambda: dict(GEMINI_MODELS))
+    # Overrides of the class → model id table (prices.py), whatever the day.
+    models: dict[str, str] = Field(default_factory=dict)
     # A local stub server (tests, `klair dev`); None means the real Vertex endpoint.
     base_url: str | None = None
 
     media_resolution: Resolution = "low"
-    # A frame every 4 s: the transcript and the audio carry the words and the delivery, so
-    # frames only need to show what is on screen; bench/gemini_cost.py prices the choice.
+    # A frame every 4 s: the transcript carries the words, so frames only need to show what
+    # is on screen; bench/gemini_cost.py measures the choice.
     fps: float = Field(default=0.25, gt=0, le=24)
     # None leaves the model default: Google recommends 1.0 for Gemini 3, where lower values
     # can make the model loop, which structured output turns into truncated JSON.
@@ -50,6 +54,10 @@ class GeminiOptions(BaseModel):
     thinking_level: ThinkingLevel | None = "low"
     max_output_tokens: int = Field(default=8192, gt=0)
     max_moments: int = Field(default=8, ge=1, le=30)
+    # Video jobs send the video-only proxy when the offline transcript is in the prompt (the
+    # audio track would be ~60% of the input tokens and tells the model what it already
+    # reads); the audio proxy goes too when Gemini must transcribe, or when this is set.
+    audio_with_transcript: bool = False
 
     # HttpRetryOptions: attempts include the first call; 429 and 5xx are retried.
     retry_attempts: int = Field(default=3, ge=1)
@@ -60,7 +68,8 @@ class GeminiOptions(BaseModel):
     # chunk finishes well inside a 9-minute event function.
     deadline_seconds: float = Field(default=420.0, gt=0)
 
-    prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(GEMINI_PRICES))
+    # Overrides of the built-in price table (prices.py), by model id: each a list of periods.
+    prices: dict[str, tuple[ModelPrice, ...]] = Field(default_factory=dict)
     tokens_per_frame: dict[Resolution, int] = Field(
         default_factory=lambda: dict(GEMINI3_TOKENS_PER_FRAME)
     )
@@ -77,12 +86,23 @@ class GeminiOptions(BaseModel):
     shortlist_size: int = Field(default=4, ge=1)
     shortlist_padding: float = Field(default=5.0, ge=0)
 
-    def model_id(self, name: str) -> str:
-        """A tier's model class (`gemini-3-flash`) as today's model id; ids pass through."""
-        return self.models.get(name, name)
+    def model_id(self, name: str, day: date) -> str:
+        """A tier's model class (`gemini-3-flash`) as the model id it means on `day` (an
+        override, else the built-in table); ids pass through."""
+        return self.models.get(name) or model_in_force(name, day)
 
-    def price(self, model: str) -> ModelPrice:
-        """The model's price from the configured table, else the built-in one; a model in
-        neither is priced as the default model rather than as free."""
-        found = self.prices.get(model) or GEMINI_PRICES.get(model)
-        return found or self.prices.get(DEFAULT_MODEL) or GEMINI_PRICES[DEFAULT_MODEL]
+    def price(self, model: str, day: date) -> ModelPrice:
+        """The model's price in force on `day`, from the overrides, else the built-in table;
+        a model in neither is priced as the default model rather than as free."""
+        periods = self.prices.get(model) or GEMINI_PRICES.get(model)
+        periods = periods or self.prices.get(DEFAULT_MODEL) or GEMINI_PRICES[DEFAULT_MODEL]
+        return in_force(periods, day)
+
+    def thinking(self, model: str) -> ThinkingLevel | None:
+        """The configured level if the model accepts it, else the next level up that it
+        accepts (3.8 Flash refuses `minimal`); models not in the table get it unchanged."""
+        if self.thinking_level is None or model not in THINKING_LEVELS:
+            return self.thinking_level
+        accepted = THINKING_LEVELS[model]
+        higher = LEVELS[LEVELS.index(self.thinking_level) :]
+        return next((level for level in higher if level in accepted), self.thinking_level)

@@ -72,6 +72,7 @@ def excerpt_prompt(
     transcript: Sequence[Line] | None,
     language: str | None,
     has_video: bool,
+    has_audio: bool = True,
 ) -> str:
     """The text that follows the media part. `transcript` None asks the model to transcribe."""
     kind = "video" if has_video else "audio recording"
@@ -82,6 +83,8 @@ def excerpt_prompt(
     ]
     if not has_video:
         parts.append("There is no picture: score visual 0.")
+    elif not has_audio:
+        parts.append("The video is sent without its sound: judge delivery from the words.")
     if transcript is None:
         spoken = f"The speech is in '{language}'." if language else "Detect the spoken language."
         parts.append(

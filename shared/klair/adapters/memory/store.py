@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from klair.adapters.clock import SystemClock
+from klair.domain.chunking import ChunkLease
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
 from klair.domain.errors import Conflict, NotFound
@@ -35,7 +36,8 @@ class _Record:
     clips: dict[ClipId, Clip] = field(default_factory=dict)
     exported: set[ClipId] = field(default_factory=set)
     reexported: set[tuple[str, ClipId]] = field(default_factory=set)  # (run, clip) ended
-    costed: set[int] = field(default_factory=set)  # chunks whose model cost was added
+    costed: set[tuple[int, int]] = field(default_factory=set)  # (chunk, attempt) costs added
+    leases: dict[int, tuple[int, datetime]] = field(default_factory=dict)  # attempt, until
 
 
 class MemoryJobStore:
@@ -89,6 +91,17 @@ class MemoryJobStore:
             self._claims.add(key)
             return True
 
+    def lease_chunk(self, job_id: JobId, index: int, until: datetime) -> ChunkLease:
+        with self._lock:
+            record = self._record(job_id)
+            if index in record.chunks:
+                return ChunkLease(state="done")
+            attempt, held_until = record.leases.get(index, (0, datetime.min.replace(tzinfo=UTC)))
+            if held_until > self._clock.now():
+                return ChunkLease(state="held", attempt=attempt)
+            record.leases[index] = (attempt + 1, until)
+            return ChunkLease(state="granted", attempt=attempt + 1)
+
     def record_chunk(
         self, job_id: JobId, index: int, candidates: list[Candidate]
     ) -> tuple[int, int] | None:
@@ -104,13 +117,13 @@ class MemoryJobStore:
             return record.job.chunks_done, record.job.chunks_total
 
     def add_analysis_cost(
-        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None
+        self, job_id: JobId, index: int, cost: Cost, fallback: str | None = None, attempt: int = 1
     ) -> bool:
         with self._lock:
             record = self._record(job_id)
-            if index in record.costed:
+            if (index, attempt) in record.costed:
                 return False
-            record.costed.add(index)
+            record.costed.add((index, attempt))
             job = record.job
             update: dict[str, Any] = {"cost": job.cost + cost, "updated_at": self._clock.now()}
             if fallback is not None:

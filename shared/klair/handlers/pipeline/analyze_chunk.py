@@ -1,16 +1,21 @@
 """Analyze one chunk (Pub/Sub fan-out): transcode its segment of the source (only that
 range is read; stored, so a redelivery and the later stages reuse it), transcribe it
 (stored too), propose candidate moments; the delivery that counts the last chunk announces
-that analysis is complete."""
+that analysis is complete.
+
+A delivery first leases the chunk: one already analysed is not analysed again (nor sent to
+a paid model again), and one under analysis by another delivery is retried later."""
 
 from __future__ import annotations
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import structlog
 
 from klair.domain.clip import Candidate
+from klair.domain.errors import Transient
 from klair.domain.events import AnalysisCompleted, ChunkReady
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
@@ -22,11 +27,22 @@ from klair.handlers.steps.segments import chunk_media
 
 log = structlog.get_logger(__name__)
 
+# Longer than one run of the analyze function (9 minutes), so a live holder never loses it.
+ANALYSIS_LEASE = timedelta(minutes=10)
+
 
 def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
     job = deps.store.get(event.job_id)
     if job.status is not JobStatus.ANALYZING:
         return False  # cancelled, failed, or analysis already complete
+    lease = deps.store.lease_chunk(job.id, event.index, deps.clock.now() + ANALYSIS_LEASE)
+    if lease.state == "held":
+        raise Transient(
+            f"chunk {event.index} of {job.id} is being analysed by another delivery",
+            code="chunk_in_progress",
+        )
+    if lease.state == "done":
+        return _announce(deps, job, event, None, None, [])
     opts = job.options
     with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
         try:
@@ -44,8 +60,21 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
             opts.max_clip_seconds,
             transcript=transcript,
         )
-    candidates = with_model(deps, job, event, transcript, candidates)
+    candidates = with_model(deps, job, event, transcript, candidates, lease.attempt)
     counted = deps.store.record_chunk(job.id, event.index, candidates)
+    return _announce(deps, job, event, counted, transcript, candidates)
+
+
+def _announce(
+    deps: Deps,
+    job: Job,
+    event: ChunkReady,
+    counted: tuple[int, int] | None,
+    transcript: Transcript | None,
+    candidates: list[Candidate],
+) -> bool:
+    """Publish AnalysisCompleted when every chunk is counted (again on a redelivery, whose
+    first announcement may have been lost)."""
     if counted is None:
         # Redelivery: the chunk was counted before, but the announcement may have been lost.
         job = deps.store.get(job.id)
@@ -66,19 +95,25 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
 
 
 def with_model(
-    deps: Deps, job: Job, event: ChunkReady, transcript: Transcript | None, offline: list[Candidate]
+    deps: Deps,
+    job: Job,
+    event: ChunkReady,
+    transcript: Transcript | None,
+    offline: list[Candidate],
+    attempt: int = 1,
 ) -> list[Candidate]:
     """The tier's model (Gemini) proposes the chunk's moments when the job may use one; its
-    cost, and any fallback to the offline candidates, is added to the job once per chunk."""
+    cost, and any fallback to the offline candidates, is added to the job once per chunk and
+    lease attempt, so the ceiling sees every call made."""
     model = deps.settings.tier(job.tier).analyzer_model
     if deps.model_analyzer is None or model == "offline" or job.options.analyzer == "offline":
         return offline
     found = deps.model_analyzer.analyze_chunk(
-        job, event.start, event.end, transcript, offline, model
+        job, event.start, event.end, transcript, offline, model, chunk=event.index
     )
     if found.transcript is not None:  # it heard a language the transcriber could not serve
         save_chunk(deps, job.id, event.index, found.transcript)
-    deps.store.add_analysis_cost(job.id, event.index, found.cost, found.fallback)
+    deps.store.add_analysis_cost(job.id, event.index, found.cost, found.fallback, attempt)
     log.info(
         "chunk analyzed by model",
         job_id=job.id,

@@ -101,6 +101,8 @@ def _transcode(deps: Deps, job: Job, event: ChunkReady, segment: Path) -> dict[s
         fail_job(deps, job.id, error, "transcode")
         raise StageLeft(f"{job.id} failed in its segment's transcode") from error
     deps.blobs.put_file(chunk_name(job, event.index, out.proxy.name), out.proxy)
+    if out.audio_proxy is not None:  # a video's sound, beside its silent proxy (Gemini)
+        deps.blobs.put_file(chunk_name(job, event.index, naming.AUDIO_PROXY), out.audio_proxy)
     deps.blobs.put_file(chunk_name(job, event.index, naming.AUDIO), out.audio, "audio/wav")
     data = out.signals.read_bytes()
     deps.blobs.put_bytes(chunk_name(job, event.index, naming.SIGNALS), data, "application/json")
