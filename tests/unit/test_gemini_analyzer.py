@@ -58,6 +58,7 @@ def analyze(
     transcript: Transcript | None = SPEECH,
     day: date = DAY,
     model: str = "gemini-3-flash",
+    chunk: int | None = None,
     **overrides: Any,
 ) -> ModelAnalysis:
     options = GeminiOptions(
@@ -67,7 +68,7 @@ def analyze(
     analyzer = GeminiAnalyzer(
         options, lambda name: f"gs://klair-media/{name}", client, today=lambda: day
     )
-    return analyzer.analyze_chunk(the_job, 570.0, 1170.0, transcript, OFFLINE, model)
+    return analyzer.analyze_chunk(the_job, 570.0, 1170.0, transcript, OFFLINE, model, chunk=chunk)
 
 
 def test_the_tier_model_class_is_called_on_the_jobs_proxy() -> None:
@@ -81,6 +82,22 @@ def test_the_tier_model_class_is_called_on_the_jobs_proxy() -> None:
     assert [c.start for c in result.candidates] == [820.0, 635.0, 1020.0]  # best first
     assert result.cost.input_tokens == 42631
     assert result.topics == ["cold starts", "latency", "serverless costs"]
+
+
+def test_a_chunk_is_watched_on_its_own_proxy_from_its_own_start() -> None:
+    """A segmented job: the chunk's proxy starts at the chunk's second (570 s here), so the
+    excerpt is offset 0-600 s of that file, and the moments still land on the source's
+    clock."""
+    with VertexStub(fixture("good")).running() as stub:
+        result = analyze(stub, job(), chunk=1)
+    [sent] = stub.generate_calls()
+    video = sent.body["contents"][0]["parts"][0]
+    assert field(field(video, "fileData"), "fileUri") == (
+        f"gs://klair-media/work/{JOB}/chunks/0001/proxy.mp4"
+    )
+    meta = field(video, "videoMetadata")
+    assert (field(meta, "startOffset"), field(meta, "endOffset")) == ("0s", "600s")
+    assert [c.start for c in result.candidates] == [820.0, 635.0, 1020.0]
 
 
 def test_a_call_is_priced_at_the_price_in_force_on_its_day() -> None:
