@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
@@ -71,7 +71,17 @@ class Settings(BaseSettings):
     local_root: Path = Path(".klair")
 
     # Analysis and media.
-    chunk_seconds: float = 600.0
+    # A chunk is also its segment: the range of the source one `analyze` invocation
+    # transcodes and analyses, so it bounds every invocation's time and memory whatever the
+    # source's length (`KLAIR_SEGMENT_SECONDS`; 10 min of 1080p: ~40 s of transcode on 2 vCPUs).
+    chunk_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        le=1800,
+        validation_alias=AliasChoices(
+            "chunk_seconds", "KLAIR_SEGMENT_SECONDS", "KLAIR_CHUNK_SECONDS"
+        ),
+    )
     chunk_overlap_seconds: float = 30.0
     proxy_height: int = 480
     # Which Analyzer proposes moments: "offline" (transcript + signals, the default) or

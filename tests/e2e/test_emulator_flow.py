@@ -81,14 +81,14 @@ def _wait(api: httpx.Client, job_id: str, timeout: float = 300) -> dict[str, Any
     raise AssertionError(f"{job_id} did not finish: {status}")
 
 
-def _upload(api: httpx.Client, path: Path) -> str:
+def _upload(api: httpx.Client, path: Path, options: dict[str, Any] | None = None) -> str:
     ticket = api.post(
         "/api/upload-url",
         json={
             "filename": path.name,
             "size_bytes": path.stat().st_size,
             "content_type": "video/mp4",
-            "options": OPTIONS,
+            "options": options or OPTIONS,
         },
     )
     assert ticket.status_code == 201, ticket.text

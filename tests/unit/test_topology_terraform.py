@@ -239,10 +239,31 @@ def _bytes(memory: str) -> int:
     return int(memory[:-2]) * units[memory[-2:]]
 
 
-@pytest.mark.parametrize("function", ["transcode"])
-def test_functions_holding_a_source_in_tmp_have_memory_for_the_largest_one(function: str) -> None:
-    """Cloud Functions' /tmp is memory: transcode holds the source plus its outputs."""
-    memory = _bytes(load_topology().functions[function].memory)
+# What one segment holds, from its length: the proxy (x264 capped at 1 Mb/s), the 16 kHz
+# wav (32 kB/s) and the audio proxy (32 kb/s) in /tmp (memory), the sparse wav's samples,
+# beside the process (Whisper tiny and the runtime, ~600 MiB measured by bench.long_source)
+# and ffmpeg decoding 1080p (~400 MiB).
+PROCESS_BYTES = 1024 * 1024**2
+SEGMENT_BYTES_PER_SECOND = 1_000_000 / 8 + 2 * 32_000 + 32_000 / 8
+# The slowest segment: a 1080p transcode at 15x real time (bench.transcode measures 33x at
+# 720p) and Whisper tiny at 20x, then a model call of at most 120 s.
+SEGMENT_SECONDS_PER_SECOND = 1 / 15 + 1 / 20
+MODEL_SECONDS = 120.0
+
+
+def test_no_function_is_sized_by_the_source() -> None:
+    """Every invocation is bounded by a segment, a clip or a stream: the plans' largest
+    source (8 GiB, 10 h) changes no function's size, and none is given more than 2 GiB."""
     biggest_tier = max(t.max_source_bytes for t in DEFAULT_TIERS.values())
-    largest = min(Settings().max_download_bytes, biggest_tier)
-    assert memory >= 2 * largest
+    for name, function in load_topology().functions.items():
+        assert _bytes(function.memory) <= 2 * 1024**3 < biggest_tier, name
+
+
+def test_analyze_is_sized_for_one_segment_of_the_default_length() -> None:
+    """The analyze function transcodes and analyses one segment: its memory and timeout
+    come from the segment's length (KLAIR_SEGMENT_SECONDS), not the source's."""
+    segment = Settings().chunk_seconds + 2 * Settings().chunk_overlap_seconds
+    analyze = load_topology().functions["analyze"]
+    assert _bytes(analyze.memory) >= PROCESS_BYTES + SEGMENT_BYTES_PER_SECOND * segment
+    assert analyze.timeout >= segment * SEGMENT_SECONDS_PER_SECOND + MODEL_SECONDS
+    assert load_topology().functions["transcode"].timeout <= 60  # it only plans
