@@ -40,12 +40,10 @@ def media_adapters(settings: Settings) -> MediaAdapters:
     from klair.adapters.deferred_render import DeferredRenderer
     from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
     from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
-    from klair.domain.url_policy import UrlPolicy
 
-    policy = UrlPolicy.from_settings(settings.ssrf_allowed_hosts, settings.ssrf_allowed_ports)
     return (
         FfprobeMediaProbe(),
-        DeferredDownloader(policy, socket_timeout=settings.download_socket_timeout),
+        DeferredDownloader(url_guard(settings).policy, settings.download_socket_timeout),
         FfmpegTranscoder(
             proxy_height=settings.proxy_height, proxy_fps=settings.proxy_fps, ffmpeg=settings.ffmpeg
         ),
@@ -246,7 +244,7 @@ def _deployed(settings: Settings) -> Deps:
     from klair.adapters.firestore.usage import FirestoreUsageLedger
     from klair.adapters.firestore.users import FirestoreUserStore
     from klair.adapters.gcs_blobs import GcsBlobs, signer_for, storage_client
-    from klair.adapters.health_wiring import deployed_probes
+    from klair.adapters.health_wiring import ProbeTargets, deployed_probes
     from klair.adapters.pubsub_bus import PubSubBus
     from klair.adapters.revocations import LocalRevocations
 
@@ -255,7 +253,8 @@ def _deployed(settings: Settings) -> Deps:
     probe, downloader, transcoder, analyzer, renderer = media_adapters(settings)
     transcriber, captions = speech_adapters(settings)
     store, clock = FirestoreJobStore(db), SystemClock()
-    storage = partial(storage_client, settings.project, anonymous=settings.mode is Mode.EMULATOR)
+    emulator, gemini = settings.mode is Mode.EMULATOR, settings.model_analyzer == "gemini"
+    storage = partial(storage_client, settings.project, anonymous=emulator)
     return Deps(
         settings=settings, store=store, status_reads=status_reads(settings, store, clock),
         usage=FirestoreUsageLedger(db), revocations=LocalRevocations(),
@@ -271,7 +270,15 @@ def _deployed(settings: Settings) -> Deps:
         usage_eraser=FirestoreUsageEraser(db), reframer=reframer_for(settings),
         source_guard=url_guard(settings), webhooks=FirestoreWebhookStore(db),
         deliveries=FirestoreDeliveryLog(db), sender=webhook_sender(settings),
-        health=deployed_probes(settings, db, storage),
+        health=deployed_probes(ProbeTargets(
+            settings.project, settings.bucket, settings.region, settings.webhook_queue,
+            settings.health_timeout_seconds, dispatcher_url=settings.dispatcher_url if emulator
+            else None, gemini_location=settings.gemini_location if gemini else None,
+            gemini_base_url=settings.gemini_base_url,
+            gemini_stub=emulator and settings.gemini_base_url is not None,
+            sieve_api_url=settings.sieve_api_url if settings.sieve_configured else None,
+            sieve_api_key=settings.sieve_api_key,
+        ), db, storage),
     )  # fmt: skip
 
 

@@ -75,7 +75,7 @@ class GeminiAnalyzer:
 
     def _requests(
         self, job: Job, start: float, end: float, transcript: Transcript | None,
-        offline: Sequence[Candidate], chunk: int | None,
+        offline: Sequence[Candidate], chunk: int | None = None,
     ) -> list[ChunkRequest]:  # fmt: skip
         opts, has_video = job.options, job.media is None or job.media.has_video
         has_audio = job.media is None or job.media.has_audio
