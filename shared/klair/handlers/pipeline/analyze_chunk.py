@@ -35,14 +35,17 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
     job = deps.store.get(event.job_id)
     if job.status is not JobStatus.ANALYZING:
         return False  # cancelled, failed, or analysis already complete
-    lease = deps.store.lease_chunk(job.id, event.index, deps.clock.now() + ANALYSIS_LEASE)
-    if lease.state == "held":
-        raise Transient(
-            f"chunk {event.index} of {job.id} is being analysed by another delivery",
-            code="chunk_in_progress",
-        )
-    if lease.state == "done":
-        return _announce(deps, job, event, None, None, [])
+    attempt = 1
+    if _paid(deps, job):  # free work is just redone by a duplicate (counted once anyway)
+        lease = deps.store.lease_chunk(job.id, event.index, deps.clock.now() + ANALYSIS_LEASE)
+        if lease.state == "held":
+            raise Transient(
+                f"chunk {event.index} of {job.id} is being analysed by another delivery",
+                code="chunk_in_progress",
+            )
+        if lease.state == "done":
+            return _announce(deps, job, event, None, None, [])
+        attempt = lease.attempt
     opts = job.options
     with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
         try:
@@ -60,7 +63,7 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
             opts.max_clip_seconds,
             transcript=transcript,
         )
-    candidates = with_model(deps, job, event, transcript, candidates, lease.attempt)
+    candidates = with_model(deps, job, event, transcript, candidates, attempt)
     counted = deps.store.record_chunk(job.id, event.index, candidates)
     return _announce(deps, job, event, counted, transcript, candidates)
 
@@ -106,7 +109,7 @@ def with_model(
     cost, and any fallback to the offline candidates, is added to the job once per chunk and
     lease attempt, so the ceiling sees every call made."""
     model = deps.settings.tier(job.tier).analyzer_model
-    if deps.model_analyzer is None or model == "offline" or job.options.analyzer == "offline":
+    if deps.model_analyzer is None or not _paid(deps, job):
         return offline
     found = deps.model_analyzer.analyze_chunk(
         job, event.start, event.end, transcript, offline, model, chunk=event.index
@@ -124,6 +127,19 @@ def with_model(
         usd=round(found.cost.usd, 6),
     )
     return found.candidates
+
+
+def _paid(deps: Deps, job: Job) -> bool:
+    """Whether the job's chunks go to a paid model (its tier's, unless it asked for offline):
+    only then is a chunk leased at the door, so a redelivery never pays twice. Offline work
+    is free, and a delivery that crashed mid-work must not hold its chunk past the
+    platform's retries."""
+    model = deps.settings.tier(job.tier).analyzer_model
+    return (
+        deps.model_analyzer is not None
+        and model != "offline"
+        and (job.options.analyzer != "offline")
+    )
 
 
 def chunk_transcript(deps: Deps, job: Job, event: ChunkReady, audio: Path) -> Transcript | None:
