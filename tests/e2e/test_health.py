@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from klair.config import Mode, Settings
 from klair.devstack import emulators as emu
 from klair.devstack import pubsub_setup
 from klair.devstack.dispatcher import Dispatcher
-from klair.devstack.process import ManagedProcess, free_port
+from klair.devstack.process import ManagedProcess, free_port, port_free
 from klair.devstack.stack import create_bucket
 from klair.domain.events import JobFinished
 from klair.http.api_routes import build_api
@@ -91,6 +92,15 @@ def own(process: ManagedProcess) -> Iterator[ManagedProcess]:
         process.stop()
 
 
+def stop(process: ManagedProcess) -> None:
+    """Stop it and wait until nothing answers on its port: gcloud's launcher exits before the
+    emulator's JVM has let go of the port, and a probe in between still gets answers."""
+    process.stop()
+    deadline = time.monotonic() + 20
+    while not port_free(process.host, process.port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_every_dependency_answers_on_the_stack(
     shared_stack: emu.Emulators, dispatcher: Dispatcher
 ) -> None:
@@ -108,7 +118,7 @@ def test_firestore_down_is_503_naming_it(
     with own(emu.firestore("127.0.0.1", free_port(), tmp_path)) as firestore:
         monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", f"{firestore.host}:{firestore.port}")
         assert_up(*health(dispatcher), DEPLOYED)
-        firestore.stop()
+        stop(firestore)
         assert_down(*health(dispatcher), "firestore")
 
 
@@ -124,7 +134,7 @@ def test_pubsub_down_is_503_naming_it(
         pubsub_setup.create_topic(project, JobFinished.topic, emulator_host=address)
         monkeypatch.setenv("PUBSUB_EMULATOR_HOST", address)
         assert_up(*health(dispatcher), DEPLOYED)
-        ps.stop()
+        stop(ps)
         assert_down(*health(dispatcher), "pubsub")
 
 
@@ -141,7 +151,7 @@ def test_gcs_down_is_503_naming_it(
         create_bucket(url, project, BUCKET)
         monkeypatch.setenv("STORAGE_EMULATOR_HOST", url)
         assert_up(*health(dispatcher), DEPLOYED)
-        gcs.stop()
+        stop(gcs)
         assert_down(*health(dispatcher), "gcs")
 
 
