@@ -133,6 +133,7 @@ def run_pipeline(source: Path, root: Path, transcribe: bool, sampler: Sampler) -
     hours = FfprobeMediaProbe().probe(source).duration / 3600
     tiers = Settings().tiers
     roomy = {n: t.model_copy(update={"max_source_minutes": max(600, hours * 60 + 1),
+                                     "monthly_minutes": 100_000,
                                      "max_source_bytes": 64 * 1024**3})
              for n, t in tiers.items()}  # fmt: skip
     settings = Settings(
