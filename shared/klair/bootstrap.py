@@ -243,7 +243,8 @@ def _deployed(settings: Settings) -> Deps:
     from klair.adapters.firestore.store import FirestoreJobStore
     from klair.adapters.firestore.usage import FirestoreUsageLedger
     from klair.adapters.firestore.users import FirestoreUserStore
-    from klair.adapters.gcs_blobs import GcsBlobs, signer_for, storage_client
+    from klair.adapters.gcs_blobs import GcsBlobs, storage_client
+    from klair.adapters.gcs_signing import signer_for
     from klair.adapters.health_wiring import ProbeTargets, deployed_probes
     from klair.adapters.pubsub_bus import PubSubBus
     from klair.adapters.revocations import LocalRevocations

@@ -18,7 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from google.auth.credentials import AnonymousCredentials, Credentials
 
-from klair.adapters.gcs_blobs import GcsBlobs, IamSigner, KeyFileSigner, signer_for
+from klair.adapters.gcs_blobs import GcsBlobs
+from klair.adapters.gcs_signing import IamSigner, KeyFileSigner, signer_for
 from klair.adapters.local.blobs import LocalBlobs
 from klair.adapters.memory.blobs import MemoryBlobs
 from klair.devstack.emulators import Emulators

@@ -20,7 +20,8 @@ from google.auth.credentials import AnonymousCredentials
 
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_render import FfmpegClipRenderer
-from klair.adapters.gcs_blobs import GcsBlobs, KeyFileSigner
+from klair.adapters.gcs_blobs import GcsBlobs
+from klair.adapters.gcs_signing import KeyFileSigner
 from klair.devstack.emulators import Emulators
 from klair.devstack.signing_key import write_signing_key
 from klair.domain import naming

@@ -19,7 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from klair.adapters.clock import SystemClock
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
-from klair.adapters.gcs_blobs import GcsBlobs, KeyFileSigner
+from klair.adapters.gcs_blobs import GcsBlobs
+from klair.adapters.gcs_signing import KeyFileSigner
 from klair.adapters.local.blobs import LocalBlobs
 from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore

@@ -20,7 +20,8 @@ from klair.adapters.clock import SystemClock
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_render import FfmpegClipRenderer
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
-from klair.adapters.gcs_blobs import GcsBlobs, KeyFileSigner
+from klair.adapters.gcs_blobs import GcsBlobs
+from klair.adapters.gcs_signing import KeyFileSigner
 from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
