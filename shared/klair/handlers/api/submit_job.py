@@ -100,10 +100,11 @@ class UploadTicket(Accepted):
 
 def _new_job(
     deps: Deps, owner: UserId, kind: JobKind, source: JobSource, options: JobOptions,
-    status: JobStatus, job_id: JobId | None = None,
+    status: JobStatus, job_id: JobId | None = None, tier: Tier | None = None,
 ) -> Job:  # fmt: skip
+    """`tier`: the owner's, when the caller has read it already."""
     now = deps.clock.now()
-    tier = tier_of(deps, owner)
+    tier = tier or tier_of(deps, owner)
     check_options(tier, options)
     check_reframe(deps, options.reframe, options.aspect_ratios)
     return Job(
@@ -216,8 +217,9 @@ def create_upload(
     name = naming.upload(owner, job_id, request.filename)
     source = JobSource(upload_object=name, filename=request.filename)
     job = _new_job(
-        deps, owner, request.kind, source, request.options, JobStatus.AWAITING_UPLOAD, job_id
-    )
+        deps, owner, request.kind, source, request.options, JobStatus.AWAITING_UPLOAD, job_id,
+        tier,
+    )  # fmt: skip
     job, created = _store(deps, job, key, idempotency.fingerprint("upload", request))
     assert job.source.upload_object is not None
     minutes = deps.settings.signed_url_minutes

@@ -66,19 +66,17 @@ class ChunkMedia:
     signals: dict[str, Any]  # the chunk's signals.json, on the source's clock
 
 
-def chunk_name(job: Job, index: int, filename: str) -> str:
-    return naming.chunk_work(job.id, index, filename)
-
-
 def chunk_media(deps: Deps, job: Job, event: ChunkReady, work: Path) -> ChunkMedia:
     """The chunk's audio and signals: stored ones on a redelivery, else transcoded now from
     the source's window and stored (proxy and audio first, signals last: the signals say
     the chunk's media is complete)."""
-    signals_name = chunk_name(job, event.index, naming.SIGNALS)
+    signals_name = naming.chunk_work(job.id, event.index, naming.SIGNALS)
     segment = work / "segment"
     if deps.blobs.exists(signals_name):
         segment.mkdir(parents=True, exist_ok=True)
-        deps.blobs.download(chunk_name(job, event.index, naming.AUDIO), segment / naming.AUDIO)
+        deps.blobs.download(
+            naming.chunk_work(job.id, event.index, naming.AUDIO), segment / naming.AUDIO
+        )
         signals = json.loads(deps.blobs.read_bytes(signals_name))
     else:
         signals = _transcode(deps, job, event, segment)
@@ -100,12 +98,18 @@ def _transcode(deps: Deps, job: Job, event: ChunkReady, segment: Path) -> dict[s
             raise
         fail_job(deps, job.id, error, "transcode")
         raise StageLeft(f"{job.id} failed in its segment's transcode") from error
-    deps.blobs.put_file(chunk_name(job, event.index, out.proxy.name), out.proxy)
+    deps.blobs.put_file(naming.chunk_work(job.id, event.index, out.proxy.name), out.proxy)
     if out.audio_proxy is not None:  # a video's sound, beside its silent proxy (Gemini)
-        deps.blobs.put_file(chunk_name(job, event.index, naming.AUDIO_PROXY), out.audio_proxy)
-    deps.blobs.put_file(chunk_name(job, event.index, naming.AUDIO), out.audio, "audio/wav")
+        deps.blobs.put_file(
+            naming.chunk_work(job.id, event.index, naming.AUDIO_PROXY), out.audio_proxy
+        )
+    deps.blobs.put_file(
+        naming.chunk_work(job.id, event.index, naming.AUDIO), out.audio, "audio/wav"
+    )
     data = out.signals.read_bytes()
-    deps.blobs.put_bytes(chunk_name(job, event.index, naming.SIGNALS), data, "application/json")
+    deps.blobs.put_bytes(
+        naming.chunk_work(job.id, event.index, naming.SIGNALS), data, "application/json"
+    )
     log.info("segment transcoded", job_id=job.id, chunk=event.index, start=window[0],
              end=window[1])  # fmt: skip
     signals: dict[str, Any] = json.loads(data)
