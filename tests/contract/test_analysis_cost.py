@@ -4,30 +4,18 @@ reason, in the fake and on Firestore (emulator) alike, also when chunks race."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
-from klair.adapters.firestore.store import FirestoreJobStore
-from klair.adapters.memory.store import MemoryJobStore
 from klair.domain.cost import Cost
 from klair.domain.errors import NotFound
 from klair.domain.ids import new_job_id
 from klair.domain.status import JobStatus
-from tests.contract.step_clock import StepClock
-from tests.contract.test_job_store import created
+from tests.contract.test_job_store import Store, created, store
 
-Store = MemoryJobStore | FirestoreJobStore
+__all__ = ["store"]  # the job store contract's fixture: memory and Firestore
+
 CHUNK = Cost(input_tokens=42631, output_tokens=1452, usd=0.037418)
-
-
-@pytest.fixture(params=["memory", pytest.param("firestore", marks=pytest.mark.emulator)])
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    if request.param == "memory":
-        yield MemoryJobStore(clock=StepClock())
-        return
-    client = request.getfixturevalue("firestore_client")
-    yield FirestoreJobStore(lambda: client, clock=StepClock())
 
 
 def test_each_chunks_cost_is_added_once(store: Store) -> None:

@@ -4,34 +4,23 @@ attempt, in the fake and on Firestore (emulator) alike, also when deliveries rac
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from klair.adapters.firestore.store import FirestoreJobStore
-from klair.adapters.memory.store import MemoryJobStore
 from klair.domain.chunking import ChunkLease
 from klair.domain.clip import Candidate
 from klair.domain.cost import Cost
 from klair.domain.errors import NotFound
 from klair.domain.ids import new_job_id
 from klair.domain.status import JobStatus
-from tests.contract.step_clock import START, StepClock
-from tests.contract.test_job_store import created
+from tests.contract.step_clock import START
+from tests.contract.test_job_store import Store, created, store
 
-Store = MemoryJobStore | FirestoreJobStore
+__all__ = ["store"]  # the job store contract's fixture: memory and Firestore
+
 LATER = START + timedelta(days=1)
 CALL = Cost(input_tokens=42631, output_tokens=1452, usd=0.037418)
-
-
-@pytest.fixture(params=["memory", pytest.param("firestore", marks=pytest.mark.emulator)])
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    if request.param == "memory":
-        yield MemoryJobStore(clock=StepClock())
-        return
-    client = request.getfixturevalue("firestore_client")
-    yield FirestoreJobStore(lambda: client, clock=StepClock())
 
 
 def test_a_chunk_under_analysis_is_held_until_its_lease_ends(store: Store) -> None:
