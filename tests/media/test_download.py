@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
+from klair.adapters.site_access import SiteAccess
 from klair.adapters.ssrf import Guard
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
 from klair.cli.sample import make_sample_video
@@ -84,7 +85,9 @@ def fetch(
     url: str, dest: Path, policy: UrlPolicy | Guard = LOCAL, **limit: object
 ) -> tuple[Path, list[DownloadProgress]]:
     seen: list[DownloadProgress] = []
-    downloader = YtDlpDownloader(policy, socket_timeout=2, retries=0, extractors=[FakeSiteIE])
+    downloader = YtDlpDownloader(
+        policy, access=SiteAccess(socket_timeout=2), retries=0, extractors=[FakeSiteIE]
+    )
     sink = FileSink(dest)
     ext = downloader.download(url, sink, limits(**limit), seen.append)
     assert sink.written().suffix == f".{ext}"
@@ -116,7 +119,9 @@ def test_a_connection_dropped_mid_file_is_resumed_from_where_it_stopped(
     site: MediaServer, media: Path, tmp_path: Path
 ) -> None:
     before = len(site.hits)
-    downloader = YtDlpDownloader(LOCAL, socket_timeout=2, retries=2, extractors=[FakeSiteIE])
+    downloader = YtDlpDownloader(
+        LOCAL, access=SiteAccess(socket_timeout=2), retries=2, extractors=[FakeSiteIE]
+    )
     sink = FileSink(tmp_path)
 
     downloader.download(f"{SITE}/flaky", sink, limits())
@@ -249,7 +254,7 @@ def test_an_exception_from_the_progress_callback_stops_the_download(
     def cancel(progress: DownloadProgress) -> None:
         raise Cancelled("the job was cancelled")
 
-    downloader = YtDlpDownloader(LOCAL, socket_timeout=2)
+    downloader = YtDlpDownloader(LOCAL, access=SiteAccess(socket_timeout=2))
     with pytest.raises(Cancelled):
         downloader.download(site.url("files/talk.mp4"), FileSink(tmp_path), limits(), cancel)
     assert list(tmp_path.glob("*")) == []
@@ -258,7 +263,9 @@ def test_an_exception_from_the_progress_callback_stops_the_download(
 def test_inspecting_reads_the_length_and_the_download_reuses_that_extraction(
     site: MediaServer, tmp_path: Path
 ) -> None:
-    downloader = YtDlpDownloader(LOCAL, socket_timeout=2, extractors=[FakeSiteIE])
+    downloader = YtDlpDownloader(
+        LOCAL, access=SiteAccess(socket_timeout=2), extractors=[FakeSiteIE]
+    )
     FakeSiteIE.extractions.clear()
 
     assert downloader.inspect(f"{SITE}/plain", limits()) == 6
@@ -270,7 +277,9 @@ def test_inspecting_reads_the_length_and_the_download_reuses_that_extraction(
 
 
 def test_inspecting_refuses_what_the_download_would(site: MediaServer) -> None:
-    downloader = YtDlpDownloader(UrlPolicy(), socket_timeout=2, extractors=[FakeSiteIE])
+    downloader = YtDlpDownloader(
+        UrlPolicy(), access=SiteAccess(socket_timeout=2), extractors=[FakeSiteIE]
+    )
     before = len(site.hits)
 
     with pytest.raises(KlairError) as too_long:

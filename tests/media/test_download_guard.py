@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
+from klair.adapters.site_access import SiteAccess
 from klair.adapters.ssrf import Guard
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
 from klair.cli.embedded import run_job
@@ -61,7 +62,9 @@ def dns(table: dict[str, str]) -> Guard:
 
 
 def refused(url: str, tmp_path: Path, policy: UrlPolicy | Guard = LOCAL) -> KlairError:
-    downloader = YtDlpDownloader(policy, socket_timeout=2, retries=0, extractors=[FakeSiteIE])
+    downloader = YtDlpDownloader(
+        policy, access=SiteAccess(socket_timeout=2), retries=0, extractors=[FakeSiteIE]
+    )
     with pytest.raises(KlairError) as caught:
         downloader.download(url, FileSink(tmp_path), LIMITS)
     assert list(tmp_path.glob("*")) == []
@@ -112,7 +115,7 @@ def test_the_guard_connects_to_the_address_it_judged(site: MediaServer, tmp_path
         UrlPolicy.from_settings(["127.0.0.0/8"], ports=[site.port]),
         lambda host, port: ["127.0.0.1"],
     )
-    downloader = YtDlpDownloader(trusting, socket_timeout=2)
+    downloader = YtDlpDownloader(trusting, access=SiteAccess(socket_timeout=2))
 
     sink = FileSink(tmp_path)
     downloader.download(f"http://videos.example.com:{site.port}/files/talk.mp4", sink, LIMITS)
@@ -149,7 +152,7 @@ def test_a_redirect_to_an_allowed_server_is_followed(site: MediaServer, tmp_path
     start = site.url("redirect?to=" + quote(site.url("files/talk.mp4"), safe=""))
 
     sink = FileSink(tmp_path)
-    YtDlpDownloader(LOCAL, socket_timeout=2).download(start, sink, LIMITS)
+    YtDlpDownloader(LOCAL, access=SiteAccess(socket_timeout=2)).download(start, sink, LIMITS)
 
     assert sink.written().stat().st_size > 0
 

@@ -26,6 +26,7 @@ from klair.adapters.local.bus import InProcessBus, InProcessTaskQueue
 from klair.adapters.memory.store import MemoryJobStore
 from klair.adapters.memory.usage import MemoryUsageLedger
 from klair.adapters.memory.users import MemoryUserStore
+from klair.adapters.site_access import SiteAccess
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
 from klair.bootstrap import for_tests
 from klair.cli.sample import make_sample_video
@@ -83,7 +84,9 @@ def make_deps(blobs: Blobs, tmp_path: Path, **settings: object) -> Deps:
         tasks=InProcessTaskQueue(bus),
         clock=SystemClock(),
         probe=FfprobeMediaProbe(),
-        downloader=YtDlpDownloader(UrlPolicy.from_settings(LOCAL), socket_timeout=5),
+        downloader=YtDlpDownloader(
+            UrlPolicy.from_settings(LOCAL), access=SiteAccess(socket_timeout=5)
+        ),
         users=MemoryUserStore(),
     )
 

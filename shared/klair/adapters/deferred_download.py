@@ -5,23 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from klair.adapters.site_access import SiteAccess
 from klair.domain.source_checks import SourceLimits
 from klair.domain.url_policy import UrlPolicy
 from klair.ports.media import Downloader, DownloadProgress, OpenSink
 
 
 class DeferredDownloader:
-    """`YtDlpDownloader(policy, socket_timeout)`, made when first asked for."""
+    """`YtDlpDownloader(policy, access)`, made when first asked for."""
 
-    def __init__(self, policy: UrlPolicy, socket_timeout: float) -> None:
-        self._policy, self._timeout = policy, socket_timeout
+    def __init__(self, policy: UrlPolicy, access: SiteAccess) -> None:
+        self._policy, self._access = policy, access
         self._real: Downloader | None = None
 
     def _downloader(self) -> Downloader:
         if self._real is None:
             from klair.adapters.ytdlp_downloader import YtDlpDownloader
 
-            self._real = YtDlpDownloader(self._policy, socket_timeout=self._timeout)
+            self._real = YtDlpDownloader(self._policy, access=self._access)
         return self._real
 
     def inspect(self, url: str, limits: SourceLimits) -> float | None:

@@ -17,6 +17,7 @@ from typing import Any
 import yt_dlp
 from yt_dlp.utils import YoutubeDLError
 
+from klair.adapters.site_access import SiteAccess
 from klair.adapters.ssrf import Guard
 from klair.adapters.ytdlp_errors import TooLarge, classify, refusal
 from klair.adapters.ytdlp_guard import guarded_handler
@@ -153,14 +154,15 @@ class YtDlpDownloader:
     def __init__(
         self,
         policy: UrlPolicy | Guard | None = None,
-        socket_timeout: float = 30.0,
+        access: SiteAccess | None = None,
         retries: int = 3,
         extractors: Sequence[Any] = (),
         spool_bytes: int = SPOOL_BYTES,
     ) -> None:
         self._spool_bytes = spool_bytes
         self._guard = policy if isinstance(policy, Guard) else Guard(policy or UrlPolicy())
-        self._socket_timeout = socket_timeout
+        self._access = access or SiteAccess()
+        self._socket_timeout = self._access.socket_timeout
         self._retries = retries
         self._extractors = tuple(extractors)
         self._inspected: dict[str, tuple[float, dict[str, Any]]] = {}
