@@ -6,7 +6,6 @@ into a bounded temporary directory first (the residual case)."""
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 import time
@@ -17,13 +16,16 @@ from typing import Any
 import yt_dlp
 from yt_dlp.utils import YoutubeDLError
 
+from klair.adapters.egress_proxy import EgressProxy
 from klair.adapters.site_access import SiteAccess
 from klair.adapters.ssrf import Guard
+from klair.adapters.ytdlp_checks import Progress, YtDlpLog, expected_bytes, judged
 from klair.adapters.ytdlp_errors import TooLarge, classify, refusal
 from klair.adapters.ytdlp_guard import guarded_handler
-from klair.adapters.ytdlp_stream import READ_BYTES, FormatStream, streamable, too_large
+from klair.adapters.ytdlp_routes import Routes
+from klair.adapters.ytdlp_stream import READ_BYTES, FormatStream, streamable
 from klair.domain.errors import KlairError, SourceUnavailable
-from klair.domain.source_checks import SourceLimits, check_duration, check_size
+from klair.domain.source_checks import SourceLimits
 from klair.domain.url_policy import UrlPolicy
 from klair.ports.media import DownloadProgress, OpenSink
 
@@ -52,95 +54,27 @@ FORMAT_SORT = ["res:1080", "vcodec:h264", "acodec:aac"]
 # (sites' media URLs stay valid for hours); a few are kept for concurrent jobs.
 REUSE_SECONDS = 600.0
 KEEP_INSPECTED = 8
-_log = logging.getLogger(__name__)
-
-
-class _Logger:
-    """yt-dlp writes to stderr unless given a logger; route it to ours, quietly. It also
-    notices the refusal yt-dlp reports only as a message: a file over `max_filesize`."""
-
-    def __init__(self) -> None:
-        self.too_large = False
-
-    def debug(self, message: str) -> None:
-        self.too_large = self.too_large or "larger than max-filesize" in message
-        _log.debug("yt-dlp: %s", message)
-
-    def info(self, message: str) -> None:
-        self.debug(message)
-
-    def warning(self, message: str) -> None:
-        _log.info("yt-dlp: %s", message)
-
-    def error(self, message: str) -> None:
-        _log.info("yt-dlp: %s", message)
 
 
 class _GuardedYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]  # yt-dlp is untyped
-    """A YoutubeDL whose only request handler is the guarded one."""
+    """A YoutubeDL whose only request handler is the guarded one (yt-dlp's public hook)."""
 
-    def __init__(self, params: dict[str, Any], guard: Guard, extractors: Sequence[Any]) -> None:
-        self._klair_guard = guard
+    def __init__(
+        self,
+        params: dict[str, Any],
+        guard: Guard,
+        extractors: Sequence[Any],
+        proxy: EgressProxy | None = None,
+    ) -> None:
+        self._klair_guard, self._klair_proxy = guard, proxy
         super().__init__(params, auto_init=False)
         for extractor in extractors:  # ahead of yt-dlp's own, which end with the generic one
             self.add_info_extractor(extractor() if isinstance(extractor, type) else extractor)
         self.add_default_info_extractors()
 
     def build_request_director(self, handlers: Any, preferences: Any = None) -> Any:
-        return super().build_request_director([guarded_handler(self._klair_guard)], preferences)
-
-
-class _Progress:
-    """yt-dlp's progress hook: bytes over every file of the download (video, then audio),
-    the size limit, and the caller's callback (whose exceptions stop the download)."""
-
-    def __init__(self, max_bytes: int, report: Callable[[DownloadProgress], None] | None):
-        self.max_bytes = max_bytes
-        self.too_large: Exception = too_large(max_bytes)
-        self.report = report
-        self.expected: int | None = None
-        self.files: dict[str, tuple[int, int | None]] = {}
-
-    def __call__(self, status: dict[str, Any]) -> None:
-        if status.get("status") not in ("downloading", "finished"):
-            return
-        name = str(status.get("filename") or status.get("tmpfilename") or "")
-        total = status.get("total_bytes") or status.get("total_bytes_estimate")
-        self.files[name] = (int(status.get("downloaded_bytes") or 0), total and int(total))
-        done = sum(d for d, _ in self.files.values())
-        if done > self.max_bytes:
-            raise self.too_large
-        if self.report is not None:
-            seen = sum(t or d for d, t in self.files.values())
-            self.report(DownloadProgress(downloaded_bytes=done, total_bytes=self.expected or seen))
-
-
-def _expected_bytes(info: dict[str, Any]) -> int | None:
-    formats = info.get("requested_formats") or [info]
-    sizes = [f.get("filesize") or f.get("filesize_approx") for f in formats]
-    return int(sum(sizes)) if sizes and all(sizes) else None
-
-
-def _judge(info: dict[str, Any] | None, limits: SourceLimits) -> dict[str, Any]:
-    """Refuse what must not be downloaded, from the metadata alone."""
-    if not info:
-        raise refusal("source_unavailable")
-    if info.get("_type") in ("playlist", "multi_video"):
-        raise SourceUnavailable(
-            "the URL is a playlist or a page with several videos; send the URL of one video",
-            code="playlist_not_supported",
-        )
-    live = info.get("live_status")
-    if live == "is_live" or info.get("is_live"):
-        raise refusal("source_is_live")
-    if live == "is_upcoming":
-        raise refusal("source_not_available_yet")
-    if info.get("duration"):
-        check_duration(float(info["duration"]), limits)
-    expected = _expected_bytes(info)
-    if expected is not None:
-        check_size(expected, limits)
-    return info
+        handler = guarded_handler(self._klair_guard, self._klair_proxy)
+        return super().build_request_director([handler], preferences)
 
 
 class YtDlpDownloader:
@@ -165,9 +99,11 @@ class YtDlpDownloader:
         self._socket_timeout = self._access.socket_timeout
         self._retries = retries
         self._extractors = tuple(extractors)
-        self._inspected: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._inspected: dict[tuple[str, bool], tuple[float, dict[str, Any]]] = {}
+        proxy = EgressProxy.parse(self._access.proxy) if self._access.proxy else None
+        self._routes = Routes(proxy, always=self._access.proxy_use == "always")
 
-    def _params(self, dest: Path, limits: SourceLimits, hook: _Progress) -> dict[str, Any]:
+    def _params(self, dest: Path, limits: SourceLimits, hook: Progress) -> dict[str, Any]:
         return {
             "format": AUDIO_FORMAT if limits.audio_only else VIDEO_FORMAT,
             "format_sort": FORMAT_SORT,
@@ -199,11 +135,14 @@ class YtDlpDownloader:
         as `download` would refuse it; None when the site does not say. Ingest reserves the
         minutes from it before downloading."""
         self._guard.check_url(url)
-        hook = _Progress(limits.max_bytes, None)
-        params = {**self._params(Path.cwd(), limits, hook), "logger": _Logger()}
-        with _GuardedYoutubeDL(params, self._guard, self._extractors) as ydl:
+        return self._routes.run(url, lambda proxy: self._inspect(url, limits, proxy))
+
+    def _inspect(self, url: str, limits: SourceLimits, proxy: EgressProxy | None) -> float | None:
+        hook = Progress(limits.max_bytes, None)
+        params = {**self._params(Path.cwd(), limits, hook), "logger": YtDlpLog()}
+        with _GuardedYoutubeDL(params, self._guard, self._extractors, proxy) as ydl:
             try:
-                info = _judge(ydl.extract_info(url, download=False), limits)
+                info = judged(ydl.extract_info(url, download=False), limits)
             except (YoutubeDLError, TooLarge, KlairError) as exc:
                 mapped = classify(exc)
                 if mapped is exc:
@@ -211,17 +150,18 @@ class YtDlpDownloader:
                 raise mapped from exc
         while len(self._inspected) >= KEEP_INSPECTED:
             self._inspected.pop(next(iter(self._inspected)), None)
-        self._inspected[url] = (time.monotonic(), info)
+        self._inspected[url, proxy is not None] = (time.monotonic(), info)
         duration = info.get("duration")
         return float(duration) if duration else None
 
     def _metadata(self, ydl: _GuardedYoutubeDL, url: str, limits: SourceLimits) -> dict[str, Any]:
-        """The judged metadata: what `inspect` just extracted for this URL (one extraction
-        per job, so one request to the site fewer), else a fresh extraction."""
-        kept = self._inspected.pop(url, None)
+        """The judged metadata: what `inspect` just extracted for this URL by the same route
+        (one extraction per job, so one request to the site fewer; a site may bind its media
+        URLs to the address that asked), else a fresh extraction."""
+        kept = self._inspected.pop((url, ydl._klair_proxy is not None), None)
         if kept is not None and time.monotonic() - kept[0] < REUSE_SECONDS:
-            return _judge(kept[1], limits)
-        return _judge(ydl.extract_info(url, download=False), limits)
+            return judged(kept[1], limits)
+        return judged(ydl.extract_info(url, download=False), limits)
 
     def download(
         self,
@@ -231,13 +171,32 @@ class YtDlpDownloader:
         on_progress: Callable[[DownloadProgress], None] | None = None,
     ) -> str:
         self._guard.check_url(url)  # before any request, even the extractor's first
+        opened: list[str] = []
+
+        def sink(ext: str) -> Any:
+            opened.append(ext)
+            return open_sink(ext)
+
+        def attempt(proxy: EgressProxy | None) -> str:
+            return self._download(url, sink, limits, on_progress, proxy)
+
+        return self._routes.run(url, attempt, retryable=lambda: not opened)
+
+    def _download(
+        self,
+        url: str,
+        open_sink: OpenSink,
+        limits: SourceLimits,
+        on_progress: Callable[[DownloadProgress], None] | None,
+        proxy: EgressProxy | None,
+    ) -> str:
         with tempfile.TemporaryDirectory(prefix="klair-ytdlp-") as spool:
-            logger, hook = _Logger(), _Progress(limits.max_bytes, on_progress)
+            logger, hook = YtDlpLog(), Progress(limits.max_bytes, on_progress)
             params = {**self._params(Path(spool), limits, hook), "logger": logger}
-            with _GuardedYoutubeDL(params, self._guard, self._extractors) as ydl:
+            with _GuardedYoutubeDL(params, self._guard, self._extractors, proxy) as ydl:
                 try:
                     info = self._metadata(ydl, url, limits)
-                    chosen = _judge(ydl.process_ie_result(dict(info), download=False), limits)
+                    chosen = judged(ydl.process_ie_result(dict(info), download=False), limits)
                     if streamable(chosen):
                         ext = str(chosen.get("ext") or "mp4")
                         stream = FormatStream(
@@ -246,7 +205,7 @@ class YtDlpDownloader:
                         with open_sink(ext) as sink:
                             stream.copy_to(sink)
                         return ext
-                    hook.expected = _expected_bytes(chosen)
+                    hook.expected = expected_bytes(chosen)
                     return self._spooled(ydl, info, Path(spool), open_sink)
                 except (YoutubeDLError, TooLarge, KlairError) as exc:
                     mapped = classify(exc)
