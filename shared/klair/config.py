@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from klair.domain.analysis.scoring import DEFAULT_WEIGHTS
@@ -163,6 +163,13 @@ class Settings(BaseSettings):
     sieve_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
 
     log_level: str = "INFO"
+
+    @field_validator("egress_proxy")
+    @classmethod
+    def _plain_http_proxy(cls, url: str | None) -> str | None:
+        if url and not url.strip().startswith("http://"):
+            raise ValueError("must be http://[user:password@]host:port (a CONNECT proxy)")
+        return url.strip() if url else None
 
     @property
     def sieve_configured(self) -> bool:

@@ -227,3 +227,12 @@ def test_always_sends_every_request_through_the_proxy(
         assert seconds is None or seconds > 0
         assert sink.written().stat().st_size > 1000
         assert datacentre.hits[before:] == []
+
+
+def test_the_setting_refuses_a_proxy_it_cannot_tunnel_through() -> None:
+    from klair.config import Settings
+
+    with pytest.raises(ValueError, match="CONNECT proxy"):
+        Settings(egress_proxy="socks5://proxy.example:1080")
+    assert Settings(egress_proxy=" http://u:p@proxy:3128 ").egress_proxy == "http://u:p@proxy:3128"
+    assert "u:p" not in repr(SiteAccess(proxy="http://u:p@proxy:3128"))
