@@ -59,6 +59,12 @@ def site(media: Path) -> Iterator[MediaServer]:
             "upcoming": {"url": media_url, "ext": "mp4", "live_status": "is_upcoming"},
             "renditions": {"duration": 6, "formats": _renditions(server)},
             "progressive": {"duration": 6, "formats": [*_renditions(server), _progressive(server)]},
+            # YouTube's shape: a low-resolution progressive file beside sized HD renditions.
+            "youtube": {"duration": 6, "formats": [*_sized(server, 10**6), _progressive(server)]},
+            "youtube-long": {
+                "duration": 6,
+                "formats": [*_sized(server, 10**9), _progressive(server)],
+            },
         }
         yield server
 
@@ -72,6 +78,14 @@ def _renditions(server: MediaServer) -> list[dict[str, object]]:
     audio: dict[str, object] = {"format_id": "a", "url": server.url("files/audio.m4a"),
                                 "ext": "m4a", "vcodec": "none", "acodec": "mp4a.40.2"}  # fmt: skip
     return [video(2160, "v2160.mp4"), video(1080, "video.mp4"), video(720, "v720.mp4"), audio]
+
+
+def _sized(server: MediaServer, video_bytes: int) -> list[dict[str, object]]:
+    """The renditions with the sizes a site states (YouTube states them)."""
+    return [
+        {**f, "filesize": video_bytes if f["vcodec"] != "none" else 10**5}
+        for f in _renditions(server)
+    ]
 
 
 def _progressive(server: MediaServer) -> dict[str, object]:
@@ -155,6 +169,31 @@ def test_without_a_progressive_file_the_best_rendition_up_to_1080p_is_merged_wit
     assert fetched == {"/files/video.mp4", "/files/audio.m4a"}
     info = probe.probe(path)
     assert info.has_video and info.has_audio
+
+
+def test_hd_renditions_that_fit_are_merged_rather_than_a_low_resolution_file_streamed(
+    site: MediaServer, tmp_path: Path
+) -> None:
+    """YouTube offers one progressive file, at 360p: a clip cut from it looks poor, so the
+    1080p rendition and the audio are merged when the site says they fit the spool."""
+    before = len(site.hits)
+
+    path, _ = fetch(f"{SITE}/youtube", tmp_path)
+
+    fetched = {hit for hit in new_hits(site, before) if hit.startswith("/files/")}
+    assert fetched == {"/files/video.mp4", "/files/audio.m4a"}
+    assert probe.probe(path).has_audio
+
+
+def test_hd_renditions_too_large_to_merge_fall_back_to_the_streamed_file(
+    site: MediaServer, media: Path, tmp_path: Path
+) -> None:
+    before = len(site.hits)
+
+    path, _ = fetch(f"{SITE}/youtube-long", tmp_path)
+
+    assert [h for h in new_hits(site, before) if h.startswith("/files/")] == ["/files/talk.mp4"]
+    assert path.read_bytes() == (media / "talk.mp4").read_bytes()
 
 
 def test_an_audio_job_downloads_the_audio_alone(site: MediaServer, tmp_path: Path) -> None:

@@ -32,18 +32,30 @@ from klair.ports.media import DownloadProgress, OpenSink
 # Only transports whose every request goes through the guarded handler.
 _PROTOCOLS = "[protocol~='^(https?|m3u8(_native)?|http_dash_segments)$']"
 _DIRECT = "[protocol~='^https?$']"  # one file, one GET: streamed, never stored locally
-# First one progressive file (video and audio together, `b`) up to 1080p, streamed; only
-# when a site offers none, separate renditions merged or fragments joined by yt-dlp.
-VIDEO_FORMAT = "/".join(
-    (
-        f"b[height<=?1080]{_DIRECT}",
-        f"bv*[height<=1080]{_PROTOCOLS}+ba{_PROTOCOLS}",
-        f"b[height<=1080]{_PROTOCOLS}",
-        f"w{_DIRECT}",
-        f"wv*{_PROTOCOLS}+ba{_PROTOCOLS}",
-        f"w{_PROTOCOLS}",
+
+
+def video_format(spool_bytes: int) -> str:
+    """yt-dlp's format choice. A progressive file (video and audio together, `b`) of 720p
+    to 1080p is streamed as it arrives. Below 720p (YouTube's only progressive format is
+    360p) separate HD renditions are merged instead when the site says they fit the spool
+    (`spool_bytes`); a longer source streams the progressive file after all, rather than
+    being refused. Only when a site offers no progressive file are renditions merged or
+    fragments joined whatever their size (the spool then refuses what is too large)."""
+    video, audio = f"[filesize<{spool_bytes * 3 // 4}]", f"[filesize<{spool_bytes // 4}]"
+    return "/".join(
+        (
+            f"b[height>=720][height<=?1080]{_DIRECT}",
+            f"bv*[height>=720][height<=1080]{video}{_PROTOCOLS}+ba{audio}{_PROTOCOLS}",
+            f"b[height<=?1080]{_DIRECT}",
+            f"bv*[height<=1080]{_PROTOCOLS}+ba{_PROTOCOLS}",
+            f"b[height<=1080]{_PROTOCOLS}",
+            f"w{_DIRECT}",
+            f"wv*{_PROTOCOLS}+ba{_PROTOCOLS}",
+            f"w{_PROTOCOLS}",
+        )
     )
-)
+
+
 AUDIO_FORMAT = f"ba{_DIRECT}/ba{_PROTOCOLS}/b{_PROTOCOLS}"
 # The residual case holds the parts and their merge (about twice the source) in the
 # function's /tmp, which is memory: it takes sources up to this size.
@@ -105,7 +117,7 @@ class YtDlpDownloader:
 
     def _params(self, dest: Path, limits: SourceLimits, hook: Progress) -> dict[str, Any]:
         return {
-            "format": AUDIO_FORMAT if limits.audio_only else VIDEO_FORMAT,
+            "format": AUDIO_FORMAT if limits.audio_only else video_format(self._spool_bytes),
             "format_sort": FORMAT_SORT,
             "merge_output_format": "mp4/mkv",
             "noplaylist": True,
