@@ -76,7 +76,7 @@ class UploadRequest(BaseModel):
 
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(default="video/mp4", pattern=r"^(video|audio)/[A-Za-z0-9.+-]+$")
-    size_bytes: int = Field(gt=0)
+    size_bytes: int = Field(gt=0, description="The file's exact size: the session takes no other.")
     kind: JobKind = JobKind.VIDEO
     options: JobOptions = JobOptions()
 
