@@ -1,18 +1,25 @@
 """SSRF at the door, on the deployed shape (the `api` function on Firestore and fake-gcs-
 server): an unsafe URL is a 400 with the guard's `url_*` code before any job, slot, task or
-minute exists; and an upload URL is signed with the plan's size cap."""
+minute exists; an upload over the plan's size cap is refused before any state, and an
+upload session resumes after a cut."""
 
 from __future__ import annotations
 
+import os
+
+import httpx
 import pytest
-from google.cloud import firestore
+from google.auth.credentials import AnonymousCredentials
+from google.cloud import firestore, storage
 
 from klair.adapters.firestore.usage import FirestoreUsageLedger
 from klair.domain.ids import UserId
-from tests.e2e.api_app import ApiApp, api_app
+from tests.contract.resumable_client import FakeGcsResumableGaps, cut, kept, send
+from tests.e2e.api_app import ORIGIN, ApiApp, api_app
 
 __all__ = ["api_app"]
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator]
+CHUNK = 256 * 1024
 
 # Every form the SSRF policy refuses, with the code a client gets back.
 UNSAFE = {
@@ -72,7 +79,7 @@ def test_unsafe_urls_are_400_with_the_guards_code_and_leave_nothing(api_app: Api
     }
 
 
-def test_the_upload_url_is_signed_with_the_plans_size_cap(api_app: ApiApp) -> None:
+def test_uploads_are_capped_by_the_plan_and_resume_after_a_cut(api_app: ApiApp) -> None:
     headers = api_app.headers("user_uploads")  # a user Klair has not heard of: the free plan
     free_cap = 1 * 1024**3
     over = api_app.client.post(
@@ -85,8 +92,24 @@ def test_the_upload_url_is_signed_with_the_plans_size_cap(api_app: ApiApp) -> No
     assert over.get_json()["error"]["details"]["max_bytes"] == free_cap
     assert api_app.client.get("/api/klair/jobs", headers=headers).get_json()["jobs"] == []
 
-    ticket = api_app.client.post(
-        "/api/upload-url", json={"filename": "talk.mp4", "size_bytes": 1000}, headers=headers
-    ).get_json()
-    assert ticket["upload_headers"]["x-goog-content-length-range"] == f"0,{free_cap}"
-    assert "x-goog-content-length-range" in ticket["upload_url"]  # a signed header
+    data = os.urandom(CHUNK + 1000)
+    browser = {**headers, "Origin": ORIGIN}
+    body = {"filename": "talk.mp4", "size_bytes": len(data)}
+    ticket = api_app.client.post("/api/upload-url", json=body, headers=browser).get_json()
+    assert ticket["upload_protocol"] == "gcs-resumable"
+    assert ticket["upload_size_bytes"] == len(data)
+    url, total = ticket["upload_url"], len(data)
+    assert url.startswith(api_app.emulators.gcs) and "uploadType=resumable" in url
+
+    with httpx.Client(transport=FakeGcsResumableGaps(), timeout=10) as client:
+        assert send(client, url, data[:CHUNK], 0, total).status_code == 308
+        cut(client, url, data[CHUNK:], CHUNK, total, after=500)
+        offset = kept(client, url, total)
+        assert offset == CHUNK
+        assert send(client, url, data[offset:], offset, total).status_code == 200
+    bucket = storage.Client(
+        api_app.emulators.project,
+        AnonymousCredentials(),  # type: ignore[no-untyped-call]
+        client_options={"api_endpoint": api_app.emulators.gcs},
+    ).bucket(api_app.bucket)
+    assert bucket.blob(ticket["object_name"]).download_as_bytes() == data

@@ -73,6 +73,7 @@ class JobSource(Frozen):
     url: HttpUrl | None = None
     upload_object: str | None = None
     filename: str | None = None
+    upload_bytes: int | None = None  # an upload's declared size: the file must be this long
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:

@@ -88,9 +88,11 @@ class ApiHandlers:
         return _created(job, created, 202, replayed=key is not None)
 
     def upload_url(self, call: Call) -> Reply:
-        """A signed PUT URL for one upload; the finished upload queues the job."""
+        """A resumable upload session for one file of the declared size (a single PUT still
+        works); the finished upload queues the job. A browser's `Origin` is bound to it."""
         body = call.json(UploadRequest)
-        ticket, created = create_upload(self.deps(), call.principal, body, self._key(call))
+        origin = call.headers.get("Origin")
+        ticket, created = create_upload(self.deps(), call.principal, body, self._key(call), origin)
         return _created(ticket, created, 201, replayed=True)
 
     def status(self, call: Call) -> StatusView:

@@ -1,4 +1,5 @@
-"""Port of the media bucket: objects by name, ranged reads and signed URLs."""
+"""Port of the media bucket: objects by name, ranged reads, signed URLs and resumable upload
+sessions."""
 
 from __future__ import annotations
 
@@ -55,3 +56,16 @@ class Blobs(Protocol):
         max_bytes: int | None = None,
     ) -> str:
         """A V4 signed URL a plain HTTP client can use."""
+
+    def resumable_upload(
+        self, name: str, content_type: str, size: int, origin: str | None = None
+    ) -> str:
+        """Open a resumable upload session that writes `name` once: the session URI, which is
+        itself the credential (hand it to the uploader, never log it).
+
+        The session speaks Cloud Storage's resumable protocol: `PUT` the whole body, or
+        chunks with `Content-Range: bytes a-b/size` (308 and `Range` while incomplete); after
+        a cut, `PUT` with `Content-Range: bytes */size` and no body answers what was kept.
+        The object (and its finalize) exists once exactly `size` bytes arrived; a body that
+        goes past `size` is refused. `origin`, when given, is the browser origin the session
+        answers CORS for. Raises `InvalidInput` for a negative size."""

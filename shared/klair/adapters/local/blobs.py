@@ -12,6 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+import httpx
+
+from klair.adapters.local.resumable import ResumableSessions
 from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.events import ObjectFinalized
 from klair.domain.naming import check_name, check_prefix, guess_type
@@ -25,7 +28,8 @@ class LocalBlobs:
     After every put or copy, `on_finalize` receives an `ObjectFinalized` (bucket "local",
     a strictly increasing generation), mirroring fake-gcs-server's finalize notifications
     so the embedded mode can run the same triggers. The embedded mode has no HTTP server,
-    so a signed GET URL is the object's `file://` URI and signed uploads are refused.
+    so a signed GET URL is the object's `file://` URI, signed uploads are refused and upload
+    sessions are served in process.
     """
 
     def __init__(
@@ -37,6 +41,7 @@ class LocalBlobs:
         self._on_finalize = on_finalize
         self._lock = threading.Lock()
         self._last_generation = 0
+        self._sessions = ResumableSessions("http://local.invalid", self.put_bytes)
 
     def put_file(self, name: str, path: Path, content_type: str | None = None) -> None:
         with self._writing(name) as tmp:
@@ -128,6 +133,16 @@ class LocalBlobs:
         if method.upper() != "GET":
             raise InvalidInput("signed uploads need the GCS adapter", method=method)
         return self.uri(name)
+
+    def resumable_upload(
+        self, name: str, content_type: str, size: int, origin: str | None = None
+    ) -> str:
+        """A session served in process (no HTTP server here): reach it through
+        `upload_transport()`; the finished upload is put like any object, then finalized."""
+        return self._sessions.open(check_name(name), content_type, size, origin)
+
+    def upload_transport(self) -> httpx.MockTransport:
+        return self._sessions.transport()
 
     def list(self, prefix: str) -> list[str]:
         directory = check_prefix(prefix).rpartition("/")[0]

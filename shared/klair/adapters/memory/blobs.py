@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlencode
 
+import httpx
+
+from klair.adapters.local.resumable import ResumableSessions
 from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.events import ObjectFinalized
 from klair.domain.naming import check_name, check_prefix, guess_type
@@ -39,6 +42,7 @@ class MemoryBlobs:
         self._lock = threading.Lock()
         self._generation = 0
         self._spill: tempfile.TemporaryDirectory[str] | None = None
+        self._sessions = ResumableSessions("http://memory.invalid", self.put_bytes)
 
     def put_file(self, name: str, path: Path, content_type: str | None = None) -> None:
         self._put(name, path.read_bytes(), guess_type(name, content_type))
@@ -134,6 +138,16 @@ class MemoryBlobs:
         if method == "PUT" and max_bytes is not None:
             query["max_bytes"] = max_bytes
         return f"{self.uri(name)}?{urlencode(query)}"
+
+    def resumable_upload(
+        self, name: str, content_type: str, size: int, origin: str | None = None
+    ) -> str:
+        """A session served in process: reach it through `upload_transport()`."""
+        return self._sessions.open(check_name(name), content_type, size, origin)
+
+    def upload_transport(self) -> httpx.MockTransport:
+        """The HTTP transport a client mounts to use the sessions (not part of the port)."""
+        return self._sessions.transport()
 
     def list(self, prefix: str) -> list[str]:
         check_prefix(prefix)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -76,7 +76,7 @@ class UploadRequest(BaseModel):
 
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(default="video/mp4", pattern=r"^(video|audio)/[A-Za-z0-9.+-]+$")
-    size_bytes: int = Field(gt=0)
+    size_bytes: int = Field(gt=0, description="The file's exact size: the session takes no other.")
     kind: JobKind = JobKind.VIDEO
     options: JobOptions = JobOptions()
 
@@ -90,12 +90,31 @@ class Accepted(Estimate):
 
 
 class UploadTicket(Accepted):
+    """Where the file goes: `upload_url` is a Cloud Storage resumable upload session
+    (`upload_protocol` "gcs-resumable") that takes exactly `upload_size_bytes` bytes and
+    writes the upload once, whose arrival queues the job.
+
+    One `PUT` of the whole file with `upload_headers` uploads it, as before. To survive a
+    dropped connection, `PUT` chunks (multiples of 256 KiB but the last) with
+    `Content-Range: bytes FIRST-LAST/SIZE`: 308 with `Range: bytes=0-N` until the last;
+    after a cut, `PUT` an empty body with `Content-Range: bytes */SIZE` to learn N, and go
+    on from N+1. The URL is the only credential needed: keep it private. It works until
+    `upload_expires_at`, when a job still waiting for its file fails `upload_expired`.
+    """
+
     upload_id: JobId
-    upload_url: str
+    upload_url: str = Field(description="The resumable upload session URI.")
     upload_method: str = "PUT"
-    upload_headers: dict[str, str]
+    upload_headers: dict[str, str] = Field(description="Headers for a one-request upload.")
+    upload_protocol: Literal["gcs-resumable"] = "gcs-resumable"
+    upload_size_bytes: int = Field(description="The exact size the session accepts.")
     upload_expires_at: Timestamp
     object_name: str
+
+
+# How long an upload may take to arrive: the sweeper's awaiting_upload budget (sweep.py), well
+# inside the week a Cloud Storage upload session lives.
+UPLOAD_WINDOW = timedelta(hours=24)
 
 
 def _new_job(
@@ -201,10 +220,18 @@ def _from_upload(
 
 
 def create_upload(
-    deps: Deps, owner: UserId, request: UploadRequest, key: str | None = None
+    deps: Deps,
+    owner: UserId,
+    request: UploadRequest,
+    key: str | None = None,
+    origin: str | None = None,
 ) -> tuple[UploadTicket, bool]:
-    """A job awaiting its upload, and a signed PUT URL bound to content type and to the
-    plan's size cap (GCS itself refuses a larger body)."""
+    """A job awaiting its upload, and a resumable upload session of exactly the declared
+    size, which the plan's cap bounds (`upload_too_large` before any state). `origin`: the
+    browser origin the session answers CORS for.
+
+    Cloud Storage itself refuses a body longer than the session's size; where it does not
+    (fake-gcs-server), `admit_upload` fails the job whose file is not the declared size."""
     tier = tier_of(deps, owner)
     limit = upload_limit(deps, tier, request.kind)
     if request.size_bytes > limit:
@@ -215,24 +242,25 @@ def create_upload(
         )
     job_id = new_job_id()
     name = naming.upload(owner, job_id, request.filename)
-    source = JobSource(upload_object=name, filename=request.filename)
+    source = JobSource(
+        upload_object=name, filename=request.filename, upload_bytes=request.size_bytes
+    )
     job = _new_job(
         deps, owner, request.kind, source, request.options, JobStatus.AWAITING_UPLOAD, job_id,
         tier,
     )  # fmt: skip
     job, created = _store(deps, job, key, idempotency.fingerprint("upload", request))
     assert job.source.upload_object is not None
-    minutes = deps.settings.signed_url_minutes
-    url = deps.blobs.signed_url(
-        job.source.upload_object, "PUT", minutes, request.content_type, limit
+    url = deps.blobs.resumable_upload(
+        job.source.upload_object, request.content_type, request.size_bytes, origin
     )
-    headers = {"Content-Type": request.content_type, "x-goog-content-length-range": f"0,{limit}"}
     ticket = UploadTicket(
         **accepted(deps, job).model_dump(),
         upload_id=job.id,
         upload_url=url,
-        upload_headers=headers,
-        upload_expires_at=deps.clock.now() + timedelta(minutes=minutes),
+        upload_headers={"Content-Type": request.content_type},
+        upload_size_bytes=request.size_bytes,
+        upload_expires_at=job.created_at + UPLOAD_WINDOW,
         object_name=job.source.upload_object,
     )
     return ticket, created

@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 
 from klair.domain import naming
-from klair.domain.errors import NotFound
+from klair.domain.errors import InvalidInput, NotFound
 from klair.domain.events import ObjectFinalized
 from klair.domain.job import Job
 from klair.domain.source_checks import SourceLimits, check_size
@@ -45,8 +45,18 @@ def admit_upload(deps: Deps, event: ObjectFinalized) -> bool:
 
 
 def _check_object(deps: Deps, job: Job, event: ObjectFinalized) -> None:
-    """A file over the plan's size fails the job now, not after a queue wait and a download."""
+    """A file over the plan's size, or not the size its upload declared, fails the job now,
+    not after a queue wait and a download. (Cloud Storage's upload session already refuses
+    another length; fake-gcs-server does not, and a session is only one way to write.)"""
     limits = SourceLimits.for_job(
         deps.settings.tier(job.tier), deps.settings.max_download_bytes, job.kind
     )
     check_size(event.size, limits)
+    declared = job.source.upload_bytes
+    if declared is not None and event.size != declared:
+        raise InvalidInput(
+            f"the upload has {event.size} bytes; {declared} were declared",
+            code="upload_size_mismatch",
+            declared_bytes=declared,
+            received_bytes=event.size,
+        )
