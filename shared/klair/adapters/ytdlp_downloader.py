@@ -164,7 +164,7 @@ class YtDlpDownloader:
         self._guard = policy if isinstance(policy, Guard) else Guard(policy or UrlPolicy())
         self._access = access or SiteAccess()
         self._socket_timeout = self._access.socket_timeout
-        # Checked once, here: a malformed secret fails the start, not every download.
+        # Checked once, when the downloader is made (its first use), not on every download.
         self._cookies = check_cookies(self._access.cookies) if self._access.cookies else None
         self._js_runtimes = js_runtimes(self._access.js_runtime)
         self._retries = retries
