@@ -193,7 +193,7 @@ def test_the_bump_build_pins_tests_then_proposes_with_the_token_from_secret_mana
     assert not re.search(r"(?<!\$)\$(?!\$|\{)\w", "\n".join(script.values())), "escape as $$"
 
 
-def test_terraform_runs_the_bump_weekly_through_its_own_accounts() -> None:
+def test_terraform_runs_the_bump_weekly_as_an_account_that_can_do_nothing_else() -> None:
     bump = config(BUMP)
     trigger = bump["resource"][("google_cloudbuild_trigger", "bump")]
     (source,) = trigger["git_file_source"]
@@ -201,13 +201,13 @@ def test_terraform_runs_the_bump_weekly_through_its_own_accounts() -> None:
     assert (ROOT / bump["variable"]["build_config"]["default"]).resolve() == BUILD
     assert "google_service_account.build" in expr(trigger["service_account"])
     assert set(trigger["substitutions"]) <= set(build()["substitutions"])
+    # Scheduler publishes a tick the trigger listens to: no account may start builds.
     job = bump["resource"][("google_cloud_scheduler_job", "bump")]
-    (target,) = job["http_target"]
-    assert expr(target["uri"]) == "local.run_uri"
-    assert bump["locals"]["run_uri"].endswith("${google_cloudbuild_trigger.bump.id}:run")
-    assert "google_service_account.scheduler" in expr(
-        target["oauth_token"][0]["service_account_email"]
-    )
+    (target,) = job["pubsub_target"]
+    assert expr(target["topic_name"]) == "google_pubsub_topic.tick.id"
+    assert expr(trigger["pubsub_config"][0]["topic"]) == "google_pubsub_topic.tick.id"
+    roles = [body["role"] for (kind, _), body in bump["resource"].items() if "iam" in kind]
+    assert sorted(roles) == ["roles/logging.logWriter", "roles/secretmanager.secretAccessor"]
     token = bump["resource"][("google_secret_manager_secret_iam_member", "token")]
     assert expr(token["secret_id"]) == "var.github_token_secret"
     assert "google_service_account.build" in expr(token["member"])

@@ -158,7 +158,7 @@ variable "function_secrets" {
 
 variable "egress_proxy_secret" {
   type        = string
-  description = "Secret Manager secret id (same project) holding the egress proxy URL the ingest function downloads through (KLAIR_EGRESS_PROXY, e.g. http://user:pass@proxy:3128); null: no proxy."
+  description = "Secret Manager secret id (same project) holding the egress proxy URL the ingest function downloads through (KLAIR_EGRESS_PROXY: an http(s) URL with the proxy user and password); null: no proxy."
   default     = null
 }
 

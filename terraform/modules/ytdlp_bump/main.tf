@@ -1,27 +1,20 @@
-# The scheduled yt-dlp bump: a manual Cloud Build trigger running cloudbuild-ytdlp-bump.yaml
-# from the repository's base branch, and a Cloud Scheduler job that runs it (Cloud Build
-# triggers have no schedule of their own). The build runs as its own account, which may read
-# the GitHub token's secret and write logs, and nothing else: it opens a pull request, it
-# deploys nothing.
+# The scheduled yt-dlp bump: a Cloud Build trigger running cloudbuild-ytdlp-bump.yaml from
+# the repository's base branch whenever a message reaches its topic, and a Cloud Scheduler job
+# publishing one each week (Cloud Build triggers have no schedule of their own). The build runs
+# as its own account, which may read the GitHub token's secret and write logs, and nothing
+# else: it opens a pull request, it deploys nothing.
 
 locals {
   # A 2nd-gen connection's repository resource when given, else the GitHub URL (1st gen: the
   # Cloud Build GitHub app installed on the repository).
   uri        = var.connection_repository == null ? "https://github.com/${var.github_repository}" : null
   repository = var.connection_repository
-  run_uri    = "https://cloudbuild.googleapis.com/v1/${google_cloudbuild_trigger.bump.id}:run"
 }
 
 resource "google_service_account" "build" {
   project      = var.project_id
   account_id   = "${var.name}-build"
   display_name = "Klair yt-dlp bump build"
-}
-
-resource "google_service_account" "scheduler" {
-  project      = var.project_id
-  account_id   = "${var.name}-run"
-  display_name = "Klair yt-dlp bump schedule"
 }
 
 resource "google_project_iam_member" "build_logs" {
@@ -37,18 +30,12 @@ resource "google_secret_manager_secret_iam_member" "token" {
   member    = "serviceAccount:${google_service_account.build.email}"
 }
 
-# Running a trigger needs cloudbuild.builds.create, and running it as the build account
-# needs actAs on that account (and on that one only).
-resource "google_project_iam_member" "scheduler_runs_builds" {
+# The schedule's tick: Cloud Scheduler publishes (as its service agent) and the trigger
+# listens, so no account needs the right to start builds in the project.
+resource "google_pubsub_topic" "tick" {
+  #checkov:skip=CKV_GCP_83:The weekly tick carries no data at all; Google-managed encryption is enough.
   project = var.project_id
-  role    = "roles/cloudbuild.builds.editor"
-  member  = "serviceAccount:${google_service_account.scheduler.email}"
-}
-
-resource "google_service_account_iam_member" "scheduler_acts_as_build" {
-  service_account_id = google_service_account.build.name
-  role               = "roles/iam.serviceAccountUser"
-  member             = "serviceAccount:${google_service_account.scheduler.email}"
+  name    = var.name
 }
 
 resource "google_cloudbuild_trigger" "bump" {
@@ -57,6 +44,10 @@ resource "google_cloudbuild_trigger" "bump" {
   name            = var.name
   description     = "Bumps yt-dlp (and the yt-dlp-ejs and deno it pins), runs the downloader tests, opens a pull request."
   service_account = google_service_account.build.id
+
+  pubsub_config {
+    topic = google_pubsub_topic.tick.id
+  }
 
   source_to_build {
     uri        = local.uri
@@ -81,32 +72,15 @@ resource "google_cloudbuild_trigger" "bump" {
 }
 
 resource "google_cloud_scheduler_job" "bump" {
-  project          = var.project_id
-  region           = var.region
-  name             = var.name
-  description      = "Runs the ${var.name} Cloud Build trigger."
-  schedule         = var.schedule
-  time_zone        = var.time_zone
-  attempt_deadline = "60s"
+  project     = var.project_id
+  region      = var.region
+  name        = var.name
+  description = "Runs the ${var.name} Cloud Build trigger."
+  schedule    = var.schedule
+  time_zone   = var.time_zone
 
-  retry_config {
-    retry_count = 1
+  pubsub_target {
+    topic_name = google_pubsub_topic.tick.id
+    data       = base64encode(jsonencode({ reason = "weekly yt-dlp bump" }))
   }
-
-  http_target {
-    http_method = "POST"
-    uri         = local.run_uri
-    body        = base64encode(jsonencode({ source = { branchName = var.base_branch } }))
-    headers = {
-      "Content-Type" = "application/json"
-    }
-
-    # Google APIs take OAuth access tokens (OIDC tokens are for Cloud Run and functions).
-    oauth_token {
-      service_account_email = google_service_account.scheduler.email
-      scope                 = "https://www.googleapis.com/auth/cloud-platform"
-    }
-  }
-
-  depends_on = [google_project_iam_member.scheduler_runs_builds]
 }
