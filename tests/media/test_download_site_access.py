@@ -4,12 +4,14 @@ scripts, nothing fetched at run time; the operator's cookies sent to a site that
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from yt_dlp import YoutubeDL
 
 from klair.adapters.site_access import SiteAccess
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
@@ -108,6 +110,24 @@ def test_without_a_working_runtime_the_challenge_stays_unsolved(
         download(f"https://player.klair.test/{VIDEO}", tmp_path / "out", access)
 
     assert f"/files/{SOLVED}.mp4" not in site.hits[before:]
+
+
+def test_yt_dlp_reports_the_runtime_it_is_given_as_available() -> None:
+    """What `yt-dlp -v` prints: the runtime's name and version, no "(unsupported)" (a deno
+    older than the release supports)."""
+    lines: list[str] = []
+
+    class Capture:
+        def debug(self, message: str) -> None:
+            lines.append(message)
+
+        info = warning = error = debug
+
+    with YoutubeDL({"verbose": True, "js_runtimes": js_runtimes(None), "logger": Capture()}):
+        pass
+
+    (reported,) = [line for line in lines if "JS runtimes:" in line]
+    assert re.fullmatch(r"\[debug\] JS runtimes: deno-[\d.]+", reported), reported
 
 
 @pytest.mark.parametrize(
