@@ -21,7 +21,7 @@ from klair.adapters.site_access import SiteAccess
 from klair.adapters.ssrf import Guard
 from klair.adapters.ytdlp_errors import TooLarge, classify, refusal
 from klair.adapters.ytdlp_guard import guarded_handler
-from klair.adapters.ytdlp_runtime import check_cookies, cookie_stream, js_runtimes
+from klair.adapters.ytdlp_runtime import RuntimeParams
 from klair.adapters.ytdlp_stream import READ_BYTES, FormatStream, streamable, too_large
 from klair.domain.errors import KlairError, SourceUnavailable
 from klair.domain.source_checks import SourceLimits, check_duration, check_size
@@ -164,9 +164,7 @@ class YtDlpDownloader:
         self._guard = policy if isinstance(policy, Guard) else Guard(policy or UrlPolicy())
         self._access = access or SiteAccess()
         self._socket_timeout = self._access.socket_timeout
-        # Checked once, when the downloader is made (its first use), not on every download.
-        self._cookies = check_cookies(self._access.cookies) if self._access.cookies else None
-        self._js_runtimes = js_runtimes(self._access.js_runtime)
+        self._runtime_params = RuntimeParams(self._access)  # JS runtime, cookies
         self._retries = retries
         self._extractors = tuple(extractors)
         self._inspected: dict[str, tuple[float, dict[str, Any]]] = {}
@@ -196,11 +194,7 @@ class YtDlpDownloader:
             "external_downloader": {"default": "native"},
             "external_downloader_args": {"ffmpeg_i": ["-protocol_whitelist", "file,crypto"]},
             "progress_hooks": [hook],
-            # YouTube's challenges: solved by this local runtime with the packaged solver
-            # scripts; `remote_components` stays empty, so no code is fetched at run time.
-            "js_runtimes": {name: dict(config) for name, config in self._js_runtimes.items()},
-            "remote_components": [],
-            "cookiefile": cookie_stream(self._cookies),  # a fresh one per YoutubeDL
+            **self._runtime_params(),
         }
 
     def inspect(self, url: str, limits: SourceLimits) -> float | None:

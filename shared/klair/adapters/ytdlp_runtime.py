@@ -7,12 +7,15 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import PurePath
+from typing import Any
 
 import deno
 
 # Imported so a deployment without the solver scripts fails at start rather than downloading
 # nothing from YouTube, and so `klair package` pins it (yt-dlp imports it only if present).
 import yt_dlp_ejs  # noqa: F401
+
+from klair.adapters.site_access import SiteAccess
 
 # yt-dlp's name for each runtime, by the executable's name.
 _RUNTIMES = {"deno": "deno", "node": "node", "nodejs": "node", "bun": "bun", "qjs": "quickjs"}
@@ -61,3 +64,22 @@ def cookie_stream(text: str | None) -> io.StringIO | None:
     """yt-dlp's `cookiefile` param: a stream of the checked text, one per YoutubeDL (which
     writes its jar back into it on close), so the cookies never touch the disk."""
     return io.StringIO(text) if text else None
+
+
+class RuntimeParams:
+    """The YoutubeDL params this module decides, from the operator's `SiteAccess`: the cookies
+    are checked once, here (a malformed secret fails the downloader's making, naming the line);
+    each call gives a fresh cookie stream, for one YoutubeDL."""
+
+    def __init__(self, access: SiteAccess) -> None:
+        self._cookies = check_cookies(access.cookies) if access.cookies else None
+        self._runtimes = js_runtimes(access.js_runtime)
+
+    def __call__(self) -> dict[str, Any]:
+        return {
+            # YouTube's challenges: solved by this local runtime with the packaged solver
+            # scripts; `remote_components` stays empty, so no code is fetched at run time.
+            "js_runtimes": {name: dict(config) for name, config in self._runtimes.items()},
+            "remote_components": [],
+            "cookiefile": cookie_stream(self._cookies),
+        }
