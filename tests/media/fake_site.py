@@ -1,6 +1,9 @@
-"""A yt-dlp extractor playing a video site at `https://videos.klair.test/<case>`: each case
-answers the way real sites do (metadata, playlists, live streams, or the very errors yt-dlp's
-own extractors raise for private, removed, geo-blocked, bot-checked videos)."""
+"""yt-dlp extractors playing video sites. `https://videos.klair.test/<case>`: each case answers
+the way real sites do (metadata, playlists, live streams, or the very errors yt-dlp's own
+extractors raise for private, removed, geo-blocked, bot-checked videos). RecordedErrorsIE:
+YouTube's recorded refusals raised as yt-dlp's YouTube extractor raises them, and other sites'
+through yt-dlp's generic helpers. FakePlayerIE: YouTube's n challenge, solved by yt-dlp's JS
+runtime running the site's player script."""
 
 from __future__ import annotations
 
