@@ -1,6 +1,7 @@
 """A local HTTP server playing the sites Klair downloads from: files (with or without a size),
-redirects, error statuses, a page with no video and a server that never answers. It records
-every request, so a test can tell that a refused URL was never fetched."""
+redirects, error statuses, members' files that need a session cookie, a page with no video
+and a server that never answers. It records every request, so a test can tell that a refused
+URL was never fetched."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+SESSION_COOKIE = "klair_session=signed-in"
 PAGE = b"<!doctype html><html><head><title>Hello</title></head><body><p>No video.</p></body></html>"
 
 
@@ -46,6 +48,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._file(self.server.root / rest, sized=route == "files", body=body)
         elif route == "flaky":
             self._flaky(self.server.root / rest, body)
+        elif route == "signed-in":  # a members' file: only with the session cookie
+            self.server.cookies.append(self.headers.get("Cookie", ""))
+            if SESSION_COOKIE in self.headers.get("Cookie", "").split("; "):
+                self._file(self.server.root / rest, sized=True, body=body)
+            else:
+                self._status(403, body)
         else:
             self._status(404, body)
 
@@ -106,6 +114,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.root = root
         self.hits: list[str] = []
+        self.cookies: list[str] = []  # the Cookie header of each members' request
         self.hang_seconds = 5.0
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -121,6 +130,10 @@ class MediaServer:
     @property
     def hits(self) -> list[str]:
         return self._server.hits
+
+    @property
+    def cookies(self) -> list[str]:
+        return self._server.cookies
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"

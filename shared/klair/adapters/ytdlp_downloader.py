@@ -23,6 +23,7 @@ from klair.adapters.ytdlp_checks import Progress, YtDlpLog, expected_bytes, judg
 from klair.adapters.ytdlp_errors import TooLarge, classify, refusal
 from klair.adapters.ytdlp_guard import guarded_handler
 from klair.adapters.ytdlp_routes import Routes
+from klair.adapters.ytdlp_runtime import RuntimeParams
 from klair.adapters.ytdlp_stream import READ_BYTES, FormatStream, streamable
 from klair.domain.errors import KlairError, SourceUnavailable
 from klair.domain.source_checks import SourceLimits
@@ -109,6 +110,7 @@ class YtDlpDownloader:
         self._guard = policy if isinstance(policy, Guard) else Guard(policy or UrlPolicy())
         self._access = access or SiteAccess()
         self._socket_timeout = self._access.socket_timeout
+        self._runtime_params = RuntimeParams(self._access)  # JS runtime, cookies
         self._retries = retries
         self._extractors = tuple(extractors)
         self._inspected: dict[tuple[str, bool], tuple[float, dict[str, Any]]] = {}
@@ -140,6 +142,7 @@ class YtDlpDownloader:
             "external_downloader": {"default": "native"},
             "external_downloader_args": {"ffmpeg_i": ["-protocol_whitelist", "file,crypto"]},
             "progress_hooks": [hook],
+            **self._runtime_params(),
         }
 
     def inspect(self, url: str, limits: SourceLimits) -> float | None:

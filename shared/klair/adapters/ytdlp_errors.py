@@ -21,7 +21,8 @@ class TooLarge(Exception):
 # What each permanent code means to the person who sent the URL.
 HUMAN = {
     "unsupported_site": "Klair cannot download videos from this site or page",
-    "source_private": "the video is private or needs a signed-in account",
+    "source_private": "the video is private, or only for the channel's members",
+    "source_sign_in_required": "the site shows this video only to a signed-in account",
     "source_age_restricted": "the video is age-restricted and needs a signed-in account",
     "source_removed": "the video was removed or is no longer available",
     "source_not_found": "nothing was found at this URL",
@@ -38,7 +39,9 @@ HUMAN = {
     "source_unavailable": "the video cannot be downloaded",
 }
 
-# Lower-cased fragments of yt-dlp's (and the sites') messages, checked in order.
+# Lower-cased fragments of yt-dlp's (and the sites') messages, checked in order: the specific
+# ones first (YouTube's "Sign in to confirm you’re not a bot" or "... your age", "Private video.
+# Sign in if ..."), the generic sign-in ones after them.
 _MESSAGES: tuple[tuple[str, str], ...] = (
     ("not a bot", "source_bot_blocked"),
     ("captcha", "source_bot_blocked"),
@@ -49,15 +52,21 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     ("confirm your age", "source_age_restricted"),
     ("age-restricted", "source_age_restricted"),
     ("age restricted", "source_age_restricted"),
+    ("inappropriate for some users", "source_age_restricted"),
     ("premieres in", "source_not_available_yet"),
     ("live event will begin", "source_not_available_yet"),
     ("is offline", "source_not_available_yet"),
     ("private", "source_private"),
     ("members-only", "source_private"),
     ("members only", "source_private"),
-    ("login required", "source_private"),
-    ("sign in", "source_private"),
-    ("log in", "source_private"),
+    ("channel's members", "source_private"),
+    ("sign in", "source_sign_in_required"),
+    ("log in", "source_sign_in_required"),
+    ("login", "source_sign_in_required"),
+    ("registered users", "source_sign_in_required"),
+    # yt-dlp's own hint, which `raise_login_required` appends to whatever the site said
+    ("for the authentication", "source_sign_in_required"),
+    ("account credentials", "source_sign_in_required"),
     ("unsupported url", "unsupported_site"),
     ("requested format is not available", "no_suitable_format"),
     ("has been removed", "source_removed"),
@@ -69,6 +78,9 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     ("not found", "source_not_found"),
     ("unavailable", "source_removed"),
 )
+# A site limiting how much this session may fetch (YouTube: "This content isn't available,
+# try again later ... rate-limited by YouTube for up to an hour"): later can work.
+_LATER = ("try again later", "rate-limited", "rate limited")
 _NETWORK = ("timed out", "timeout", "connection", "temporar", "reset by peer", "network")
 
 
@@ -151,6 +163,8 @@ def classify(error: BaseException) -> KlairError:
     if any(isinstance(c, TransportError | TimeoutError | ConnectionError) for c in found):
         return Transient(f"network error while downloading: {_site_words(message)}")
     lowered = message.lower()
+    if any(fragment in lowered for fragment in _LATER):
+        return Transient(f"the site limits downloads for now: {_site_words(message)}")
     for fragment, code in _MESSAGES:
         if fragment in lowered:
             return refusal(code, message)

@@ -26,6 +26,10 @@ module "klair" {
   clerk_authorized_parties = var.clerk_authorized_parties
   cors_origins             = var.cors_origins
   function_secrets         = var.function_secrets
+  egress_proxy_secret      = var.egress_proxy_secret
+  egress_proxy_use         = var.egress_proxy_use
+  ytdlp_cookies_secret     = var.ytdlp_cookies_secret
+  ytdlp_bump               = var.ytdlp_bump
   sieve_callback_base_url  = var.sieve_callback_base_url
   budget                   = var.budget
   notification_channels    = var.notification_channels

@@ -79,3 +79,33 @@ variable "notification_channels" {
   description = "Cloud Monitoring notification channel ids the alerts notify (create the channel first: e-mail, PagerDuty, Slack)."
   default     = []
 }
+
+variable "egress_proxy_secret" {
+  type        = string
+  description = "Secret Manager secret id of the egress proxy URL the ingest function downloads through (KLAIR_EGRESS_PROXY); null: no proxy."
+  default     = null
+}
+
+variable "egress_proxy_use" {
+  type        = string
+  description = "KLAIR_EGRESS_PROXY_USE: blocked (retry only what a site refused as a bot) or always."
+  default     = "blocked"
+}
+
+variable "ytdlp_cookies_secret" {
+  type        = string
+  description = "Secret Manager secret id of a Netscape cookie file for the ingest function's downloads (KLAIR_YTDLP_COOKIES); null: no cookies."
+  default     = null
+}
+
+variable "ytdlp_bump" {
+  type = object({
+    github_repository     = string
+    github_token_secret   = string
+    connection_repository = optional(string)
+    base_branch           = optional(string, "main")
+    schedule              = optional(string, "0 6 * * 1")
+  })
+  description = "The weekly yt-dlp bump pull request (see terraform/README.md); null: none. Set it in one environment."
+  default     = null
+}

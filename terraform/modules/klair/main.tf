@@ -74,6 +74,17 @@ locals {
     KLAIR_WEBHOOKS_URL  = var.sieve_callback_base_url
   } : name => value if value != null }
 
+  # Downloads (ingest alone downloads: `inspect` and `download`) from data-centre addresses:
+  # the operator's egress proxy and YouTube cookies, from Secret Manager when their secret ids
+  # are set (the secrets are created and filled outside terraform). Residual risks: README.md,
+  # "Operating Klair".
+  download_function = "ingest"
+  download_secrets = [for s in [
+    { env = "KLAIR_EGRESS_PROXY", secret = var.egress_proxy_secret, version = "latest" },
+    { env = "KLAIR_YTDLP_COOKIES", secret = var.ytdlp_cookies_secret, version = "latest" },
+  ] : s if s.secret != null]
+  download_env = { KLAIR_EGRESS_PROXY_USE = var.egress_proxy_use }
+
   # Who may invoke each function: its push identity, the tasks or scheduler identity, or anyone.
   invokers = {
     for name, _ in local.topology.functions : name => merge(
@@ -242,10 +253,14 @@ module "functions" {
     { KLAIR_SIGNER_EMAIL = module.iam.function_service_accounts[each.key] },
     contains(var.public_functions, each.key) ? local.clerk_env : {},
     contains(local.sieve_functions, each.key) ? local.sieve_env : {},
+    each.key == local.download_function ? local.download_env : {},
   )
-  secret_env = try(var.function_secrets[each.key], [])
-  invokers   = local.invokers[each.key]
-  labels     = merge(local.labels, { function = each.key })
+  secret_env = concat(
+    try(var.function_secrets[each.key], []),
+    each.key == local.download_function ? local.download_secrets : [],
+  )
+  invokers = local.invokers[each.key]
+  labels   = merge(local.labels, { function = each.key })
 
   depends_on = [google_project_service.this]
 }
@@ -262,6 +277,23 @@ module "schedules" {
   attempt_deadline      = "${local.topology.functions[each.key].timeout + 20}s"
   uri                   = module.functions[each.key].uri
   service_account_email = module.iam.scheduler_service_account
+
+  depends_on = [google_project_service.this]
+}
+
+# The weekly yt-dlp bump (cloudbuild-ytdlp-bump.yaml), in the environment that sets it.
+module "ytdlp_bump" {
+  source   = "../ytdlp_bump"
+  for_each = var.ytdlp_bump == null ? {} : { bump = var.ytdlp_bump }
+
+  project_id            = var.project_id
+  region                = var.region
+  name                  = "${var.name_prefix}-ytdlp-bump"
+  github_repository     = each.value.github_repository
+  connection_repository = each.value.connection_repository
+  base_branch           = each.value.base_branch
+  github_token_secret   = each.value.github_token_secret
+  schedule              = each.value.schedule
 
   depends_on = [google_project_service.this]
 }

@@ -156,6 +156,41 @@ variable "function_secrets" {
   default     = {}
 }
 
+variable "egress_proxy_secret" {
+  type        = string
+  description = "Secret Manager secret id (same project) holding the egress proxy URL the ingest function downloads through (KLAIR_EGRESS_PROXY: an http(s) URL with the proxy user and password); null: no proxy."
+  default     = null
+}
+
+variable "egress_proxy_use" {
+  type        = string
+  description = "KLAIR_EGRESS_PROXY_USE: \"blocked\" retries through the proxy only a download a site refused as a bot; \"always\" sends every download through it."
+  default     = "blocked"
+
+  validation {
+    condition     = contains(["blocked", "always"], var.egress_proxy_use)
+    error_message = "egress_proxy_use is blocked or always."
+  }
+}
+
+variable "ytdlp_cookies_secret" {
+  type        = string
+  description = "Secret Manager secret id (same project) holding a Netscape cookie file for the ingest function's downloads (KLAIR_YTDLP_COOKIES; a throwaway account's session); null: no cookies."
+  default     = null
+}
+
+variable "ytdlp_bump" {
+  type = object({
+    github_repository     = string
+    github_token_secret   = string
+    connection_repository = optional(string)
+    base_branch           = optional(string, "main")
+    schedule              = optional(string, "0 6 * * 1")
+  })
+  description = "The weekly yt-dlp bump (a Cloud Build trigger run by Cloud Scheduler, opening a pull request on github_repository with the token in github_token_secret); null: none. Set it in one environment."
+  default     = null
+}
+
 variable "sweeper_schedule" {
   type        = string
   description = "Cron schedule of the sweeper."
