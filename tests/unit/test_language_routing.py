@@ -128,3 +128,5 @@ def test_a_language_tag_is_read_as_its_language_code() -> None:
     response = world.call("POST", "/api/klair/analyze", json=body)
     assert response.status_code == 202
     assert world.job(JobId(response.get_json()["job_id"])).options.language == "es"
+    status = world.call("GET", response.get_json()["status_url"]).get_json()
+    assert status["language"] == "es"
