@@ -6,6 +6,7 @@ is supported. The Whisper models load once per process, whichever test uses them
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,10 @@ def test_without_the_multilingual_model_only_english_is_written(spanish: Sample)
 
 def test_a_declared_language_is_transcribed_without_detection(spanish: Sample) -> None:
     transcript = WhisperTranscriber().transcribe(spanish.path, 0.0, 12.0, "es")
+    models = loaded_models()
+    again = WhisperTranscriber().transcribe(spanish.path, 0.0, 12.0, "es")
 
-    assert transcript.language == "es"
+    assert transcript.language == "es" and again == transcript
     assert {"bienvenidos", "canal"} <= set(words(transcript.text))
+    assert loaded_models() == models  # one copy per process, whichever adapter asks
+    assert not list(Path(tempfile.gettempdir()).glob("klair-whisper-*"))  # joined only to load

@@ -6,6 +6,8 @@ are loaded once per process, on first use, never at import."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 import wave
 from dataclasses import dataclass
@@ -38,7 +40,7 @@ _MODELS: dict[tuple[str, int, str], Any] = {}
 @dataclass(frozen=True)
 class ModelFiles:
     """A CTranslate2 Whisper model: a folder of its files, or (`parts` set) the folder of its
-    small files and its `model.bin` in pieces, joined in memory when it loads."""
+    small files and its `model.bin` in pieces, joined when it loads."""
 
     folder: Path
     parts: tuple[Path, ...] = ()
@@ -72,20 +74,27 @@ def load_model(model: ModelFiles, threads: int, compute_type: str) -> Any:
     key = (str(model.folder), threads, compute_type)
     with _LOCK:
         if key not in _MODELS:
-            from faster_whisper import WhisperModel
-
-            files = None
-            if model.parts:
-                files = {name: (model.folder / name).read_bytes() for name in BASE_FILES}
-                files["model.bin"] = b"".join(part.read_bytes() for part in model.parts)
-            _MODELS[key] = WhisperModel(
-                str(model.folder),
-                device="cpu",
-                compute_type=compute_type,
-                cpu_threads=threads,
-                files=files,
-            )
+            _MODELS[key] = _whisper(model, threads, compute_type)
         return _MODELS[key]
+
+
+def _whisper(model: ModelFiles, threads: int, compute_type: str) -> Any:
+    from faster_whisper import WhisperModel
+
+    if not model.parts:
+        return WhisperModel(
+            str(model.folder), "cpu", compute_type=compute_type, cpu_threads=threads
+        )
+    # The model is read whole while it loads: its joined copy is needed only until then, and
+    # a temporary file costs less memory at the peak than the bytes joined in memory would.
+    with tempfile.TemporaryDirectory(prefix="klair-whisper-") as tmp:
+        for name in BASE_FILES:
+            shutil.copyfile(model.folder / name, Path(tmp) / name)
+        with (Path(tmp) / "model.bin").open("wb") as joined:
+            for part in model.parts:
+                with part.open("rb") as piece:
+                    shutil.copyfileobj(piece, joined, 1 << 20)
+        return WhisperModel(tmp, "cpu", compute_type=compute_type, cpu_threads=threads)
 
 
 def read_window(audio: Path, start: float, end: float) -> Samples:
