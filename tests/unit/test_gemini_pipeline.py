@@ -63,6 +63,9 @@ class Transcriber:
     def __init__(self, talk: Talk) -> None:
         self.transcript = talk.transcript
 
+    def languages(self) -> tuple[str, ...]:
+        return ("en",)
+
     def transcribe(
         self, audio: Path, start: float, end: float, language: str | None = None
     ) -> Transcript:

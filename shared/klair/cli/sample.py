@@ -41,11 +41,13 @@ TRAIL = 1.5
 
 @dataclass(frozen=True)
 class Line:
-    """One sentence of a script, with its espeak-ng amplitude (0-200) and words per minute."""
+    """One sentence of a script, with its espeak-ng amplitude (0-200), words per minute and
+    voice (`espeak-ng --voices`: "es", "fr", "de"...)."""
 
     text: str
     amplitude: int = 70
     speed: int = 165
+    voice: str = "en-us"
 
     @property
     def emphatic(self) -> bool:
@@ -109,7 +111,7 @@ def _speak(espeak: str, line: Line, path: Path) -> array[int]:
     """16-bit mono samples of one sentence with espeak's leading and trailing quiet removed."""
     speed, amplitude = str(line.speed), str(line.amplitude)
     subprocess.run(
-        [espeak, "-v", "en-us", "-s", speed, "-a", amplitude, "-w", str(path), line.text],
+        [espeak, "-v", line.voice, "-s", speed, "-a", amplitude, "-w", str(path), line.text],
         check=True,
         capture_output=True,
     )

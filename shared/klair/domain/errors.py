@@ -83,6 +83,12 @@ class UnsupportedMedia(KlairError):
     code = "unsupported_media"
 
 
+class LanguageNotSupported(UnsupportedMedia):
+    """Speech in a language no analyzer the job may use can transcribe (permanent)."""
+
+    code = "language_not_supported"
+
+
 class SourceUnavailable(KlairError):
     """The URL cannot be downloaded for a permanent reason (removed, private, unsupported)."""
 

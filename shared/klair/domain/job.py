@@ -17,6 +17,7 @@ from klair.domain.export_options import (
 )
 from klair.domain.export_run import ExportRun
 from klair.domain.ids import JobId, UserId
+from klair.domain.languages import language_code
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus
 
@@ -43,12 +44,18 @@ class JobOptions(Frozen):
     caption_style: CaptionStyle = "clean"
     loudness_lufs: Annotated[float, Field(ge=-30, le=-8)] = DEFAULT_LOUDNESS_LUFS
     reframe: ReframeMode = "auto"
+    # The spoken language (ISO 639-1): None detects it on the job's first speech.
     language: str | None = None
     # "auto": the tier's analyzer model (Gemini on paid tiers); "offline": never a model.
     analyzer: str = "auto"
     # How results list the clips: best first ("score") or in source order ("time"); ranks
     # and clip ids always follow the score.
     order: Literal["score", "time"] = "score"
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return None if value is None else language_code(value)  # InvalidInput: not ValueError
 
     @field_validator("aspect_ratios")
     @classmethod
@@ -112,6 +119,7 @@ class Job(BaseModel):
     clips_exported: int = 0
     minutes_reserved: float = 0.0
     cost: Cost = Cost()  # model tokens and dollars spent analysing it (zero offline)
+    language: str | None = None  # spoken, as its first chunk detected it (none declared)
     # Chunks (index as a string) whose model analysis fell back to the offline candidates,
     # with the reason: malformed, blocked, unavailable, rejected, deadline, over_budget.
     analysis_fallbacks: dict[str, str] = {}

@@ -164,11 +164,17 @@ class ModelAnalyzer(Protocol):
 
 
 class Transcriber(Protocol):
+    def languages(self) -> tuple[str, ...]:
+        """The languages it writes (ISO 639-1 codes), English first."""
+
     def transcribe(
         self, audio: Path, start: float, end: float, language: str | None = None
     ) -> Transcript:
         """Words with timings and speech spans of [start, end) of the 16 kHz mono audio
-        (absolute seconds); reads only that window. Raises `UnsupportedMedia`."""
+        (absolute seconds); reads only that window. `language` None: the language of the
+        window's first speech (English when it cannot tell), as the transcript's `language`;
+        a language not in `languages()` gives its speech spans and no words. Raises
+        `UnsupportedMedia`."""
 
 
 class CaptionWriter(Protocol):

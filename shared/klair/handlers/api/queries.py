@@ -58,6 +58,7 @@ class StatusView(Estimate):
     progress: float
     timings: dict[str, float]
     error: JobError | None
+    language: str | None  # spoken: declared, or detected on the first speech; None until then
     chunks: dict[str, int]
     clips_total: int
     clips_ready: int
@@ -124,6 +125,7 @@ def job_status(deps: Deps, owner: UserId, job_id: str) -> StatusView:
         progress=progress(job),
         timings=job.timings,
         error=job.error,
+        language=job.options.language or job.language,
         chunks={"total": job.chunks_total, "done": job.chunks_done},
         clips_total=job.clips_total,
         clips_ready=job.clips_exported,

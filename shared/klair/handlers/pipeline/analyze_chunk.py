@@ -22,6 +22,7 @@ from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import load_chunk, save_chunk
+from klair.handlers.steps.language import declared_or_recorded, not_supported, record_language
 from klair.handlers.steps.lifecycle import StageLeft
 from klair.handlers.steps.segments import chunk_media
 
@@ -117,6 +118,10 @@ def with_model(
     if found.transcript is not None:  # it heard a language the transcriber could not serve
         save_chunk(deps, job.id, event.index, found.transcript)
     deps.store.add_analysis_cost(job.id, event.index, found.cost, found.fallback, attempt)
+    if found.fallback and transcript is None and deps.transcriber is not None:
+        # Its language is one only the model could hear, and the model gave nothing.
+        why = f" and the model analysis gave nothing usable ({found.fallback})"
+        raise not_supported(deps, job, declared_or_recorded(deps, job), why)
     log.info(
         "chunk analyzed by model",
         job_id=job.id,
@@ -143,12 +148,25 @@ def _paid(deps: Deps, job: Job) -> bool:
 
 
 def chunk_transcript(deps: Deps, job: Job, event: ChunkReady, audio: Path) -> Transcript | None:
-    """The chunk's transcript: the stored one on a redelivery, else a fresh one, stored."""
+    """The chunk's transcript: the stored one on a redelivery, else a fresh one, stored, in
+    the language `steps/language.py` explains. None without a transcriber, or when the
+    speech is in a language it cannot write and the job's model hears it instead; raises
+    `LanguageNotSupported` when the job has no model to hear it."""
     if deps.transcriber is None:
         return None
     stored = load_chunk(deps, job.id, event.index)
     if stored is not None:
         return stored
-    transcript = deps.transcriber.transcribe(audio, event.start, event.end, job.options.language)
+    language = declared_or_recorded(deps, job)
+    offline = deps.transcriber.languages()
+    transcript = None
+    if language is None or language in offline:
+        transcript = deps.transcriber.transcribe(audio, event.start, event.end, language)
+        record_language(deps, job, event.index, transcript)
+        language = transcript.language
+    if transcript is None or language not in offline:
+        if not _paid(deps, job):
+            raise not_supported(deps, job, language)
+        return None  # the tier's model (Gemini) transcribes what it hears
     save_chunk(deps, job.id, event.index, transcript)
     return transcript
