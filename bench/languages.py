@@ -29,6 +29,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.quality_metrics import word_error_rate
 from bench.timing import RESULTS, timed
 
 # Klair imports: the only lines to adjust when the package's modules move.
@@ -105,16 +106,6 @@ _WORD = re.compile(r"[\w']+")
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
-
-
-def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
-    """Word-level Levenshtein distance over the reference length."""
-    row = list(range(len(hypothesis) + 1))
-    for i, ref in enumerate(reference, 1):
-        previous, row[0] = row[0], i
-        for j, hyp in enumerate(hypothesis, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ref != hyp))
-    return row[-1] / max(1, len(reference))
 
 
 @dataclass

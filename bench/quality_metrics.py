@@ -232,3 +232,13 @@ def face_inside(box: Sequence[float], left: float, top: float, width: float, hei
     x, y, w, h = box
     across = left - 1 <= x and x + w <= left + width + 1
     return across and top - 1 <= y and y + h <= top + height + 1
+
+
+def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
+    """Word-level Levenshtein distance over the reference length."""
+    row = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, 1):
+        previous, row[0] = row[0], i
+        for j, hyp in enumerate(hypothesis, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ref != hyp))
+    return row[-1] / max(1, len(reference))

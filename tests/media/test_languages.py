@@ -11,24 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from bench.languages import SCRIPTS
+from bench.quality_metrics import word_error_rate
 from klair.adapters.whisper_transcriber import WhisperTranscriber, loaded_models
 from klair.cli.embedded import run_job
 from klair.cli.sample import Line, Sample, make_talk_video
 from klair.domain.job import JobKind, JobOptions
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
-from tests.quality.test_clip_quality import word_error_rate
 
 pytestmark = pytest.mark.media
 
-SPANISH = (
-    "Bienvenidos de nuevo al canal, hoy hablamos del sueño.",
-    "La mayoría de la gente piensa que ocho horas es el número mágico.",
-    "Pero la investigación cuenta una historia muy diferente.",
-    "Tu cuerpo se preocupa más por los horarios regulares que por el total.",
-    "Así que este es el cambio que más me ha ayudado a mí.",
-    "Gracias por vernos y hasta la semana que viene.",
-)
+SPANISH = SCRIPTS["es"][1]  # what bench.languages measures
 RUSSIAN = (
     "Добро пожаловать на канал, сегодня мы говорим о сне.",
     "Большинство людей думают, что восемь часов это магическое число.",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.quality_metrics import word_error_rate
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.ffmpeg_transcode import FfmpegTranscoder
 from klair.adapters.offline_analyzer import OfflineAnalyzer
@@ -19,7 +20,6 @@ from klair.cli.sample import Sample, make_sample_video
 from klair.domain.analysis.lexicon import tokens
 from klair.domain.transcript import Transcript
 from klair.ports.media import Transcoded
-from tests.quality.test_clip_quality import word_error_rate
 
 pytestmark = pytest.mark.media
 

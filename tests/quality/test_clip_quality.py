@@ -8,6 +8,7 @@ from itertools import pairwise
 
 import pytest
 
+from bench.quality_metrics import word_error_rate
 from klair.domain.analysis.lexicon import tokens
 from tests.quality.conftest import MAX_SECONDS, MIN_SECONDS, Analyzed
 
@@ -20,16 +21,6 @@ RECALL = 0.8
 MAX_WER = 0.3
 # A planted passage counts as found when one clip holds at least this share of it.
 FOUND_SHARE = 0.5
-
-
-def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
-    """Word-level Levenshtein distance over the reference length."""
-    row = list(range(len(hypothesis) + 1))
-    for i, ref in enumerate(reference, 1):
-        previous, row[0] = row[0], i
-        for j, hyp in enumerate(hypothesis, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ref != hyp))
-    return row[-1] / max(1, len(reference))
 
 
 def in_gap(t: float, talk: Analyzed) -> bool:
