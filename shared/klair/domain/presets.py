@@ -97,8 +97,10 @@ def check_cap(preset: PlatformPreset, seconds: float, **details: Any) -> None:
 
 
 def _number(value: object) -> float | None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    return float(value) if ok else None  # type: ignore[arg-type]
+    """A JSON number as given (anything else is left to the field's own validation)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
 def with_preset(data: Mapping[str, Any]) -> dict[str, Any]:
