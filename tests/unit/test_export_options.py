@@ -21,15 +21,16 @@ from klair.domain.transcript import Word
 
 def test_unknown_choices_are_refused_with_the_allowed_values() -> None:
     assert parse_aspects(["9:16", "source", "9:16"]) == ("9:16", "source")
+    assert parse_aspects(["4:5"]) == ("4:5",)
     with pytest.raises(InvalidInput) as aspect:
-        parse_aspects(["4:5"])
+        parse_aspects(["4:3"])
     assert aspect.value.code == "unknown_aspect_ratio"
-    assert aspect.value.details["allowed"] == ["source", "9:16", "1:1", "16:9"]
+    assert aspect.value.details["allowed"] == ["source", "9:16", "4:5", "1:1", "16:9"]
     with pytest.raises(InvalidInput) as style:
         parse_caption_style("neon")
     assert style.value.details["allowed"] == ["clean", "bold", "karaoke"]
-    with pytest.raises(ValueError, match="allowed: source, 9:16, 1:1, 16:9"):
-        JobOptions(aspect_ratios=("4:5",))
+    with pytest.raises(ValueError, match="allowed: source, 9:16, 4:5, 1:1, 16:9"):
+        JobOptions(aspect_ratios=("4:3",))
 
 
 def test_variant_names() -> None:

@@ -62,10 +62,10 @@ def test_chosen_clips_are_queued_for_export_with_the_new_choices(world: World) -
 
 def test_unknown_aspect_or_style_is_a_400_with_the_allowed_values(world: World) -> None:
     job_id = finished_job(world)
-    status, body = export(world, job_id=job_id, aspect_ratios=["4:5"])
+    status, body = export(world, job_id=job_id, aspect_ratios=["4:3"])
     assert status == 400
     assert body["error"]["code"] == "unknown_aspect_ratio"
-    assert body["error"]["details"]["allowed"] == ["source", "9:16", "1:1", "16:9"]
+    assert body["error"]["details"]["allowed"] == ["source", "9:16", "4:5", "1:1", "16:9"]
     status, body = export(world, job_id=job_id, caption_style="comic-sans")
     assert status == 400
     assert body["error"]["details"]["allowed"] == ["clean", "bold", "karaoke"]

@@ -32,7 +32,9 @@ Clips = Annotated[int, typer.Option(min=1, max=30, metavar="N", help="How many c
 Length = Annotated[str, typer.Option(metavar="MIN-MAX", help="Clip length range in seconds.")]
 Aspects = Annotated[
     list[str] | None,
-    typer.Option(metavar="RATIO", help="Export aspect ratio, repeatable: source, 9:16, 1:1, 16:9."),
+    typer.Option(
+        metavar="RATIO", help="Export aspect ratio, repeatable: source, 9:16, 4:5, 1:1, 16:9."
+    ),
 ]
 Captions = Annotated[
     str | None, typer.Option(metavar="STYLE", help="Burn captions in: clean, bold or karaoke.")

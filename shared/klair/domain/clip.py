@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from klair.domain.ids import ClipId
@@ -54,6 +56,9 @@ class Clip(Candidate):
 
     id: ClipId
     rank: int = Field(ge=1)
+    # "manual": a range the user chose (`POST /api/klair/export` with `ranges`), ranked
+    # after the detected clips in the order asked.
+    origin: Literal["detected", "manual"] = "detected"
     exports: dict[str, str] = {}
     export_error: ExportFailure | None = None  # the latest re-export's failure, if it failed
     # A Sieve autocrop in flight or done for this clip (klair.handlers.steps.sieve).

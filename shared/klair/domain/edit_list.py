@@ -27,6 +27,9 @@ class VariantEdit(BaseModel):
     width: int
     height: int
     keyframes: tuple[Keyframe, ...]  # t from the clip's start; x, y in source pixels
+    # Burned captions' lowest line sits this fraction of the height above the lower edge
+    # (a platform preset's safe area, else the shape's default); None: none burned.
+    caption_bottom: float | None = None
 
 
 class AudioEdit(BaseModel):

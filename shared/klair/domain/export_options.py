@@ -14,7 +14,8 @@ from klair.domain.errors import InvalidInput
 from klair.domain.media import MediaInfo
 from klair.domain.transcript import Word
 
-Aspect = Literal["source", "9:16", "1:1", "16:9"]
+# Tallest to widest: 4:5 is the portrait feed post (Instagram, LinkedIn, Facebook feeds).
+Aspect = Literal["source", "9:16", "4:5", "1:1", "16:9"]
 ASPECTS: tuple[str, ...] = get_args(Aspect)
 CaptionStyle = Literal["clean", "bold", "karaoke"]
 CAPTION_STYLES: tuple[str, ...] = get_args(CaptionStyle)
@@ -22,7 +23,9 @@ CAPTION_STYLES: tuple[str, ...] = get_args(CaptionStyle)
 # crop; "sieve": Sieve's autocrop service (when configured).
 ReframeMode = Literal["auto", "center", "sieve"]
 REFRAME_MODES: tuple[str, ...] = get_args(ReframeMode)
-# Sieve reframes one cropped aspect per export (one autocrop job per clip).
+# Sieve reframes one cropped aspect per export (one autocrop job per clip), and only those
+# its autocrop documents and our stub contract covers: 4:5 is reframed locally ("auto",
+# "center"); asking Sieve for it is a 400 that lists these.
 SIEVE_ASPECTS: tuple[str, ...] = ("9:16", "1:1")
 DEFAULT_LOUDNESS_LUFS = -14.0
 # Short side of an exported video when the tier does not say ("1080p").
@@ -73,6 +76,17 @@ def variant_key(aspect: str, caption_style: str | None) -> str:
 def variant_stem(key: str) -> str:
     """A file name stem for a variant key: `9:16+bold` → `9x16-bold`."""
     return key.replace(":", "x").replace("+", "-")
+
+
+class CaptionSafeArea(BaseModel):
+    """Where a platform's own buttons and text cover the bottom of the picture: burned
+    captions of the `aspects` variants sit at least `bottom` (a fraction of the output's
+    height) above its lower edge. Other variants keep the placement for their shape."""
+
+    model_config = ConfigDict(frozen=True)
+
+    aspects: tuple[str, ...]
+    bottom: Annotated[float, Field(ge=0, le=0.5)]
 
 
 def _even(value: float) -> int:
@@ -154,11 +168,17 @@ class RenderSpec(BaseModel):
     # The source's probe as ingest recorded it on the job (the media rendered is that
     # source): the renderer then does not probe the file again. None: it probes.
     media: MediaInfo | None = None
+    safe_area: CaptionSafeArea | None = None  # a platform preset's (klair.domain.presets)
 
     @property
     def variants(self) -> dict[str, str]:
         """Variant key → aspect, in the order asked."""
         return {variant_key(a, self.caption_style): a for a in self.aspects}
+
+    def caption_bottom(self, aspect: str) -> float | None:
+        """The safe area's bottom margin for `aspect`'s captions; None: its shape's default."""
+        area = self.safe_area
+        return area.bottom if area is not None and aspect in area.aspects else None
 
 
 class ExportRequest(BaseModel):
@@ -171,6 +191,7 @@ class ExportRequest(BaseModel):
     caption_style: CaptionStyle | None = None  # None: no burned captions
     loudness_lufs: Annotated[float, Field(ge=-30, le=-8)] = DEFAULT_LOUDNESS_LUFS
     reframe: ReframeMode = "auto"
+    safe_area: CaptionSafeArea | None = None  # None: captions placed for their shape
 
     def spec(self, words: tuple[Word, ...], max_short_side: int, source_name: str) -> RenderSpec:
         return RenderSpec(
@@ -181,4 +202,5 @@ class ExportRequest(BaseModel):
             max_short_side=max_short_side,
             reframe=self.reframe,
             source_name=source_name,
+            safe_area=self.safe_area,
         )

@@ -18,3 +18,9 @@ def new_job_id() -> JobId:
 def clip_id(rank: int) -> ClipId:
     """Clip ids are derived from the rank so a redelivered selection yields the same ids."""
     return ClipId(f"clip_{rank:02d}")
+
+
+def manual_clip_id(start: float, end: float) -> ClipId:
+    """A manual clip's id is its span in milliseconds: cutting the same span again renders
+    that clip again rather than adding a twin."""
+    return ClipId(f"manual_{round(start * 1000)}_{round(end * 1000)}")

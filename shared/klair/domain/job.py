@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
@@ -19,6 +19,7 @@ from klair.domain.export_run import ExportRun
 from klair.domain.ids import JobId, UserId
 from klair.domain.languages import language_code
 from klair.domain.media import MediaInfo
+from klair.domain.presets import Preset, with_preset
 from klair.domain.status import JobStatus
 
 
@@ -51,6 +52,16 @@ class JobOptions(Frozen):
     # How results list the clips: best first ("score") or in source order ("time"); ranks
     # and clip ids always follow the score.
     order: Literal["score", "time"] = "score"
+    # A platform's defaults under the options given (klair.domain.presets): aspect, clip
+    # lengths, loudness, and where burned captions clear its buttons.
+    preset: Preset | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset_defaults(cls, data: Any) -> Any:
+        # An unknown preset raises InvalidInput itself (not a ValueError pydantic would
+        # wrap), so the 400 carries `unknown_preset` and the allowed names.
+        return with_preset(data) if isinstance(data, dict) else data
 
     @field_validator("language")
     @classmethod

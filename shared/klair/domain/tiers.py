@@ -71,7 +71,7 @@ DEFAULT_TIERS: dict[str, Tier] = {
             priority=1,
             queue_rate_per_second=2,
             queue_max_concurrency=10,
-            export_variants=("source", "9:16", "1:1", "16:9"),
+            export_variants=("source", "9:16", "4:5", "1:1", "16:9"),
             analyzer_model="gemini-3-flash",
         ),
         Tier(
@@ -85,7 +85,7 @@ DEFAULT_TIERS: dict[str, Tier] = {
             priority=2,
             queue_rate_per_second=10,
             queue_max_concurrency=50,
-            export_variants=("source", "9:16", "1:1", "16:9"),
+            export_variants=("source", "9:16", "4:5", "1:1", "16:9"),
             analyzer_model="gemini-3-flash",
         ),
         Tier(
@@ -99,7 +99,7 @@ DEFAULT_TIERS: dict[str, Tier] = {
             priority=3,
             queue_rate_per_second=50,
             queue_max_concurrency=200,
-            export_variants=("source", "9:16", "1:1", "16:9"),
+            export_variants=("source", "9:16", "4:5", "1:1", "16:9"),
             max_export_short_side=2160,
             analyzer_model="gemini-3-pro",
         ),

@@ -122,9 +122,11 @@ class ApiHandlers:
 
     def export(self, call: Call) -> Reply:
         """Render chosen clips of a finished job again with other aspect ratios, caption
-        style, loudness or reframe; the new variants appear in the clips' `urls` in the
-        results, each with its own `thumbnail:{variant}`, and a failed one as the clip's
-        `export_error`. 400 lists the allowed values of an unknown choice; 409 while the job
+        style, loudness, reframe or a platform `preset`, or cut new clips from `ranges`
+        (snapped into pauses, scored and explained like detected clips, `origin: manual`);
+        the new variants appear in the clips' `urls` in the results, each with its own
+        `thumbnail:{variant}`, and a failed one as the clip's `export_error`. 400 lists the
+        allowed values of an unknown choice, or names the bad range; 409 while the job
         runs."""
         accepted = request_export(self.deps(), call.principal, call.json(ExportBody))
         return Reply(202, accepted)
@@ -209,7 +211,10 @@ def _job_routes(router: Router, api: ApiHandlers) -> None:
     router.add(
         "POST", "/api/klair/export", api.export, body=ExportBody, response=ExportAccepted,
         status=202, tags=jobs, responses={404: "No such job or clip.", 409: "The job is still "
-        "running (`job_running`).", 403: PLAN[403]},
+        "running (`job_running`).", 403: PLAN[403], 400: "`unknown_*` (with `allowed`), "
+        "`clip_length_over_preset`, or a bad range: `range_start_after_end`, "
+        "`range_outside_source`, `range_too_short`, `range_too_long`, `too_many_ranges`, "
+        "`no_ranges`, `clip_ids_with_ranges`."},
     )  # fmt: skip
 
 

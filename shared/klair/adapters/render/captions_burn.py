@@ -1,7 +1,7 @@
 """Captions for a rendered variant: an ASS file (pysubs2) in one of the styles — clean,
 bold highlight of the word being said, karaoke fill — sized and placed for the output's
-shape (above the bottom fifth that vertical players cover with their buttons), and the
-sidecar SRT and WebVTT of the clip."""
+shape (above the bottom fifth that vertical players cover with their buttons) or above a
+platform preset's safe area, and the sidecar SRT and WebVTT of the clip."""
 
 from __future__ import annotations
 
@@ -22,10 +22,17 @@ HIGHLIGHT = pysubs2.Color(255, 214, 0)  # a warm yellow
 FONT = FAMILY  # shipped in adapters/render/fonts; libass is pointed there (cut.py)
 
 
-def _style(name: str, width: int, height: int) -> pysubs2.SSAStyle:
-    vertical, square = height > width * 1.2, abs(height - width) <= width * 0.2
-    size = round(width * 0.07) if vertical or square else round(height * 0.055)
-    bottom = 0.22 if vertical else 0.12 if square else 0.08
+def shape_bottom(width: int, height: int) -> float:
+    """Where captions sit without a platform's safe area (fraction of the height above the
+    lower edge): above the bottom fifth full-screen vertical players cover (9:16), a little
+    up in feed shapes (4:5, 1:1) whose players draw only their controls, low in wide ones."""
+    full_screen, feed = height > width * 1.5, height >= width * 0.8
+    return 0.22 if full_screen else 0.12 if feed else 0.08
+
+
+def _style(name: str, width: int, height: int, bottom: float) -> pysubs2.SSAStyle:
+    tall = height >= width * 0.8  # vertical, portrait and square: sized by the width
+    size = round(width * 0.07) if tall else round(height * 0.055)
     return pysubs2.SSAStyle(
         fontname=FONT,
         fontsize=size,
@@ -76,11 +83,16 @@ def _karaoke_text(event: CaptionEvent) -> str:
 
 
 def write_ass(
-    path: Path, events: Sequence[CaptionEvent], style: str, width: int, height: int
-) -> Path:
+    path: Path, events: Sequence[CaptionEvent], style: str, width: int, height: int,
+    bottom: float | None = None,
+) -> Path:  # fmt: skip
+    """`bottom`: the fraction of the height the captions' lowest line stays above (None:
+    the shape's default)."""
     subs = pysubs2.SSAFile()
     subs.info.update({"PlayResX": str(width), "PlayResY": str(height), "WrapStyle": "0"})
-    subs.styles["Default"] = _style(style, width, height)
+    if bottom is None:
+        bottom = shape_bottom(width, height)
+    subs.styles["Default"] = _style(style, width, height, bottom)
     for event in events:
         if style == "bold":
             subs.events.extend(_bold_events(event))

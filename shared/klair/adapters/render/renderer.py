@@ -11,7 +11,7 @@ from pathlib import Path
 
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.adapters.render.analysis import ClipAnalysis, analyse
-from klair.adapters.render.captions_burn import write_ass, write_sidecars
+from klair.adapters.render.captions_burn import shape_bottom, write_ass, write_sidecars
 from klair.adapters.render.cut import (
     FADE_SECONDS,
     AudioPlan,
@@ -157,12 +157,15 @@ class FfmpegClipRenderer:
             return plan, edit
         geo = geometry(aspect, media.width, media.height, spec.max_short_side)
         keys = _keyframes(geo, spec.reframe, samples)
-        subtitles = None
+        subtitles, bottom = None, None
         if spec.caption_style is not None and shared.events:
             subtitles = f"{stem}.ass"
+            bottom = spec.caption_bottom(aspect)
+            if bottom is None:
+                bottom = shape_bottom(geo.width, geo.height)
             write_ass(
                 shared.out_dir / subtitles, shared.events, spec.caption_style, geo.width,
-                geo.height,
+                geo.height, bottom,
             )  # fmt: skip
         plan = VariantPlan(
             file=f"{stem}.mp4",
@@ -175,7 +178,7 @@ class FfmpegClipRenderer:
             key=key, aspect=aspect, file=plan.file,
             reframe=_reframe_label(geo, spec.reframe, samples),
             crop_width=geo.crop_width, crop_height=geo.crop_height,
-            width=geo.width, height=geo.height, keyframes=keys,
+            width=geo.width, height=geo.height, keyframes=keys, caption_bottom=bottom,
         )  # fmt: skip
         return plan, edit
 

@@ -185,7 +185,7 @@ def _within(evidence: Evidence, w: Window) -> Evidence:
     return evidence.model_copy(update={"at": min(max(evidence.at, w.start), w.end)})
 
 
-def _candidate(ctx: Context, w: Window, in_pauses: bool = True) -> Candidate:
+def scored(ctx: Context, w: Window, in_pauses: bool = True) -> Candidate:
     found = criteria(ctx, w)
     scores = {k: c.score for k, c in found.items()}
     words = ctx.transcript.words[ctx.sentences[w.first].first : ctx.sentences[w.last].last + 1]
@@ -205,7 +205,7 @@ def _whole_source(ctx: Context) -> list[Candidate]:
     if not ctx.sentences:
         return []
     whole = Window(0, len(ctx.sentences) - 1, 0.0, ctx.signals.duration, quiet_edges=False)
-    return [_candidate(ctx, whole, in_pauses=False)]
+    return [scored(ctx, whole, in_pauses=False)]
 
 
 def from_transcript(
@@ -238,7 +238,7 @@ def scored_windows(
         return _whole_source(ctx) if start <= 0 else []
     bounds = boundaries(ctx, start, end)
     spans = windows(ctx, bounds, request.min_seconds, request.max_seconds)
-    return [_candidate(ctx, w) for w in spans]
+    return [scored(ctx, w) for w in spans]
 
 
 def propose(

@@ -101,7 +101,7 @@ def _evidence(signals: Signals, w: _Window, file_loudness: float) -> dict[str, l
     return evidence
 
 
-def _reason(signals: Signals, w: _Window, file_loudness: float) -> str:
+def _reason(signals: Signals, w: _Window, file_loudness: float, in_pauses: bool = True) -> str:
     relative = signals.mean_loudness(w.start, w.end) - file_loudness
     tone = "Lively" if w.scores["energy"] >= 60 else "Calm" if w.scores["energy"] < 40 else "Steady"
     parts = [
@@ -110,17 +110,19 @@ def _reason(signals: Signals, w: _Window, file_loudness: float) -> str:
     ]
     if signals.has_video:
         parts.append(f"{len(signals.scenes_between(w.start, w.end))} scene cuts")
-    return ", ".join(parts) + "; starts and ends on a pause."
+    return ", ".join(parts) + ("; starts and ends on a pause." if in_pauses else ".")
 
 
-def _candidate(signals: Signals, w: _Window, file_loudness: float) -> Candidate:
+def _candidate(
+    signals: Signals, w: _Window, file_loudness: float, in_pauses: bool = True
+) -> Candidate:
     return Candidate(
         start=w.start,
         end=w.end,
         score=w.score,
         scores=w.scores,
         evidence=_evidence(signals, w, file_loudness),
-        reason=_reason(signals, w, file_loudness),
+        reason=_reason(signals, w, file_loudness, in_pauses),
     )
 
 
@@ -144,3 +146,11 @@ def propose_candidates(
         scores = _criteria(signals, file_loudness, a, b)
         windows.append(_Window(a, b, _overall(scores), scores))
     return [_candidate(signals, w, file_loudness) for w in best_disjoint(windows, MAX_CANDIDATES)]
+
+
+def score_span(signals: Signals, start: float, end: float, in_pauses: bool) -> Candidate:
+    """One given span scored by the signals alone (a manual clip without words to read)."""
+    file_loudness = signals.mean_loudness()
+    scores = _criteria(signals, file_loudness, start, end)
+    window = _Window(start, end, _overall(scores), scores)
+    return _candidate(signals, window, file_loudness, in_pauses)

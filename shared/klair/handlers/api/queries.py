@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from statistics import fmean
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -79,6 +80,7 @@ class ResultsQuery(BaseModel):
 class ClipView(BaseModel):
     id: ClipId
     rank: int
+    origin: Literal["detected", "manual"]  # manual: cut from a range the user chose
     start: float
     end: float
     duration: float

@@ -11,6 +11,7 @@ from klair.domain.export_options import (
     variant_key,
 )
 from klair.domain.job import Job, JobKind
+from klair.domain.presets import safe_area_of
 from klair.handlers.deps import Deps
 
 
@@ -23,6 +24,7 @@ def job_export(job: Job) -> ExportRequest:
         caption_style=opts.caption_style if opts.captions else None,
         loudness_lufs=opts.loudness_lufs,
         reframe=opts.reframe,
+        safe_area=safe_area_of(opts.preset),
     )
 
 
