@@ -17,6 +17,7 @@ from klair.domain.api_keys import (
     key_id_of,
     new_key,
     parse_scopes,
+    well_formed,
 )
 from klair.domain.errors import InvalidInput
 from klair.http.api_key_auth import KeyOrSessionVerifier
@@ -53,6 +54,8 @@ def test_a_secret_is_prefixed_high_entropy_and_only_its_digest_is_kept() -> None
     assert key.digest == digest_of(secret) != secret and key.id == key_id_of(key.digest)
     assert secret not in key.model_dump_json() and key.prefix == secret[:15]
     assert new_key(ALICE, "ci", ("read",), AT)[1] != secret
+    assert well_formed(secret) and not well_formed(secret + "x") and not well_formed(secret[:-1])
+    assert not well_formed(secret[:-1] + "/") and not well_formed("klair_pk_" + secret[9:])
 
 
 def test_scopes_are_deduplicated_and_an_unknown_one_lists_the_allowed() -> None:
@@ -132,7 +135,7 @@ def test_a_revoked_key_is_refused_on_the_next_request(world: World) -> None:
 
 
 @pytest.mark.parametrize(
-    "secret", [SECRET_PREFIX, SECRET_PREFIX + "x" * 43, SECRET_PREFIX + "../../etc"]
+    "secret", [SECRET_PREFIX, SECRET_PREFIX + "x" * 43, SECRET_PREFIX + "../../etc", "klair_sk_é"]
 )
 def test_an_unknown_key_is_401_invalid_api_key(world: World, secret: str) -> None:
     response = with_key(world, "GET", "/api/klair/jobs", secret)

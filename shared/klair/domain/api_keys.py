@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ SECRET_PREFIX = "klair_sk_"  # noqa: S105  # the public prefix, not a secret
 SECRET_BYTES = 32  # token_urlsafe(32): 43 characters, 256 bits
 SHOWN_CHARS = 6  # of the random part, kept in clear so a user can tell keys apart
 MAX_ACTIVE_KEYS = 20
+_SECRET = re.compile(re.escape(SECRET_PREFIX) + r"[A-Za-z0-9_-]{43}")
 # A key's `last_used_at` is written at most this often: a poll loop does not write per request.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -76,6 +78,11 @@ def key_id_of(digest: str) -> str:
 def is_api_key(token: str) -> bool:
     """Whether a bearer token is meant as an API key (Clerk's JWTs start with `ey`)."""
     return token.startswith(SECRET_PREFIX)
+
+
+def well_formed(secret: str) -> bool:
+    """A secret `new_key` could have made; anything else is refused without a store read."""
+    return _SECRET.fullmatch(secret) is not None
 
 
 def new_key(

@@ -20,12 +20,12 @@ from klair.domain.api_keys import (
     Scope,
     digest_of,
     invalid_key,
-    is_api_key,
     key_id_of,
     matches,
     new_key,
     parse_scopes,
     refused,
+    well_formed,
 )
 from klair.domain.errors import NotFound
 from klair.domain.ids import UserId
@@ -109,7 +109,7 @@ def authenticate(deps: Deps, secret: str, access: Access) -> UserId:
     """The owner of the key `secret`, if it is active and grants `access`: 401
     `invalid_api_key` for an unknown or revoked key, 403 `insufficient_scope` (or
     `session_required` on the key routes). Records the use at most once a minute."""
-    if not is_api_key(secret):
+    if not well_formed(secret):
         raise invalid_key()
     key = deps.api_keys.get(key_id_of(digest_of(secret)))
     if key is None or not key.active or not matches(key, secret):
