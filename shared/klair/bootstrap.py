@@ -210,6 +210,7 @@ def _in_process(
     on `bus`, the media adapters, and no rate limits, usage erasure or Sieve."""
     from klair.adapters.health_probes import port_probes
     from klair.adapters.local.bus import InProcessTaskQueue
+    from klair.adapters.memory.api_keys import MemoryApiKeyStore
     from klair.adapters.memory.store import MemoryJobStore
     from klair.adapters.memory.usage import MemoryUsageLedger
     from klair.adapters.memory.users import MemoryUserStore
@@ -223,8 +224,8 @@ def _in_process(
         usage=MemoryUsageLedger(), blobs=blobs, bus=bus, tasks=InProcessTaskQueue(bus), clock=clock,
         probe=probe, downloader=downloader, transcoder=transcoder, revocations=LocalRevocations(),
         analyzer=analyzer, renderer=renderer, users=MemoryUserStore(clock), captions=captions,
-        rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(), reframer=NoReframer(),
-        source_guard=url_guard(settings), health=port_probes(store, blobs),
+        rate_limiter=NoRateLimits(), usage_eraser=NoUsageBooks(), api_keys=MemoryApiKeyStore(),
+        source_guard=url_guard(settings), health=port_probes(store, blobs), reframer=NoReframer(),
     )  # fmt: skip
 
 
@@ -234,6 +235,7 @@ def _deployed(settings: Settings) -> Deps:
 
     from klair.adapters.clock import SystemClock
     from klair.adapters.firestore.accounts import FirestoreUsageEraser
+    from klair.adapters.firestore.api_keys import FirestoreApiKeyStore
     from klair.adapters.firestore.notify import FirestoreDeliveryLog, FirestoreWebhookStore
     from klair.adapters.firestore.rate_limit import FirestoreRateLimiter
     from klair.adapters.firestore.store import FirestoreJobStore
@@ -254,12 +256,10 @@ def _deployed(settings: Settings) -> Deps:
     storage = partial(storage_client, settings.project, anonymous=emulator)
     return Deps(
         settings=settings, store=store, status_reads=status_reads(settings, store, clock),
-        usage=FirestoreUsageLedger(db), revocations=LocalRevocations(),
-        blobs=GcsBlobs(
-            settings.bucket, storage,
-            signer=signer_for(settings.signing_key_file, settings.signer_email),
-        ),
-        bus=PubSubBus(settings.project, pubsub_v1.PublisherClient),
+        usage=FirestoreUsageLedger(db), api_keys=FirestoreApiKeyStore(db),
+        blobs=GcsBlobs(settings.bucket, storage,
+                       signer=signer_for(settings.signing_key_file, settings.signer_email)),
+        bus=PubSubBus(settings.project, pubsub_v1.PublisherClient), revocations=LocalRevocations(),
         tasks=tasks, clock=clock, probe=probe, downloader=downloader,
         transcoder=transcoder, analyzer=analyzer, renderer=renderer,
         users=FirestoreUserStore(db), transcriber=transcriber, captions=captions,

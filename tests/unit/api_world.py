@@ -53,7 +53,7 @@ class ManualClock:
 class HeaderVerifier:
     """`Authorization: Bearer as:<user>`: the route tests' stand-in for Clerk."""
 
-    def verify(self, request: Request) -> UserId:
+    def verify(self, request: Request, access: str = "session") -> UserId:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer as:"):
             raise Unauthorized("a session token is required", code="missing_token")

@@ -24,7 +24,7 @@ NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 class BearerIsSubject:
     """Stands in for Clerk: `Bearer <uid>` authenticates as `<uid>`."""
 
-    def verify(self, request: Request) -> UserId:
+    def verify(self, request: Request, access: str = "session") -> UserId:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not token:
             raise Unauthorized("a session token is required", code="missing_token")

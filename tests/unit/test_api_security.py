@@ -15,6 +15,7 @@ from tests.unit.api_world import ALICE, BOB, World, make_world
 from tests.unit.jwt_attacks import APP, ATTACKS, auth_headers
 
 JOB = "job_0123456789abcdef0123"
+KEY = "key_0123456789abcdef01234567"
 PROTECTED = [
     ("POST", "/api/klair/analyze"),
     ("POST", "/api/klair/analyze/audio"),
@@ -30,6 +31,9 @@ PROTECTED = [
     ("PUT", "/api/klair/user/webhook"),
     ("GET", "/api/klair/user/webhook"),
     ("DELETE", "/api/klair/user/webhook"),
+    ("POST", "/api/klair/user/api-keys"),
+    ("GET", "/api/klair/user/api-keys"),
+    ("DELETE", f"/api/klair/user/api-keys/{KEY}"),
 ]
 BY_JOB = [(m, p.replace(JOB, "{job}")) for m, p in PROTECTED if JOB in p]
 
@@ -53,7 +57,8 @@ def test_the_documented_routes_are_exactly_the_protected_ones(clerk_world: World
         for method, op in item.items()
         if op["security"]
     }
-    assert secured == {(m, p.replace(JOB, "{job_id}")) for m, p in PROTECTED}
+    documented = {(m, p.replace(JOB, "{job_id}").replace(KEY, "{key_id}")) for m, p in PROTECTED}
+    assert secured == documented
 
 
 def test_a_real_clerk_token_is_accepted(clerk_world: World, issuer: DevIssuer) -> None:

@@ -124,7 +124,7 @@ def test_a_failure_before_the_id_is_recorded_is_finished_by_the_retry() -> None:
 
 
 class Fixed:
-    def verify(self, request: Any) -> UserId:
+    def verify(self, request: Any, access: str = "session") -> UserId:
         return UID
 
 

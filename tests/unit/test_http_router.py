@@ -24,7 +24,7 @@ TRACE = "0af7651916cd43dd8448eb211c80319c"
 class StaticVerifier:
     """Accepts `Bearer user:<id>`; stands in for Clerk where the token is not the subject."""
 
-    def verify(self, request: Request) -> UserId:
+    def verify(self, request: Request, access: str = "session") -> UserId:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer user:"):
             raise Unauthorized("a session token is required", code="missing_token")

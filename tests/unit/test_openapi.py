@@ -17,7 +17,7 @@ from klair.http.router import Router
 
 
 class AnyVerifier:
-    def verify(self, request: Request) -> UserId:
+    def verify(self, request: Request, access: str = "session") -> UserId:
         raise Unauthorized("not in this test")
 
 

@@ -1,5 +1,5 @@
 """The `api` function's router (every `/api` route), built once per instance with its
-Clerk verifier, CORS policy and request limits."""
+verifier (Clerk sessions and API keys), CORS policy and request limits."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from klair.entry import runtime
 def api_router() -> Any:
     from klair.config import get_settings
     from klair.http.active_users import ActiveUserVerifier
+    from klair.http.api_key_auth import KeyOrSessionVerifier
     from klair.http.api_routes import build_api
     from klair.http.auth import ClerkVerifier
     from klair.http.cors import CorsPolicy
@@ -21,8 +22,9 @@ def api_router() -> Any:
 
     settings = get_settings()
     configure_logging(settings.log_level)
+    # A deleted user's keys are refused like their sessions (and deleted with them).
     verifier = ActiveUserVerifier(
-        ClerkVerifier.from_settings(settings),
+        KeyOrSessionVerifier(ClerkVerifier.from_settings(settings), runtime.deps),
         lambda: runtime.deps().users,
         lambda: runtime.deps().revocations,
     )

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from klair.ports.accounts import RateLimiter, Revocations, UsageEraser, UsageLedger, UserStore
+from klair.ports.accounts import (
+    ApiKeyStore,
+    RateLimiter,
+    Revocations,
+    UsageEraser,
+    UsageLedger,
+    UserStore,
+)
 from klair.ports.health import DependencyProbe
 from klair.ports.jobs import Clock, JobStore, StatusReads
 from klair.ports.media import (
@@ -56,6 +63,8 @@ class Deps:
     source_guard: SourceGuard
     # Users deleted by this process, refused by its API at once (adapters.revocations).
     revocations: Revocations
+    # Users' API keys (the API's second credential beside Clerk sessions; handlers/api/api_keys).
+    api_keys: ApiKeyStore
     # Speech: None runs analysis without transcripts (the unit tests' fakes, `transcriber=none`).
     transcriber: Transcriber | None = None
     # A model (Gemini) on top of the offline analyzer; None analyses offline only.

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from werkzeug.wrappers import Request
 
+from klair.domain.api_keys import Access
 from klair.domain.errors import NotFound, Unauthorized
 from klair.domain.ids import UserId
 from klair.http.recent import Refreshed
@@ -22,7 +23,7 @@ CACHE_ENTRIES = 10_000  # bounded: an instance sees few users at once
 
 
 class ActiveUserVerifier:
-    """Wraps another `Verifier`: a valid token of a deleted user is refused.
+    """Wraps another `Verifier`: a valid token (or API key) of a deleted user is refused.
 
     Unknown users pass, because a first sign-in can reach the API before Clerk's
     `user.created` webhook does. A user this process deleted (`revocations`) is refused
@@ -47,8 +48,8 @@ class ActiveUserVerifier:
         self.ttl = ttl
         self._seen: Refreshed[UserId, bool] = Refreshed(CACHE_ENTRIES, clock)  # uid → deleted
 
-    def verify(self, request: Request) -> UserId:
-        uid = self.inner.verify(request)
+    def verify(self, request: Request, access: Access = "session") -> UserId:
+        uid = self.inner.verify(request, access)
         if self._deleted(uid):
             raise Unauthorized("this account has been deleted", code="user_deleted")
         return uid

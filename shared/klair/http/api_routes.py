@@ -5,6 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from klair.handlers.api import idempotency
+from klair.handlers.api.api_keys import (
+    ApiKeyCreated,
+    ApiKeyList,
+    ApiKeyRequest,
+    ApiKeyView,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+)
 from klair.handlers.api.cancel_job import cancel_job
 from klair.handlers.api.delete_job import delete_job
 from klair.handlers.api.health import Health, health
@@ -154,6 +163,19 @@ class ApiHandlers:
         """Stop sending events; deliveries still queued are skipped."""
         return delete_webhook(self.deps(), call.principal)
 
+    def create_api_key(self, call: Call) -> Reply:
+        """A key for server-to-server calls (`Authorization: Bearer klair_sk_…`), acting as
+        you: your plan's rate limit and minutes. The `secret` is in this answer only."""
+        return Reply(201, create_api_key(self.deps(), call.principal, call.json(ApiKeyRequest)))
+
+    def list_api_keys(self, call: Call) -> ApiKeyList:
+        """Your keys (never their secrets), revoked ones included, newest first."""
+        return list_api_keys(self.deps(), call.principal)
+
+    def revoke_api_key(self, call: Call) -> ApiKeyView:
+        """Revoke a key: its next request is refused (401 `invalid_api_key`)."""
+        return revoke_api_key(self.deps(), call.principal, call.params["key_id"])
+
 
 def _created(body: Accepted, created: bool, status: int, replayed: bool) -> Reply:
     """`status` for a new job; 200 for an existing one (an idempotent replay is marked)."""
@@ -240,6 +262,7 @@ def build_api(
         "GET", "/api/klair/user/stats", api.stats, query=StatsQuery, response=StatsView, tags=user
     )
     _webhook(router, api)
+    _api_keys(router, api)
     return router
 
 
@@ -255,3 +278,23 @@ def _webhook(router: Router, api: ApiHandlers) -> None:
     router.add(
         "DELETE", path, api.delete_webhook, response=WebhookRemoved, tags=tags, responses=none
     )
+
+
+def _api_keys(router: Router, api: ApiHandlers) -> None:
+    """Managed from a signed-in session only: an API key cannot make, list or revoke keys."""
+    path, tags = "/api/klair/user/api-keys", ("user",)
+    session = {403: "`session_required`: called with an API key."}
+    router.add(
+        "POST", path, api.create_api_key, body=ApiKeyRequest, response=ApiKeyCreated,
+        status=201, tags=tags, access="session", responses={**session, 400: "Invalid body, "
+        "or `unknown_scope` (`details.allowed`).", 409: "`too_many_api_keys`: revoke one "
+        "first (`details.limit`)."},
+    )  # fmt: skip
+    router.add(
+        "GET", path, api.list_api_keys, response=ApiKeyList, tags=tags, access="session",
+        responses=session,
+    )  # fmt: skip
+    router.add(
+        "DELETE", path + "/<key_id>", api.revoke_api_key, response=ApiKeyView, tags=tags,
+        access="session", responses={**session, 404: "No such key (another user's neither)."},
+    )  # fmt: skip

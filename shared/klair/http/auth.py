@@ -12,6 +12,7 @@ import structlog
 from werkzeug.wrappers import Request
 
 from klair.config import Settings
+from klair.domain.api_keys import Access
 from klair.domain.errors import Transient, Unauthorized
 from klair.domain.ids import UserId
 from klair.http.recent import Recent
@@ -79,7 +80,8 @@ class ClerkVerifier:
             settings.clerk_issuer, settings.clerk_jwks_url, settings.clerk_authorized_parties
         )
 
-    def verify(self, request: Request) -> UserId:
+    def verify(self, request: Request, access: Access = "session") -> UserId:
+        """A session allows every `access`."""
         return self.verify_token(bearer_token(request))
 
     def verify_token(self, token: str) -> UserId:

@@ -36,9 +36,15 @@ _ERROR_SCHEMA: dict[str, Any] = {
     },
 }
 _SECURITY_SCHEMES = {
-    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},  # Clerk's
     "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "__session"},
-}
+    "apiKey": {
+        "type": "http", "scheme": "bearer", "description": "An API key, `Authorization: "
+        "Bearer klair_sk_…` (`POST /api/klair/user/api-keys`), acting as its owner. Each "
+        "operation names the scope it needs (`write` includes `read`); the key routes take "
+        "a session only. A key without the scope: 403 `insufficient_scope`.",
+    },
+}  # fmt: skip
 
 
 def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
@@ -97,8 +103,15 @@ def _responses(route: Route, schemas: dict[Any, dict[str, Any]]) -> dict[str, An
     if route.body is not None or route.query is not None or route.headers:
         responses["400"] = _error("The request does not match the schema.")
     if route.auth:
-        responses["401"] = _error("Missing, invalid or expired session token.")
-    for status, description in sorted(route.responses.items()):
+        responses["401"] = _error(
+            "Missing, invalid or expired session token, or an unknown or revoked API key "
+            "(`invalid_api_key`)."
+        )
+    extra = dict(route.responses)
+    if route.auth and route.access != "session":
+        scope = f"`insufficient_scope`: an API key without the `{route.access}` scope."
+        extra[403] = f"{scope} {extra[403]}" if 403 in extra else scope
+    for status, description in sorted(extra.items()):
         ok = status < 400
         responses[str(status)] = (
             _success(route, schemas, description) if ok else _error(description)
@@ -120,6 +133,17 @@ def _header_params(route: Route) -> list[dict[str, Any]]:
     ]
 
 
+def _security(route: Route) -> list[dict[str, list[str]]]:
+    """A session (header or cookie), or an API key with the route's scope (OpenAPI 3.1 lets
+    a non-OAuth requirement name roles)."""
+    if not route.auth:
+        return []
+    schemes: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"sessionCookie": []}]
+    if route.access != "session":
+        schemes.append({"apiKey": [route.access]})
+    return schemes
+
+
 def _operation(route: Route, schemas: dict[Any, dict[str, Any]], defs: dict[str, Any]) -> Any:
     _, params = _path_and_params(route.path)
     if route.query is not None:
@@ -138,7 +162,7 @@ def _operation(route: Route, schemas: dict[Any, dict[str, Any]], defs: dict[str,
         schema = schemas[(route.body, "validation")]
         content = {"application/json": {"schema": schema}}
         operation["requestBody"] = {"required": True, "content": content}
-    operation["security"] = [{"bearerAuth": []}, {"sessionCookie": []}] if route.auth else []
+    operation["security"] = _security(route)
     return operation
 
 

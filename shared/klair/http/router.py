@@ -17,6 +17,7 @@ from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from klair.domain.api_keys import Access, access_for
 from klair.domain.errors import Forbidden, KlairError, NotFound, Unauthorized
 from klair.domain.ids import UserId
 from klair.http.call import DEFAULT_MAX_BODY_BYTES, Call, Reply
@@ -32,8 +33,10 @@ METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 
 class Verifier(Protocol):
-    def verify(self, request: Request) -> UserId:
-        """The authenticated user id; raises `Unauthorized` (or `Transient`)."""
+    def verify(self, request: Request, access: Access) -> UserId:
+        """The authenticated user id, if the request's credential allows `access` (a Clerk
+        session allows all; an API key its scopes); raises `Unauthorized` (or `Transient`),
+        `Forbidden` for a credential that may not do this."""
         ...
 
 
@@ -63,6 +66,8 @@ class Route:
     responses: Mapping[int, str] = field(default_factory=dict)
     # Request headers the route reads (OpenAPI header parameters): name → description.
     headers: Mapping[str, str] = field(default_factory=dict)
+    # What the credential must allow: an API key's scope, or "session" (a Clerk session only).
+    access: Access = "read"
 
     @property
     def key(self) -> str:
@@ -140,16 +145,18 @@ class Router:
         name: str | None = None,
         responses: Mapping[int, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        access: Access | None = None,
     ) -> Route:
         """Register `handler` for `method path` (werkzeug rule syntax: `/jobs/<job_id>`).
 
         `body` and `query` are validated before the handler runs (400 on mismatch);
-        `response` and `status` document and set the success answer.
+        `response` and `status` document and set the success answer. `access` defaults to
+        `read` for GET, `write` otherwise (`domain.api_keys.access_for`).
         """
         route = Route(
             method.upper(), path, handler, auth, body, query, response, status, summary, tags,
             name or str(getattr(handler, "__name__", "handler")), dict(responses or {}),
-            dict(headers or {}),
+            dict(headers or {}), access or access_for(method),
         )  # fmt: skip
         self._check(route)
         self._map.add(Rule(path, methods=[route.method], endpoint=route.key))
@@ -225,7 +232,7 @@ class Router:
     ) -> Call:
         principal = None
         if route.auth and self.verifier is not None:
-            principal = self.verifier.verify(request)
+            principal = self.verifier.verify(request, route.access)
             structlog.contextvars.bind_contextvars(user_id=principal)
         if self.limiter is not None:
             self.limiter.check(request, principal)

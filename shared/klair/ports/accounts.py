@@ -1,5 +1,5 @@
-"""Ports of users and their books: users mirrored from Clerk, monthly usage, request limits
-and the books to erase with a user."""
+"""Ports of users and their books: users mirrored from Clerk, their API keys, monthly usage,
+request limits and the books to erase with a user."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
+from klair.domain.api_keys import ApiKey
 from klair.domain.ids import JobId, UserId
 from klair.domain.quota import Quota, Usage
 from klair.domain.rate_limit import RateDecision, RateRule
@@ -94,3 +95,27 @@ class UsageEraser(Protocol):
     def erase_usage(self, owner: UserId) -> int:
         """Delete the user's usage books (every month), slots and per-job reservations;
         returns how many records went. Idempotent: nothing left is 0."""
+
+
+class ApiKeyStore(Protocol):
+    """Users' API keys by id (derived from the secret's digest: a request finds its key with
+    one read). A revoked key stays listed, marked; deleting the owner deletes them all."""
+
+    def add(self, key: ApiKey, limit: int) -> None:
+        """Store a new key; raises `Conflict` (`too_many_api_keys`) when its owner already has
+        `limit` active keys. Atomic: concurrent adds never pass the limit."""
+
+    def get(self, key_id: str) -> ApiKey | None: ...
+
+    def list_keys(self, owner: UserId) -> list[ApiKey]:
+        """The owner's keys, revoked ones included, newest first."""
+
+    def revoke(self, owner: UserId, key_id: str, at: datetime) -> ApiKey | None:
+        """The key, revoked at `at` (a key revoked earlier keeps its time); None when the
+        owner has no such key."""
+
+    def record_use(self, key_id: str, at: datetime) -> None:
+        """Set `last_used_at`; nothing for a key that is gone."""
+
+    def delete_owner(self, owner: UserId) -> int:
+        """Delete every key of the owner; how many went. Idempotent."""

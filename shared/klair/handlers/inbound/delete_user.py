@@ -1,4 +1,5 @@
-"""Forget a user Clerk deleted: refuse their tokens from now on, drop their webhook, cancel and
+"""Forget a user Clerk deleted: refuse their tokens from now on, delete their API keys (read
+on every request, so every instance refuses them at once), drop their webhook, cancel and
 delete every job (clips, objects, records: `delete_job.purge`), their uploads folder and their
 usage books; the user's document stays as a tombstone (no email, no name) so a token minted
 before the deletion is still refused. Every step is idempotent and the tombstone is written
@@ -27,6 +28,7 @@ BUDGET = timedelta(seconds=40)
 
 class UserDeleted(BaseModel):
     marked_deleted: bool
+    api_keys_deleted: int = 0
     webhook_removed: bool
     jobs_deleted: int
     objects_deleted: int
@@ -37,7 +39,14 @@ class UserDeleted(BaseModel):
         return (
             self.marked_deleted
             or self.webhook_removed
-            or any((self.jobs_deleted, self.objects_deleted, self.usage_records_deleted))
+            or any(
+                (
+                    self.jobs_deleted,
+                    self.objects_deleted,
+                    self.usage_records_deleted,
+                    self.api_keys_deleted,
+                )
+            )
         )
 
 
@@ -48,12 +57,14 @@ def uploads_prefix(uid: UserId) -> str:
 def delete_user(deps: Deps, uid: UserId) -> UserDeleted:
     marked = deps.users.mark_deleted(uid)
     deps.revocations.revoke(uid)  # this process's API refuses the user's next request
+    keys = deps.api_keys.delete_owner(uid)  # read on every request: refused everywhere now
     removed = deps.webhooks.remove(uid) if deps.webhooks is not None else False
     jobs, objects = _purge_jobs(deps, uid)
     objects += deps.blobs.delete_prefix(uploads_prefix(uid))
     usage = deps.usage_eraser.erase_usage(uid)
     result = UserDeleted(
         marked_deleted=marked,
+        api_keys_deleted=keys,
         webhook_removed=removed,
         jobs_deleted=jobs,
         objects_deleted=objects,
