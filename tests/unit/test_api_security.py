@@ -16,6 +16,7 @@ from tests.unit.jwt_attacks import APP, ATTACKS, auth_headers
 
 JOB = "job_0123456789abcdef0123"
 KEY = "key_0123456789abcdef01234567"
+BATCH = "batch_0123456789abcdef0123"
 PROTECTED = [
     ("POST", "/api/klair/analyze"),
     ("POST", "/api/klair/analyze/audio"),
@@ -34,6 +35,9 @@ PROTECTED = [
     ("POST", "/api/klair/user/api-keys"),
     ("GET", "/api/klair/user/api-keys"),
     ("DELETE", f"/api/klair/user/api-keys/{KEY}"),
+    ("POST", "/api/klair/batch"),
+    ("GET", f"/api/klair/batch/{BATCH}"),
+    ("GET", f"/api/klair/results/{JOB}/archive"),
 ]
 BY_JOB = [(m, p.replace(JOB, "{job}")) for m, p in PROTECTED if JOB in p]
 
@@ -57,7 +61,10 @@ def test_the_documented_routes_are_exactly_the_protected_ones(clerk_world: World
         for method, op in item.items()
         if op["security"]
     }
-    documented = {(m, p.replace(JOB, "{job_id}").replace(KEY, "{key_id}")) for m, p in PROTECTED}
+    documented = {
+        (m, p.replace(JOB, "{job_id}").replace(KEY, "{key_id}").replace(BATCH, "{batch_id}"))
+        for m, p in PROTECTED
+    }
     assert secured == documented
 
 

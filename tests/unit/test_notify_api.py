@@ -95,6 +95,7 @@ def test_the_secret_is_shown_once_and_kept_when_the_url_changes(api: Api) -> Non
     assert shown["url"] == "https://hooks.example.com/klair" and shown["secret"] is None
     assert shown["events"] == [
         "job.completed", "job.failed", "job.cancelled", "clip.ready", "export.completed",
+        "batch.completed",
     ]  # fmt: skip
     moved = api.call("PUT", json={"url": "https://hooks.example.com/v2"})
     assert moved.status_code == 200 and moved.get_json()["secret"] is None

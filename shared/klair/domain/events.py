@@ -80,6 +80,9 @@ class ClipSelected(JobMessage):
     # belongs to (`Job.export`) counts the clip.
     export: ExportRequest | None = None
     export_id: str | None = None
+    # Set (with an empty `clip_id`) to build the finished job's zip of this key
+    # (`GET /api/klair/results/{id}/archive`; `handlers.pipeline.build_archive`).
+    archive: str | None = None
 
 
 class JobFinished(JobMessage):

@@ -141,6 +141,7 @@ class Job(BaseModel):
     # between the move and its publishes (klair.handlers.steps.dispatch).
     fanned_out: JobStatus | None = None
     export: ExportRun | None = None  # the latest re-export of the finished job's clips
+    batch_id: str | None = None  # the batch it is an item of (`POST /api/klair/batch`)
     stage_started_at: datetime | None = None
     created_at: datetime
     updated_at: datetime

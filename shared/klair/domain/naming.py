@@ -73,6 +73,11 @@ def clip(job_id: JobId, clip_id: ClipId, filename: str) -> str:
     return f"clips/{job_id}/{clip_id}/{filename}"
 
 
+def archive(job_id: JobId, key: str) -> str:
+    """The job's zip of one set of rendered files (`domain.archive`), kept with its clips."""
+    return f"clips/{job_id}/archives/{key}.zip"
+
+
 def job_prefixes(job_id: JobId) -> tuple[str, ...]:
     return (f"sources/{job_id}/", f"work/{job_id}/", f"clips/{job_id}/")
 

@@ -26,6 +26,8 @@ class EventKind(StrEnum):
     JOB_CANCELLED = "job.cancelled"
     CLIP_READY = "clip.ready"
     EXPORT_COMPLETED = "export.completed"  # a re-export run ended (`data.state` says how)
+    # Every item of a batch ended; keyed (sequence, event id) by the batch id as by a job's.
+    BATCH_COMPLETED = "batch.completed"
 
 
 # A finished job's status → the event announcing it.

@@ -116,6 +116,25 @@ def with_admission(usage: Usage, active: int, minutes: float, quota: Quota) -> U
     return with_reservation(usage, minutes, quota.monthly_minutes)
 
 
+def with_admissions(usage: Usage, active: int, minutes: list[float], quota: Quota) -> Usage:
+    """`usage` with every job of a batch admitted, judged as one: a slot for each and the
+    sum of their known minutes (some left when a length is unknown). Raises `QuotaExceeded`
+    for the whole batch, never for a part of it."""
+    if active + len(minutes) > quota.max_concurrent_jobs:
+        raise refusal(
+            f"{len(minutes)} more jobs with {active} in flight exceed the plan's "
+            f"{quota.max_concurrent_jobs} at a time",
+            "concurrent_jobs",
+            quota.period,
+            limit=quota.max_concurrent_jobs,
+            active_jobs=active,
+            requested_jobs=len(minutes),
+        )
+    for each in minutes:
+        usage = with_admission(usage, 0, each, quota)
+    return usage
+
+
 def with_adjustment(usage: Usage, held: float, minutes: float, limit: float) -> Usage:
     """`usage` with a job's hold of `held` minutes changed to `minutes`: shrinking always
     succeeds, growing raises `QuotaExceeded` when the extra would pass `limit`."""

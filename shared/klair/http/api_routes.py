@@ -47,6 +47,7 @@ from klair.handlers.api.user_webhook import (
 )
 from klair.handlers.deps import Deps
 from klair.handlers.steps.removal import Deleted
+from klair.http.batch_routes import add_batch_routes
 from klair.http.call import Call, Reply
 from klair.http.cors import CorsPolicy
 from klair.http.openapi import openapi_handler
@@ -226,10 +227,8 @@ def _job_routes(router: Router, api: ApiHandlers) -> None:
         "POST", "/api/klair/jobs/<job_id>/cancel", api.cancel, response=StatusView, tags=jobs,
         responses={**one, 409: "The job already finished."},
     )  # fmt: skip
-    router.add(
-        "DELETE", "/api/klair/jobs/<job_id>", api.delete, response=Deleted, tags=jobs,
-        responses=one,
-    )  # fmt: skip
+    router.add("DELETE", "/api/klair/jobs/<job_id>", api.delete, response=Deleted, tags=jobs,
+               responses=one)  # fmt: skip
     router.add(
         "POST", "/api/klair/export", api.export, body=ExportBody, response=ExportAccepted,
         status=202, tags=jobs, responses={404: "No such job or clip.", 409: "The job is still "
@@ -256,6 +255,7 @@ def build_api(
     router.add("GET", "/api/openapi.json", spec, auth=False, tags=ops)
     _submissions(router, api)
     _job_routes(router, api)
+    add_batch_routes(router, deps)  # batches and archives
     user = ("user",)
     router.add("GET", "/api/klair/user/usage", api.usage, response=UsageView, tags=user)
     router.add(

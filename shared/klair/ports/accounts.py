@@ -3,7 +3,7 @@ request limits and the books to erase with a user."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -25,6 +25,12 @@ class UsageLedger(Protocol):
         Raises `QuotaExceeded` when `quota.max_concurrent_jobs` jobs hold slots, when
         used + reserved + minutes > limit, or, for 0 minutes, when none are left.
         Idempotent per job: a job already admitted (or settled) changes nothing."""
+
+    def admit_all(self, owner: UserId, jobs: Sequence[tuple[JobId, float]], quota: Quota) -> Usage:
+        """Admit every (job, minutes) of a batch in one atomic step, judged as one
+        (`quota.with_admissions`): all hold their slot and minutes, or, raising
+        `QuotaExceeded`, none does and nothing is written. Jobs already admitted are left
+        as they are and not counted again."""
 
     def reserve(
         self, owner: UserId, job_id: JobId, minutes: float, limit: float, period: str

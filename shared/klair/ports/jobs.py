@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from klair.domain.batch import Batch
 from klair.domain.chunking import ChunkLease
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
@@ -96,6 +97,22 @@ class JobStore(Protocol):
         and return it; while a record younger than `ttl` holds `key`, return the job it names
         instead when `fingerprint` matches, and raise `Conflict` (`idempotency_key_reused`)
         when it does not. A record whose job is gone counts as absent."""
+
+    def create_batch(
+        self, batch: Batch, jobs: Sequence[Job], fingerprint: str, ttl: timedelta
+    ) -> Batch:
+        """Create the batch, its new `jobs` and mark its joined items' jobs (`batch_id`), in
+        one atomic write. Under `batch.idempotency_key`: while a record younger than `ttl`
+        holds the key, return the batch it names (writing nothing) when `fingerprint`
+        matches, and raise `Conflict` (`idempotency_key_reused`) when it does not. Raises
+        `NotFound` when a joined job is gone; nothing is written then."""
+
+    def get_batch(self, batch_id: str) -> Batch:
+        """Raises `NotFound`."""
+
+    def delete_batch(self, batch_id: str) -> None:
+        """Forget a batch that was refused: the batch, the jobs it created (with their
+        records) and its idempotency record; joined jobs are only unmarked. Idempotent."""
 
     def list_jobs(
         self, owner: UserId, where: JobFilter, limit: int, after: JobCursor | None = None

@@ -13,6 +13,7 @@ from google.cloud.firestore_v1.field_path import FieldPath
 
 from klair.adapters.clock import SystemClock
 from klair.adapters.firestore import job_queries as queries
+from klair.adapters.firestore.batches import FirestoreBatches
 from klair.adapters.firestore.client import ClientSource, LazyClient, retry_conflicts
 from klair.adapters.firestore.costs import add_once
 from klair.adapters.firestore.leases import lease
@@ -31,7 +32,7 @@ from klair.ports.jobs import Clock
 CLAIM_TTL = timedelta(days=7)
 
 
-class FirestoreJobStore(queries.JobQueries):
+class FirestoreJobStore(queries.JobQueries, FirestoreBatches):
     """The JobStore port on Firestore (native mode); its read side is `queries.JobQueries`."""
 
     _client: LazyClient

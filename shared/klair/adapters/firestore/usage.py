@@ -4,6 +4,7 @@ user's jobs in flight, which hold its concurrency slots)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from google.cloud import firestore
@@ -18,6 +19,7 @@ from klair.domain.quota import (
     Usage,
     with_adjustment,
     with_admission,
+    with_admissions,
     with_commit,
     with_refund,
     with_reservation,
@@ -93,6 +95,31 @@ class FirestoreUsageLedger:
             batch.create(res_ref, self._reservation(owner, quota.period, minutes))
             self._write_usage(batch, ref, snap, usage)
             self._write(batch, act_ref, act, {"jobs": [*active, job_id]})
+            batch.commit()
+            return usage
+
+        return retry_conflicts(attempt)
+
+    def admit_all(self, owner: UserId, jobs: Sequence[tuple[JobId, float]], quota: Quota) -> Usage:
+        """One batch of writes (a reservation per job, the totals, the slots) under the same
+        preconditions as `admit`: a concurrent admission makes it read and judge again."""
+        ref, act_ref = self._usage_ref(owner, quota.period), self._active_ref(owner)
+        res_refs = [self._reservation_ref(job) for job, _ in jobs]
+
+        def attempt() -> Usage:
+            snap, act, *held = self._read(ref, act_ref, *res_refs)
+            new = [(job, m) for (job, m), h in zip(jobs, held, strict=True) if not h.exists]
+            active, usage = _active_ids(act), _usage_from(snap, quota.period)
+            if not new:
+                return usage
+            usage = with_admissions(usage, len(active), [m for _, m in new], quota)
+            batch = self._client().batch()
+            for job, minutes in new:
+                batch.create(
+                    self._reservation_ref(job), self._reservation(owner, quota.period, minutes)
+                )
+            self._write_usage(batch, ref, snap, usage)
+            self._write(batch, act_ref, act, {"jobs": [*active, *(job for job, _ in new)]})
             batch.commit()
             return usage
 

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from klair.adapters.clock import SystemClock
+from klair.adapters.memory.batches import MemoryBatches, _BatchKey
+from klair.domain.batch import Batch
 from klair.domain.chunking import ChunkLease
 from klair.domain.clip import Candidate, Clip
 from klair.domain.cost import Cost
@@ -40,7 +42,7 @@ class _Record:
     leases: dict[int, tuple[int, datetime]] = field(default_factory=dict)  # attempt, until
 
 
-class MemoryJobStore:
+class MemoryJobStore(MemoryBatches):
     """Jobs kept in a dict behind one lock; nothing a caller holds aliases stored state."""
 
     def __init__(self, clock: Clock | None = None) -> None:
@@ -49,6 +51,8 @@ class MemoryJobStore:
         self._records: dict[JobId, _Record] = {}
         self._claims: set[str] = set()
         self._keys: dict[str, IdempotencyRecord] = {}
+        self._batches: dict[str, Batch] = {}
+        self._batch_keys: dict[str, _BatchKey] = {}
 
     def _record(self, job_id: JobId) -> _Record:
         record = self._records.get(job_id)

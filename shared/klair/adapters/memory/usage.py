@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from klair.domain.ids import JobId, UserId
@@ -12,6 +13,7 @@ from klair.domain.quota import (
     Usage,
     with_adjustment,
     with_admission,
+    with_admissions,
     with_commit,
     with_refund,
     with_reservation,
@@ -57,6 +59,19 @@ class MemoryUsageLedger:
             )
             self._usage[owner, quota.period] = usage
             self._reservations[job_id] = _Reservation(owner, quota.period, minutes)
+            return usage
+
+    def admit_all(self, owner: UserId, jobs: Sequence[tuple[JobId, float]], quota: Quota) -> Usage:
+        with self._lock:
+            new = [(job, minutes) for job, minutes in jobs if job not in self._reservations]
+            if not new:
+                return self._get(owner, quota.period)
+            usage = with_admissions(
+                self._get(owner, quota.period), self._active(owner), [m for _, m in new], quota
+            )
+            self._usage[owner, quota.period] = usage
+            for job, minutes in new:
+                self._reservations[job] = _Reservation(owner, quota.period, minutes)
             return usage
 
     def reserve(

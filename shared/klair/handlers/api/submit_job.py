@@ -117,7 +117,7 @@ class UploadTicket(Accepted):
 UPLOAD_WINDOW = timedelta(hours=24)
 
 
-def _new_job(
+def new_job(
     deps: Deps, owner: UserId, kind: JobKind, source: JobSource, options: JobOptions,
     status: JobStatus, job_id: JobId | None = None, tier: Tier | None = None,
 ) -> Job:  # fmt: skip
@@ -175,7 +175,7 @@ def submit(
         # The SSRF policy before any state: no job, no slot, no minutes for an unsafe URL.
         deps.source_guard.check(str(request.url))
         source = JobSource(url=request.url)
-        job = _new_job(
+        job = new_job(
             deps, owner, request.kind, source, request.options or JobOptions(), JobStatus.QUEUED
         )
         job, created = _store(deps, job, key, idempotency.fingerprint("analyze", request))
@@ -215,7 +215,7 @@ def _from_upload(
         return upload, False
     if not deps.blobs.exists(upload.source.upload_object or ""):
         raise Conflict("the uploaded file is no longer stored", code="upload_gone")
-    job = _new_job(deps, owner, request.kind, upload.source, wanted, JobStatus.QUEUED)
+    job = new_job(deps, owner, request.kind, upload.source, wanted, JobStatus.QUEUED)
     return _store(deps, job, key, idempotency.fingerprint("analyze", request))
 
 
@@ -245,7 +245,7 @@ def create_upload(
     source = JobSource(
         upload_object=name, filename=request.filename, upload_bytes=request.size_bytes
     )
-    job = _new_job(
+    job = new_job(
         deps, owner, request.kind, source, request.options, JobStatus.AWAITING_UPLOAD, job_id,
         tier,
     )  # fmt: skip
@@ -281,7 +281,7 @@ def submit_local_file(
     job_id = new_job_id()
     name = naming.upload(owner, job_id, path.name)
     source = JobSource(upload_object=name, filename=path.name)
-    job = _new_job(deps, owner, kind, source, options, JobStatus.AWAITING_UPLOAD, job_id)
+    job = new_job(deps, owner, kind, source, options, JobStatus.AWAITING_UPLOAD, job_id)
     _store(deps, job, None, "")
     deps.blobs.put_file(name, path)
     return job_id

@@ -31,7 +31,8 @@ from klair.domain.job import Job, JobError
 from klair.domain.notification import FINISHED, EventKind, event_id
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
-from klair.handlers.outbound.notify_delivery import deliver_notification, send_next
+from klair.handlers.outbound.batch_notice import after_job_finished, deliver_in_batch
+from klair.handlers.outbound.notify_delivery import send_next
 from klair.handlers.steps.views import Timestamp, status_url
 from klair.ports.notify import Render
 
@@ -114,7 +115,9 @@ def notify_job_finished(deps: Deps, event: JobFinished) -> bool:
         results_url=results_url(job),
     )
     before = _clips_ready(deps, job) if kind is EventKind.JOB_COMPLETED else []
-    return schedule(deps, job, [*before, (kind, "", data)])
+    scheduled = schedule(deps, job, [*before, (kind, "", data)])
+    after_job_finished(deps, job)  # `batch.completed`, when this was its batch's last wait
+    return scheduled
 
 
 def notify_clip_exported(deps: Deps, event: ClipExported) -> bool:
@@ -201,7 +204,7 @@ HANDLERS: dict[type[Message], NoticeHandler] = {
     JobFinished: notify_job_finished,
     ClipExported: notify_clip_exported,
     ExportFinished: notify_export_finished,
-    DeliverNotification: deliver_notification,
+    DeliverNotification: deliver_in_batch,
 }
 
 

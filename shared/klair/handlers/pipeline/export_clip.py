@@ -1,7 +1,8 @@
 """Render one selected clip from the source as the job's options ask (variants, captions,
 loudness, reframe, under the tier's resolution cap) and store its files under
 `clips/{job}/{clip}/`; the last one completes the job. A `ClipSelected` carrying an
-`export` is a re-export of a finished job's clip (`handlers.reexport`)."""
+`export` is a re-export of a finished job's clip (`handlers.reexport`); one carrying an
+`archive` builds the job's zip (`build_archive`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from klair.domain.export_options import (
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.deps import Deps
+from klair.handlers.pipeline.build_archive import build_archive
 from klair.handlers.steps.export_runs import track
 from klair.handlers.steps.exports import export_variants, find_clip, job_export, merge_exports
 from klair.handlers.steps.rendering import count_export, render_clip
@@ -25,6 +27,8 @@ log = structlog.get_logger(__name__)
 
 
 def export_clip(deps: Deps, event: ClipSelected) -> bool:
+    if event.archive is not None:
+        return build_archive(deps, event)
     if event.export is not None:
         return reexport_clip(deps, event, event.export)
     job = deps.store.get(event.job_id)

@@ -75,6 +75,23 @@ def admit_job(deps: Deps, job: Job) -> None:
         deps.store.update(job.id, minutes_reserved=minutes)
 
 
+def admit_jobs(deps: Deps, owner: UserId, jobs: list[Job]) -> None:
+    """`admit_job` for a batch's new jobs (created with the owner's current tier), judged
+    as one: all are admitted or, raising the 402, none is (the caller removes them)."""
+    if not jobs:
+        return
+    quota = Quota.of(deps.settings.tier(jobs[0].tier), period_at(deps.clock.now()))
+    wanted = [(job.id, minutes_of(_known_seconds(deps, job))) for job in jobs]
+    try:
+        deps.usage.admit_all(owner, wanted, quota)
+    except QuotaExceeded as refused:
+        log.info("batch refused", jobs=len(jobs), tier=jobs[0].tier, **refused.details)
+        raise
+    for job_id, minutes in wanted:
+        if minutes:
+            deps.store.update(job_id, minutes_reserved=minutes)
+
+
 def reserve_minutes(deps: Deps, job: Job, seconds: float) -> bool:
     """Hold the minutes of a source lasting `seconds` for the job (growing or shrinking
     what it held). Raises `QuotaExceeded`, permanent: the job fails and is refunded.
