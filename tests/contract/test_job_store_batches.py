@@ -80,3 +80,18 @@ def test_deleting_a_refused_batch_leaves_nothing_of_it(store: Store) -> None:
     fresh = [make_job()]
     retried = a_batch(fresh, key="k2")  # the key is free again
     assert store.create_batch(retried, fresh, "other body", TTL) == retried
+
+
+def test_a_deleted_owners_batches_all_go(store: Store) -> None:
+    mine = [a_batch([make_job()], key=f"k-{n}") for n in range(2)]
+    theirs = a_batch([]).model_copy(update={"owner": UserId("user_2")})
+    for batch in (*mine, theirs):
+        store.create_batch(batch, [], "fp", TTL)
+    assert store.delete_batches(OWNER) == 2
+    assert store.delete_batches(OWNER) == 0
+    for batch in mine:
+        with pytest.raises(NotFound):
+            store.get_batch(batch.id)
+    assert store.get_batch(theirs.id) == theirs
+    fresh = a_batch([], key="k-0")  # the keys went with them
+    assert store.create_batch(fresh, [], "other", TTL) == fresh

@@ -29,6 +29,8 @@ SEMANTIC_RULES = {
     "GET /api/klair/jobs",
     # the webhook URL must be https and resolve to a public address (the SSRF guard)
     "PUT /api/klair/user/webhook",
+    # a batch's items: at most 20, no repeats, URLs the SSRF guard lets through
+    "POST /api/klair/batch",
 }
 
 

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from klair.config import Settings
+from klair.domain.errors import NotFound
 from klair.domain.ids import JobId
 from klair.domain.quota import Quota
 from klair.domain.status import JobStatus as S
+from klair.handlers.inbound.delete_user import delete_user
 from tests.unit.api_world import ALICE, BOB, World, make_world
 
 URLS = [f"https://videos.example/talk-{n}.mp4" for n in range(25)]
@@ -209,3 +211,12 @@ def test_another_users_batch_is_not_found(world: World) -> None:
         )
     item = {"upload_id": body["items"][0]["job_id"]}
     assert batch(world, item, user=BOB).get_json()["error"]["code"] == "job_not_found"
+
+
+def test_deleting_the_user_deletes_their_batches(world: World) -> None:
+    body = batch(world, *urls(2)).get_json()
+    kept = batch(world, *urls(1), user=BOB).get_json()
+    delete_user(world.deps, ALICE)
+    with pytest.raises(NotFound):
+        world.deps.store.get_batch(body["batch_id"])
+    assert world.deps.store.get_batch(kept["batch_id"]).owner == BOB

@@ -114,6 +114,10 @@ class JobStore(Protocol):
         """Forget a batch that was refused: the batch, the jobs it created (with their
         records) and its idempotency record; joined jobs are only unmarked. Idempotent."""
 
+    def delete_batches(self, owner: UserId) -> int:
+        """Forget every batch of `owner` (a deleted user) with its idempotency record and its
+        `batch.completed` delivery records; their jobs are deleted as jobs. How many went."""
+
     def list_jobs(
         self, owner: UserId, where: JobFilter, limit: int, after: JobCursor | None = None
     ) -> list[Job]:

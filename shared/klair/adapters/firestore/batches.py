@@ -8,12 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 from google.api_core import exceptions as gexc
+from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.document import DocumentReference
 
 from klair.adapters.firestore.client import LazyClient, retry_conflicts
 from klair.adapters.firestore.records import job_data
 from klair.domain.batch import Batch
 from klair.domain.errors import NotFound
+from klair.domain.ids import UserId
 from klair.domain.job import Job
 from klair.domain.job_records import key_reused, missing
 from klair.ports.jobs import Clock
@@ -98,3 +100,16 @@ class FirestoreBatches:
         if key and (self._batch_key_ref(key).get().to_dict() or {}).get("batch_id") == batch_id:
             self._batch_key_ref(key).delete()
         self._batch_ref(batch_id).delete()
+
+    def delete_batches(self, owner: UserId) -> int:
+        client, count = self._client(), 0
+        owned = FieldFilter("owner", "==", owner)
+        for snap in client.collection("batches").where(filter=owned).stream():
+            key = (snap.to_dict() or {}).get("idempotency_key")
+            if key:
+                self._batch_key_ref(key).delete()
+            # `batch.completed`'s records live where a job's do (`jobs/{id}/notifications`).
+            client.recursive_delete(client.collection("jobs").document(snap.id))
+            snap.reference.delete()
+            count += 1
+        return count

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from klair.domain.batch import Batch
 from klair.domain.errors import Conflict, NotFound
-from klair.domain.ids import JobId
+from klair.domain.ids import JobId, UserId
 from klair.domain.job import Job
 from klair.domain.job_records import key_reused, missing
 from klair.ports.jobs import Clock
@@ -85,3 +85,12 @@ class MemoryBatches:
             key = batch.idempotency_key
             if key and (held := self._batch_keys.get(key)) and held.batch_id == batch_id:
                 del self._batch_keys[key]
+
+    def delete_batches(self, owner: UserId) -> int:
+        with self._lock:
+            gone = [b for b in self._batches.values() if b.owner == owner]
+            for batch in gone:
+                del self._batches[batch.id]
+            for key in [k for k, v in self._batch_keys.items() if v.batch_id not in self._batches]:
+                del self._batch_keys[key]
+            return len(gone)

@@ -33,7 +33,7 @@ from klair.domain.status import JobStatus
 from klair.domain.tiers import Tier
 from klair.handlers.api import idempotency
 from klair.handlers.api.ownership import JOB_ID_PATTERN, owned_job
-from klair.handlers.api.submit_job import new_job
+from klair.handlers.api.submit_job import ONE_SOURCE, new_job
 from klair.handlers.deps import Deps
 from klair.handlers.steps.batches import BatchView, batch_view
 from klair.handlers.steps.dispatch import enqueue_ingest
@@ -47,7 +47,7 @@ _UPLOAD_ID = re.compile(JOB_ID_PATTERN)
 class BatchSource(BaseModel):
     """Exactly one of `url` or `upload_id`; `options` overrides the batch's, field by field."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=ONE_SOURCE)
 
     url: str | SkipJsonSchema[None] = Field(default=None, max_length=2083)
     upload_id: str | SkipJsonSchema[None] = Field(default=None, max_length=64)

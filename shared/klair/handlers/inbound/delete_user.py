@@ -60,6 +60,7 @@ def delete_user(deps: Deps, uid: UserId) -> UserDeleted:
     keys = deps.api_keys.delete_owner(uid)  # read on every request: refused everywhere now
     removed = deps.webhooks.remove(uid) if deps.webhooks is not None else False
     jobs, objects = _purge_jobs(deps, uid)
+    deps.store.delete_batches(uid)  # after the jobs: a batch lists its jobs' sources
     objects += deps.blobs.delete_prefix(uploads_prefix(uid))
     usage = deps.usage_eraser.erase_usage(uid)
     result = UserDeleted(
