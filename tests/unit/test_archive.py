@@ -12,6 +12,7 @@ import pytest
 
 from klair.domain.clip import Clip
 from klair.domain.events import ClipSelected
+from klair.domain.export_run import ExportRun, ExportState
 from klair.domain.ids import ClipId, JobId
 from klair.domain.status import JobStatus as S
 from klair.handlers.pipeline.build_archive import READ_BYTES
@@ -122,3 +123,14 @@ def test_only_the_owner_and_only_a_completed_job_with_clips(world: World) -> Non
     none = archive(world, empty)
     assert (none.status_code, none.get_json()["error"]["code"]) == (404, "no_clips")
     assert world.bus.pending() == []
+
+
+def test_not_while_a_re_export_changes_the_files(world: World) -> None:
+    job_id = completed(world)
+    run = ExportRun(id="exp_1", variants=("1:1",), clips_total=2, requested_at=world.clock.now())
+    world.deps.store.update(JobId(job_id), export=run.model_dump())
+    refused = archive(world, job_id)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "export_running")
+    done = run.model_copy(update={"state": ExportState.COMPLETED, "clips_done": 2})
+    world.deps.store.update(JobId(job_id), export=done.model_dump())
+    assert archive(world, job_id).status_code == 202

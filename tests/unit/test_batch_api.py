@@ -220,3 +220,22 @@ def test_deleting_the_user_deletes_their_batches(world: World) -> None:
     with pytest.raises(NotFound):
         world.deps.store.get_batch(body["batch_id"])
     assert world.deps.store.get_batch(kept["batch_id"]).owner == BOB
+
+
+def test_a_replay_with_a_joined_upload_is_the_same_batch(plans: World) -> None:
+    plans.set_tier(ALICE, "pro")
+    ticket = plans.call("POST", "/api/upload-url", json={"filename": "a.mp4", "size_bytes": 10})
+    upload, key = ticket.get_json()["upload_id"], {"Idempotency-Key": "with-upload"}
+    first = batch(plans, {"upload_id": upload}, {"url": URLS[0]}, headers=key)
+    again = batch(plans, {"upload_id": upload}, {"url": URLS[0]}, headers=key)
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.get_json()["batch_id"] == first.get_json()["batch_id"]
+    other = batch(plans, {"upload_id": upload})  # another batch may not take it
+    assert (other.status_code, other.get_json()["error"]["code"]) == (409, "upload_in_batch")
+    assert other.get_json()["error"]["details"]["item"] == 0
+
+
+@pytest.mark.parametrize("batch_id", ["batch_XYZ", "__x__", "..", "batch_" + "0" * 300])
+def test_a_malformed_batch_id_is_404(world: World, batch_id: str) -> None:
+    response = world.call("GET", f"/api/klair/batch/{batch_id}")
+    assert (response.status_code, response.get_json()["error"]["code"]) == (404, "batch_not_found")

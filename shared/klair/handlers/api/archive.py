@@ -42,6 +42,11 @@ def job_archive(deps: Deps, owner: UserId, job_id: str) -> ArchiveView:
         raise Conflict(
             f"job {job.id} has not completed", code="job_not_completed", status=job.status.value
         )
+    if job.export is not None and not job.export.ended:
+        raise Conflict(
+            f"a re-export of job {job.id} is running; its files are changing",
+            code="export_running", export_id=job.export.id,
+        )  # fmt: skip
     files = archive_files(deps.store.clips(job.id))
     if not files:
         raise NotFound(f"job {job.id} has no exported clips", code="no_clips")

@@ -42,6 +42,7 @@ from klair.handlers.steps.metering import admit_jobs, check_options, tier_of
 
 _URL = TypeAdapter(HttpUrl)
 _UPLOAD_ID = re.compile(JOB_ID_PATTERN)
+BATCH_ID = re.compile(r"^batch_[0-9a-f]{20}$")
 
 
 class BatchSource(BaseModel):
@@ -64,6 +65,18 @@ class BatchRequest(BaseModel):
 
 
 @dataclass(frozen=True)
+class _Batching:
+    """What every item is judged with."""
+
+    deps: Deps
+    owner: UserId
+    request: BatchRequest
+    tier: Tier
+    batch_id: str
+    key: str | None
+
+
+@dataclass(frozen=True)
 class _Plan:
     item: BatchItem
     job: Job
@@ -78,11 +91,9 @@ def submit_batch(
     check_count(len(request.items))
     sources = [_source_key(i, item) for i, item in enumerate(request.items)]
     check_unique(sources)
-    tier = tier_of(deps, owner)
     batch_id = new_batch_id()
-    plans = [
-        _plan(deps, owner, request, tier, i, item, batch_id) for i, item in enumerate(request.items)
-    ]
+    context = _Batching(deps, owner, request, tier_of(deps, owner), batch_id, key)
+    plans = [_plan(context, i, item) for i, item in enumerate(request.items)]
     batch = Batch(
         id=batch_id, owner=owner, kind=request.kind, items=tuple(p.item for p in plans),
         idempotency_key=key, created_at=deps.clock.now(),
@@ -107,11 +118,13 @@ def submit_batch(
 
 
 def batch_status(deps: Deps, owner: UserId, batch_id: str) -> BatchView:
-    """Another user's batch is not found either (as for jobs)."""
-    try:
-        batch = deps.store.get_batch(batch_id[:64])
-    except NotFound:
-        batch = None
+    """Another user's batch, and a malformed id, are not found either (as for jobs)."""
+    batch = None
+    if BATCH_ID.fullmatch(batch_id):
+        try:
+            batch = deps.store.get_batch(batch_id)
+        except NotFound:
+            batch = None
     if batch is None or batch.owner != owner:
         raise NotFound(f"no batch {batch_id[:64]}", code="batch_not_found")
     return batch_view(deps, batch)
@@ -149,36 +162,31 @@ def _options(index: int, request: BatchRequest, item: BatchSource) -> JobOptions
                          reason=str(error).splitlines()[0]) from None  # fmt: skip
 
 
-def _plan(
-    deps: Deps, owner: UserId, request: BatchRequest, tier: Tier, index: int,
-    item: BatchSource, batch_id: str,
-) -> _Plan:  # fmt: skip
+def _plan(context: _Batching, index: int, item: BatchSource) -> _Plan:
+    deps, request = context.deps, context.request
     options = _options(index, request, item)
     try:
         if item.upload_id is not None:
-            return _upload_plan(deps, owner, request.kind, tier, index, item.upload_id, options,
-                                batch_id)  # fmt: skip
+            return _upload_plan(context, index, item.upload_id, options)
         assert item.url is not None
         url = _URL.validate_python(item.url)
         deps.source_guard.check(str(url))  # before any state, as for a single submit
-        source = JobSource(url=url)
-        job = new_job(deps, owner, request.kind, source, options, JobStatus.QUEUED, tier=tier)
+        job = new_job(deps, context.owner, request.kind, JobSource(url=url), options,
+                      JobStatus.QUEUED, tier=context.tier)  # fmt: skip
     except KlairError as error:
         raise at_item(error, index) from None
-    job = job.model_copy(update={"batch_id": batch_id})
+    job = job.model_copy(update={"batch_id": context.batch_id})
     return _Plan(BatchItem(index=index, job_id=job.id, url=item.url), job, True, options)
 
 
-def _upload_plan(
-    deps: Deps, owner: UserId, kind: JobKind, tier: Tier, index: int, upload_id: str,
-    options: JobOptions, batch_id: str,
-) -> _Plan:  # fmt: skip
-    upload = owned_job(deps, owner, upload_id)
+def _upload_plan(context: _Batching, index: int, upload_id: str, options: JobOptions) -> _Plan:
+    deps, kind = context.deps, context.request.kind
+    upload = owned_job(deps, context.owner, upload_id)
     if upload.source.upload_object is None:
         raise InvalidInput(f"{upload_id} is not an upload", code="not_an_upload")
     item = BatchItem(index=index, job_id=upload.id, upload_id=upload_id, joined=True)
     if not upload.status.terminal:
-        if upload.batch_id is not None:
+        if upload.batch_id is not None and not _replayed(deps, upload.batch_id, context.key):
             raise Conflict("the upload is already an item of a batch", code="upload_in_batch",
                            batch_id=upload.batch_id)  # fmt: skip
         same = (options, kind) == (upload.options, upload.kind)
@@ -187,14 +195,23 @@ def _upload_plan(
                 "the upload is being processed with other options; wait for it to finish",
                 code="upload_in_progress", job_id=upload.id,
             )  # fmt: skip
-        check_options(tier, options)
+        check_options(context.tier, options)
         check_reframe(deps, options.reframe, options.aspect_ratios)
         return _Plan(item, upload, False, options)
     if not deps.blobs.exists(upload.source.upload_object):
         raise Conflict("the uploaded file is no longer stored", code="upload_gone")
-    job = new_job(deps, owner, kind, upload.source, options, JobStatus.QUEUED, tier=tier)
-    job = job.model_copy(update={"batch_id": batch_id})
+    job = new_job(deps, context.owner, kind, upload.source, options, JobStatus.QUEUED,
+                  tier=context.tier)  # fmt: skip
+    job = job.model_copy(update={"batch_id": context.batch_id})
     return _Plan(item.model_copy(update={"job_id": job.id, "joined": False}), job, True, options)
+
+
+def _replayed(deps: Deps, batch_id: str, key: str | None) -> bool:
+    """Whether the upload's batch is the one this request's key made (a replay)."""
+    try:
+        return key is not None and deps.store.get_batch(batch_id).idempotency_key == key
+    except NotFound:
+        return False
 
 
 def _retune_joined(deps: Deps, plans: list[_Plan], kind: JobKind) -> None:

@@ -99,7 +99,7 @@ def deliver_in_batch(deps: Deps, command: DeliverNotification) -> bool:
     """Deliver one event; when it is a batch item's ending, look whether the batch is
     ready for its own."""
     done = deliver_notification(deps, command)
-    if EventKind(command.event) in ENDINGS:
+    if command.event in {kind.value for kind in ENDINGS}:
         try:
             job = deps.store.get(command.job_id)
         except NotFound:
