@@ -76,5 +76,6 @@ def add_batch_routes(router: Router, deps: Callable[[], Deps]) -> None:
         "GET", "/api/klair/results/<job_id>/archive", api.archive, response=ArchiveView,
         tags=jobs, responses={202: "`archive_building`: poll again after `Retry-After`.",
         404: "No such job, or `no_clips`: it completed without clips.", 409:
-        "`job_not_completed`: the job has not completed (status given)."},
+        "`job_not_completed`: the job has not completed (status given); `export_running`: a "
+        "re-export is changing its files."},
     )  # fmt: skip
