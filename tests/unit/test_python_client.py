@@ -1,0 +1,60 @@
+"""The Python client kept in clients/python is what `klair client generate` makes of the
+OpenAPI document the `api` function serves today: a route or model changed without
+regenerating fails here, with the command to run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import klair_client
+from klair.cli.client import CLIENT_DIR, SPEC_FILE, for_generator, stale_files
+from klair.domain.job import JobOptions as DomainOptions
+
+
+def test_the_tests_use_the_repository_copy_of_the_client() -> None:
+    assert Path(klair_client.__file__).resolve().is_relative_to(CLIENT_DIR.resolve())
+
+
+def test_the_kept_client_matches_the_spec_the_api_serves() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "klair.cli.main", "client", "generate", "--check"],
+        capture_output=True, text=True, check=False, env=os.environ.copy(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr  # names the command: `klair client generate`
+
+
+def test_a_route_added_without_regenerating_is_reported_with_the_command() -> None:
+    document = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    health = document["paths"]["/api/health"]["get"]
+    document["paths"]["/api/klair/ping"] = {"get": {**health, "operationId": "ping"}}
+    stale = stale_files(document)
+    assert "openapi.json" in stale
+    assert "klair_client/generated/api/ops/ping.py" in stale
+
+
+def test_a_body_that_requires_one_of_two_fields_keeps_its_typed_model() -> None:
+    """`url` or `upload_id`: a rule only the server can hold; the model keeps both fields."""
+    document = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    assert "oneOf" in document["components"]["schemas"]["SubmitRequest"]
+    typed = for_generator(document)["components"]["schemas"]["SubmitRequest"]
+    assert "oneOf" not in typed and {"url", "upload_id"} <= set(typed["properties"])
+    from klair_client.generated.models import SubmitRequest
+
+    body = SubmitRequest(url="https://videos.example/talk.mp4").to_dict()
+    assert body == {"url": "https://videos.example/talk.mp4"}
+
+
+def test_an_option_left_out_is_left_to_the_server() -> None:
+    """A preset sets the clip length the caller did not: the client sends only what was set,
+    not the schema's defaults (which would override the preset's 90 s with 60 s)."""
+    from klair_client.generated.models import JobOptions
+
+    sent = JobOptions(preset="reels", clip_count=3).to_dict()
+    assert sent == {"preset": "reels", "clip_count": 3}
+    server = DomainOptions.model_validate(sent)
+    assert server == DomainOptions.model_validate({"preset": "reels", "clip_count": 3})
+    assert server.max_clip_seconds > DomainOptions().max_clip_seconds
