@@ -50,4 +50,4 @@ extra=""
 .venv/bin/pip install -q -e ".${extra}" 2>&1 | grep -v -E '^WARNING: (Location|Skipping)' || true
 # The Python client (clients/python), editable: the tests import the repository's copy.
 .venv/bin/pip install -q -e ./clients/python 2>&1 | grep -v -E '^WARNING: (Location|Skipping)' || true
-.venv/bin/python -c "import klair" >/dev/null
+.venv/bin/python -c "import klair, klair_client" >/dev/null

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import klair_client
-from klair.cli.client import CLIENT_DIR, SPEC_FILE, for_generator, stale_files
+from klair.cli.client import CLIENT_DIR, SPEC_FILE, for_generator, served_spec, stale_files
 from klair.domain.job import JobOptions as DomainOptions
 
 
@@ -58,3 +58,16 @@ def test_an_option_left_out_is_left_to_the_server() -> None:
     server = DomainOptions.model_validate(sent)
     assert server == DomainOptions.model_validate({"preset": "reels", "clip_count": 3})
     assert server.max_clip_seconds > DomainOptions().max_clip_seconds
+
+
+def test_the_spec_is_read_from_an_async_function_as_well(tmp_path: Path) -> None:
+    """functions-framework serves an `aio` function on Starlette: the dump follows it."""
+    source = tmp_path / "main.py"
+    source.write_text(
+        "import functions_framework.aio\n"
+        "from starlette.responses import JSONResponse\n\n"
+        "@functions_framework.aio.http\n"
+        "async def api(request):\n"
+        "    return JSONResponse({'openapi': '3.1.0', 'path': request.url.path})\n"
+    )
+    assert served_spec(source) == {"openapi": "3.1.0", "path": "/api/openapi.json"}

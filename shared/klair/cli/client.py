@@ -18,6 +18,7 @@ import typer
 from klair.devstack.topology import DEFAULT_PATH
 
 REPO_ROOT = DEFAULT_PATH.parents[1]  # a checkout: functions/ and clients/ sit beside shared/
+API_FUNCTION = REPO_ROOT / "functions" / "api" / "main.py"
 SPEC_ROUTE = "/api/openapi.json"
 CLIENT_DIR = REPO_ROOT / "clients" / "python"
 SPEC_FILE = CLIENT_DIR / "openapi.json"
@@ -30,27 +31,34 @@ _OFFLINE_ENV = {"KLAIR_CLERK_ISSUER": "https://clerk.invalid", "KLAIR_LOG_LEVEL"
 app = typer.Typer(help="The Python client generated from the API's OpenAPI document.")
 
 
-def served_spec() -> dict[str, Any]:
+def served_spec(source: Path = API_FUNCTION) -> dict[str, Any]:
     """The document the `api` function serves, from its own app in this process (no server,
-    no emulator): whatever framework serves the function, this is what users download."""
-    import functions_framework
-
-    for name, value in _OFFLINE_ENV.items():
-        os.environ.setdefault(name, value)
-    source = str(REPO_ROOT / "functions" / "api" / "main.py")
-    function = functions_framework.create_app("api", source)  # type: ignore[no-untyped-call]
-    if hasattr(function, "test_client"):  # Flask (a WSGI function)
-        response = function.test_client().get(SPEC_ROUTE)
-        status, body = response.status_code, response.get_data(as_text=True)
-    else:  # Starlette (an async function)
-        from starlette.testclient import TestClient
-
-        reply = TestClient(function).get(SPEC_ROUTE)
-        status, body = reply.status_code, reply.text
+    no emulator): whatever framework serves the function, this is what users download.
+    The app caches its settings: the `klair` command calls this once, in its own process."""
+    missing = {name: value for name, value in _OFFLINE_ENV.items() if name not in os.environ}
+    os.environ.update(missing)
+    try:
+        status, body = _get(source, SPEC_ROUTE)
+    finally:
+        for name in missing:
+            del os.environ[name]
     if status != 200:
         raise RuntimeError(f"GET {SPEC_ROUTE} answered {status}: {body[:500]}")
     document: dict[str, Any] = json.loads(body)
     return document
+
+
+def _get(source: Path, path: str) -> tuple[int, str]:
+    import functions_framework
+
+    function = functions_framework.create_app("api", str(source))  # type: ignore[no-untyped-call]
+    if hasattr(function, "test_client"):  # Flask (a WSGI function)
+        response = function.test_client().get(path)
+        return response.status_code, response.get_data(as_text=True)
+    from starlette.testclient import TestClient  # Starlette (an async function)
+
+    reply = TestClient(function).get(path)
+    return reply.status_code, reply.text
 
 
 def spec_text(document: dict[str, Any]) -> str:
