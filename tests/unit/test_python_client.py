@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+import pytest
+
 import klair_client
 from klair.cli.client import CLIENT_DIR, SPEC_FILE, for_generator, served_spec, stale_files
 from klair.domain.job import JobOptions as DomainOptions
@@ -71,3 +74,36 @@ def test_the_spec_is_read_from_an_async_function_as_well(tmp_path: Path) -> None
         "    return JSONResponse({'openapi': '3.1.0', 'path': request.url.path})\n"
     )
     assert served_spec(source) == {"openapi": "3.1.0", "path": "/api/openapi.json"}
+
+
+def _status(state: str) -> dict[str, object]:
+    return {
+        "job_id": "job_00000000000000000001", "status": state, "kind": "video", "tier": "free",
+        "stage": None, "progress": 100 if state == "completed" else 10, "stalled": False,
+        "clips_ready": 0, "clips_total": 0, "chunks": {}, "timings": {}, "notifications": [],
+        "error": None, "export": None, "language": None, "results_url": "/api/klair/results/x",
+        "created_at": "2026-12-07T10:00:00Z", "updated_at": "2026-12-07T10:00:01Z",
+    }  # fmt: skip
+
+
+def test_waiting_for_a_job_sleeps_out_a_rate_limit_and_raises_other_errors() -> None:
+    from klair_client import AuthenticatedClient, KlairApiError, wait_for_job
+
+    answers = [
+        httpx.Response(429, headers={"Retry-After": "0"}, json={"error": {
+            "code": "rate_limited", "message": "slow down", "details": {"limit": 60}}}),
+        httpx.Response(200, json=_status("transcoding")),
+        httpx.Response(200, json=_status("completed")),
+        httpx.Response(404, json={"error": {"code": "job_not_found", "message": "no such job"}}),
+    ]  # fmt: skip
+    seen: list[str] = []
+    transport = httpx.MockTransport(lambda request: answers.pop(0))
+    client = AuthenticatedClient(base_url="https://klair.example", token="klair_sk_x")
+    client.set_httpx_client(httpx.Client(base_url="https://klair.example", transport=transport))
+    done = wait_for_job(client, "job_00000000000000000001", interval=0,
+                        on_status=lambda view: seen.append(view.status))  # fmt: skip
+    assert (done.status, seen) == ("completed", ["transcoding", "completed"])
+    with pytest.raises(KlairApiError) as missing:
+        wait_for_job(client, "job_00000000000000000001", interval=0)
+    assert (missing.value.status, missing.value.code, missing.value.details) == (
+        404, "job_not_found", {})  # fmt: skip

@@ -36,9 +36,16 @@ class KlairApiError(Exception):
         error = parsed.error
         details = {} if isinstance(error.details, Unset) else error.details.to_dict()
         raised = cls(int(response.status_code), error.code, error.message, details)
-        retry_after = response.headers.get("Retry-After")
-        raised.retry_after = float(retry_after) if retry_after else None
+        raised.retry_after = _seconds(response.headers.get("Retry-After"))
         return raised
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """Klair sends seconds; an HTTP date (another server's) is left to the caller."""
+    try:
+        return float(retry_after) if retry_after else None
+    except ValueError:
+        return None
 
 
 def unwrap(response: Response[ErrorResponse | T]) -> T:
