@@ -48,4 +48,6 @@ fi
 extra=""
 [[ "${1:-}" == "--dev" ]] && extra="[dev]"
 .venv/bin/pip install -q -e ".${extra}" 2>&1 | grep -v -E '^WARNING: (Location|Skipping)' || true
-.venv/bin/python -c "import klair" >/dev/null
+# The Python client (clients/python), editable: the tests import the repository's copy.
+.venv/bin/pip install -q -e ./clients/python 2>&1 | grep -v -E '^WARNING: (Location|Skipping)' || true
+.venv/bin/python -c "import klair, klair_client" >/dev/null

@@ -9,8 +9,8 @@ if ! command -v gcloud >/dev/null; then
   exit 1
 fi
 . .venv/bin/activate
-echo "== ruff";          ruff check shared functions tests bench
-echo "== ruff format";   ruff format --check shared functions tests bench
+echo "== ruff";          ruff check shared functions tests bench clients
+echo "== ruff format";   ruff format --check shared functions tests bench clients
 echo "== mypy";          mypy
 echo "== import-linter"; lint-imports
 echo "== pytest";        pytest -q -p no:cacheprovider "$@"

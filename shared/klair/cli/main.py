@@ -1,5 +1,5 @@
 """`klair`: run the main job locally, start the local stack, mint dev tokens, package the
-functions and run the benchmarks."""
+functions, run the benchmarks and regenerate the Python client."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from klair.cli.client import app as client_app
+from klair.cli.client import openapi
+
 app = typer.Typer(help="Klair: long videos in, short ranked clips out.", no_args_is_help=True)
+app.add_typer(client_app, name="client")
+app.command()(openapi)
 console = Console(stderr=True)
 
 EXIT_BAD_INPUT = 2

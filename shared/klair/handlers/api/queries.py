@@ -93,7 +93,10 @@ class ClipView(BaseModel):
     export_error: ExportFailure | None = None  # why the latest re-export failed, if it did
 
 
-class Insights(BaseModel):
+class ResultsInsights(BaseModel):
+    """The job's clips measured against its source (named apart from the domain's `Insights`,
+    which `analysis` holds: client generators name models by their title)."""
+
     source_seconds: float | None
     clips_seconds: float
     coverage: float | None
@@ -109,7 +112,7 @@ class ResultsView(BaseModel):
     media: MediaInfo | None
     clips_total: int
     clips: list[ClipView]
-    insights: Insights
+    insights: ResultsInsights
     transcript_urls: dict[str, str]
     cost: Cost
     error: JobError | None
@@ -185,12 +188,12 @@ def _clip_view(deps: Deps, clip: Clip, minutes: int) -> ClipView:
     return ClipView(**data, duration=round(clip.duration, 3), urls=urls)
 
 
-def _insights(deps: Deps, job: Job, clips: list[Clip]) -> Insights:
+def _insights(deps: Deps, job: Job, clips: list[Clip]) -> ResultsInsights:
     criteria = sorted({name for clip in clips for name in clip.scores})
     means = {c: round(fmean(k.scores[c] for k in clips if c in k.scores), 1) for c in criteria}
     source = job.media.duration if job.media is not None else None
     covered = round(sum(clip.duration for clip in clips), 3)
-    return Insights(
+    return ResultsInsights(
         source_seconds=source,
         clips_seconds=covered,
         coverage=round(covered / source, 4) if source else None,

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="Chapter")
+
+
+
+@_attrs_define
+class Chapter:
+    """ 
+        Attributes:
+            end (float):
+            keywords (list[str]):
+            opening (str):
+            start (float):
+            title (str):
+     """
+
+    end: float
+    keywords: list[str]
+    opening: str
+    start: float
+    title: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        end = self.end
+
+        keywords = self.keywords
+
+
+
+        opening = self.opening
+
+        start = self.start
+
+        title = self.title
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "end": end,
+            "keywords": keywords,
+            "opening": opening,
+            "start": start,
+            "title": title,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        end = d.pop("end")
+
+        keywords = cast(list[str], d.pop("keywords"))
+
+
+        opening = d.pop("opening")
+
+        start = d.pop("start")
+
+        title = d.pop("title")
+
+        chapter = cls(
+            end=end,
+            keywords=keywords,
+            opening=opening,
+            start=start,
+            title=title,
+        )
+
+
+        chapter.additional_properties = d
+        return chapter
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

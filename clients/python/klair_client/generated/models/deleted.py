@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+T = TypeVar("T", bound="Deleted")
+
+
+
+@_attrs_define
+class Deleted:
+    """ 
+        Attributes:
+            job_id (str):
+            minutes_refunded (float):
+            objects_deleted (int):
+            deleted (bool | Unset):
+     """
+
+    job_id: str
+    minutes_refunded: float
+    objects_deleted: int
+    deleted: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        job_id = self.job_id
+
+        minutes_refunded = self.minutes_refunded
+
+        objects_deleted = self.objects_deleted
+
+        deleted = self.deleted
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "job_id": job_id,
+            "minutes_refunded": minutes_refunded,
+            "objects_deleted": objects_deleted,
+        })
+        if deleted is not UNSET:
+            field_dict["deleted"] = deleted
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        job_id = d.pop("job_id")
+
+        minutes_refunded = d.pop("minutes_refunded")
+
+        objects_deleted = d.pop("objects_deleted")
+
+        deleted = d.pop("deleted", UNSET)
+
+        deleted = cls(
+            job_id=job_id,
+            minutes_refunded=minutes_refunded,
+            objects_deleted=objects_deleted,
+            deleted=deleted,
+        )
+
+
+        deleted.additional_properties = d
+        return deleted
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
