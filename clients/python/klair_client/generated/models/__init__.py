@@ -8,7 +8,15 @@ from .api_key_request import ApiKeyRequest
 from .api_key_request_scopes_item import ApiKeyRequestScopesItem
 from .api_key_view import ApiKeyView
 from .api_key_view_scopes_item import ApiKeyViewScopesItem
+from .archive_view import ArchiveView
+from .archive_view_state import ArchiveViewState
 from .audio_submit_request import AudioSubmitRequest
+from .batch_item_view import BatchItemView
+from .batch_request import BatchRequest
+from .batch_source import BatchSource
+from .batch_view import BatchView
+from .batch_view_counts import BatchViewCounts
+from .batch_view_status import BatchViewStatus
 from .chapter import Chapter
 from .clip_range import ClipRange
 from .clip_view import ClipView
@@ -82,7 +90,15 @@ __all__ = (
     "ApiKeyRequestScopesItem",
     "ApiKeyView",
     "ApiKeyViewScopesItem",
+    "ArchiveView",
+    "ArchiveViewState",
     "AudioSubmitRequest",
+    "BatchItemView",
+    "BatchRequest",
+    "BatchSource",
+    "BatchView",
+    "BatchViewCounts",
+    "BatchViewStatus",
     "Chapter",
     "ClipRange",
     "ClipView",

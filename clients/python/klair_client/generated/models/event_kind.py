@@ -1,8 +1,8 @@
 from typing import Literal
 
-EventKind = Literal['clip.ready', 'export.completed', 'job.cancelled', 'job.completed', 'job.failed']
+EventKind = Literal['batch.completed', 'clip.ready', 'export.completed', 'job.cancelled', 'job.completed', 'job.failed']
 
-EVENT_KIND_VALUES: set[EventKind] = { 'clip.ready', 'export.completed', 'job.cancelled', 'job.completed', 'job.failed',  }
+EVENT_KIND_VALUES: set[EventKind] = { 'batch.completed', 'clip.ready', 'export.completed', 'job.cancelled', 'job.completed', 'job.failed',  }
 
 def check_event_kind(value: str) -> EventKind:
     if value in EVENT_KIND_VALUES:
