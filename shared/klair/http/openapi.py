@@ -175,7 +175,7 @@ def openapi_document(
     servers: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The whole document for the router's current routes."""
-    routes = router.routes
+    routes = tuple(route for route in router.routes if route.documented)
     schemas, defs = _schemas(routes)
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:

@@ -68,6 +68,8 @@ class Route:
     headers: Mapping[str, str] = field(default_factory=dict)
     # What the credential must allow: an API key's scope, or "session" (a Clerk session only).
     access: Access = "read"
+    # False for what is not an API operation (the docs page): left out of the spec.
+    documented: bool = True
 
     @property
     def key(self) -> str:
@@ -146,6 +148,7 @@ class Router:
         responses: Mapping[int, str] | None = None,
         headers: Mapping[str, str] | None = None,
         access: Access | None = None,
+        documented: bool = True,
     ) -> Route:
         """Register `handler` for `method path` (werkzeug rule syntax: `/jobs/<job_id>`).
 
@@ -156,7 +159,7 @@ class Router:
         route = Route(
             method.upper(), path, handler, auth, body, query, response, status, summary, tags,
             name or str(getattr(handler, "__name__", "handler")), dict(responses or {}),
-            dict(headers or {}), access or access_for(method),
+            dict(headers or {}), access or access_for(method), documented,
         )  # fmt: skip
         self._check(route)
         self._map.add(Rule(path, methods=[route.method], endpoint=route.key))
