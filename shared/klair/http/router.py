@@ -1,4 +1,7 @@
-"""The route table of an HTTPS function: match, authenticate, validate, call, answer in JSON."""
+"""The route table of an HTTPS function: declared here, matched and documented by
+flask-openapi3 (a Flask app: its URL map routes, and it generates the OpenAPI 3.1 document
+from each route's pydantic models); authenticated, validated, called and answered in JSON
+by the view each route gets."""
 
 from __future__ import annotations
 
@@ -9,12 +12,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import flask
 import structlog
+from flask_openapi3.models.tag import Tag
+from flask_openapi3.openapi import OpenAPI
 from pydantic import BaseModel
 from pydantic_core import to_json
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
-from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from klair.domain.api_keys import Access, access_for
@@ -24,6 +29,13 @@ from klair.http.call import DEFAULT_MAX_BODY_BYTES, Call, Reply
 from klair.http.cors import CorsPolicy, is_preflight
 from klair.http.errors import MethodNotAllowed
 from klair.http.logs import bind_trace
+from klair.http.operations import (
+    ERROR_MODEL,
+    SECURITY_SCHEMES,
+    responses,
+    security,
+    view_annotations,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -124,7 +136,14 @@ class Router:
         self.project = project
         self.max_body_bytes = max_body_bytes
         self.cors = cors
-        self._map = Map(strict_slashes=False, merge_slashes=False, redirect_defaults=False)
+        self.app = OpenAPI(
+            __name__, doc_ui=False, security_schemes=SECURITY_SCHEMES,
+            validation_error_status=400, validation_error_model=ERROR_MODEL,
+        )  # fmt: skip
+        self.app.url_map.strict_slashes = False
+        self.app.url_map.merge_slashes = False
+        self.app.url_map.redirect_defaults = False
+        self.app.register_error_handler(HTTPException, _unrouted)
         self._routes: dict[str, Route] = {}
 
     @property
@@ -162,9 +181,28 @@ class Router:
             dict(headers or {}), access or access_for(method), documented,
         )  # fmt: skip
         self._check(route)
-        self._map.add(Rule(path, methods=[route.method], endpoint=route.key))
+        self._register(route)
         self._routes[route.key] = route
         return route
+
+    def _register(self, route: Route) -> None:
+        """A view for the route, annotated with its models so the framework documents them;
+        its validation is the view's own (`Call`), so every refusal keeps our codes."""
+
+        def view(**params: object) -> Response:
+            return self._run(route, {name: str(value) for name, value in params.items()})
+
+        view.__name__ = route.name
+        view.__doc__ = route.description
+        view.__annotations__ = view_annotations(route)
+        view.__delay_validate_request__ = True  # type: ignore[attr-defined]
+        declare = getattr(self.app, route.method.lower())
+        declare(
+            route.path, endpoint=route.key, provide_automatic_options=False,
+            operation_id=route.name, summary=route.summary or None,
+            description=route.description or None, tags=[Tag(name=t) for t in route.tags],
+            responses=responses(route), security=security(route), doc_ui=route.documented,
+        )(view)  # fmt: skip
 
     def _check(self, route: Route) -> None:
         if route.method not in METHODS:
@@ -189,12 +227,19 @@ class Router:
         return response
 
     def _answer(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            try:
+                return self._options(request)
+            except KlairError as e:
+                return error_response(e)
+        return Response.from_app(self.app.wsgi_app, request.environ)
+
+    def _run(self, route: Route, params: dict[str, str]) -> Response:
+        """The view of every route: the request is Flask's, built on the same environ."""
+        request = flask.request
         header = request.headers.get("X-Cloud-Trace-Context") or request.headers.get("traceparent")
         trace_id = bind_trace(header, self.project)
         try:
-            if request.method == "OPTIONS":
-                return self._options(request)
-            route, params = self._match(request)
             call = self._prepare(route, params, request, trace_id)
             return self._respond(route, route.handler(call))
         except KlairError as e:
@@ -207,7 +252,8 @@ class Router:
 
     def _options(self, request: Request) -> Response:
         """`Allow` for the path, and the CORS grants when this is an allowed preflight."""
-        methods = self._map.bind_to_environ(request.environ).allowed_methods(request.path)
+        urls = self.app.url_map.bind_to_environ(request.environ)
+        methods = urls.allowed_methods(request.path)
         if not methods:
             raise NotFound(f"no route for {request.path}")
         allowed = sorted({*methods, "OPTIONS"})
@@ -216,19 +262,6 @@ class Router:
         if is_preflight(request) and not granted:
             raise Forbidden("this origin may not call the API", code="origin_not_allowed")
         return response
-
-    def _match(self, request: Request) -> tuple[Route, dict[str, str]]:
-        adapter = self._map.bind_to_environ(request.environ)
-        try:
-            key, params = adapter.match(request.path, method=request.method)
-        except WerkzeugMethodNotAllowed as e:
-            allowed = sorted(e.valid_methods or ())
-            raise MethodNotAllowed(
-                f"{request.method} is not allowed on {request.path}", allowed=allowed
-            ) from None
-        except HTTPException:
-            raise NotFound(f"no route for {request.path}") from None
-        return self._routes[str(key)], {name: str(value) for name, value in params.items()}
 
     def _prepare(
         self, route: Route, params: dict[str, str], request: Request, trace_id: str | None
@@ -253,3 +286,18 @@ class Router:
         if isinstance(result, Reply):
             return json_response(result.body, result.status, result.headers)
         return json_response(result, route.status)
+
+
+def _unrouted(error: HTTPException) -> Response:
+    """What Flask's map refuses (no such path, or not with this method), in the envelope."""
+    if isinstance(error, WerkzeugMethodNotAllowed):
+        request = flask.request
+        return error_response(
+            MethodNotAllowed(
+                f"{request.method} is not allowed on {request.path}",
+                allowed=sorted(error.valid_methods or ()),
+            )
+        )
+    if error.code == 404:
+        return error_response(NotFound(f"no route for {flask.request.path}"))
+    return error_response(KlairError(error.description or "error"))
