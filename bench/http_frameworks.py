@@ -1,7 +1,8 @@
 """Today's router against the candidate HTTP frameworks, each serving the `api` function's
 status route the way functions-framework would (`bench.http_candidates`), same run:
 
-    python -m bench.http_frameworks [--rate 200] [--seconds 10] [--repeat 7] [--quick]
+    python -m bench.http_frameworks [--rate 200] [--seconds 30] [--repeat 7] [--quick]
+    python -m bench.http_frameworks --before REF   # this tree's `api` against REF's
 
 Two numbers per candidate, each against today's router:
 - cold: a fresh interpreter imports functions-framework, creates the function's app from its
@@ -14,6 +15,9 @@ Two numbers per candidate, each against today's router:
   `--rounds` short runs each, interleaved, the median of their p99s (a 2-core machine shared
   with other work has bursts that would otherwise decide); the pooled p99 beside it.
 The issue's bound: neither may be more than 20% worse than today (ratio ≤ 1.2×).
+`--before REF` measures this tree's `api` function against the one of git revision REF
+(its `shared/` extracted with `git archive`, imported ahead of this tree's) the same way:
+the before/after of a change to the HTTP layer.
 """
 
 from __future__ import annotations
@@ -78,10 +82,38 @@ assert code == 401 and b'"missing_token"' in body, (code, body)
 """
 
 
-def sources(into: Path) -> dict[str, Path]:
+BEFORE_MAIN = '''"""The `api` function of an earlier tree, for bench.http_frameworks --before."""
+import sys
+
+sys.path.insert(0, {shared!r})
+
+import functions_framework
+
+from klair.entry.api import handle_api
+
+
+@functions_framework.http
+def api(request):
+    return handle_api(request)
+'''
+
+
+def before_tree(ref: str, into: Path) -> dict[str, str | None]:
+    """The candidates of a before/after run: this tree's `api` and REF's."""
+    tree = into / "before"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", ref, "shared"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    main = BEFORE_MAIN.replace("{shared!r}", repr(str(tree / "shared")))
+    return {TODAY: None, f"before ({ref})": main.replace("{", "{{").replace("}", "}}")}
+
+
+def sources(into: Path, candidates: dict[str, str | None]) -> dict[str, Path]:
     """Each candidate's `api/main.py` (a folder per candidate, as functions-framework wants)."""
     found: dict[str, Path] = {}
-    for n, (name, text) in enumerate(CANDIDATES.items()):
+    for n, (name, text) in enumerate(candidates.items()):
         if text is None:
             found[name] = ROOT / "functions" / "api" / "main.py"
             continue
@@ -184,9 +216,7 @@ def results(
     colds: dict[str, tuple[float, float]], loads: dict[str, list[Load]], rate: float, repeat: int
 ) -> list[Result]:
     rows: list[Result] = []
-    for name in CANDIDATES:
-        if name == TODAY:
-            continue
+    for name in colds:
         base, subject = colds[name]
         rows.append(
             Result(f"{name}: import + first request", TODAY, base, subject, BOUND,
@@ -230,15 +260,31 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="10 s per candidate, 3 repeats")
+    parser.add_argument("--before", metavar="REF", help="this tree against git revision REF")
     args = parser.parse_args()
     seconds, repeat = (10.0, 3) if args.quick else (args.seconds, args.repeat)
     with tempfile.TemporaryDirectory(prefix="klair-bench-candidates-") as tmp:
-        mains = sources(Path(tmp))
+        chosen = before_tree(args.before, Path(tmp)) if args.before else CANDIDATES
+        mains = sources(Path(tmp), chosen)
         colds = cold(mains, repeat)
         loads = load(mains, args.rate, seconds, args.rounds)
     rows = results(colds, loads, args.rate, repeat)
+    if args.before:
+        show(
+            [after(row) for row in rows], f"this tree's api against {args.before} (bound {BOUND}×)"
+        )
+        return
     show(rows, f"HTTP framework candidates against today's router (bound {BOUND}×)")
     print(decision(rows))
+
+
+def after(row: Result) -> Result:
+    """A before/after row: this tree's value against the earlier one's."""
+    before = row.name.split(":")[0]
+    return Result(
+        row.name.replace(before, "after (this tree)"), before, row.klair_value,
+        row.baseline_value, row.target, row.unit, row.details,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ def openapi_document(
 ) -> dict[str, Any]:
     """The whole document for the router's current routes."""
     app = router.app
+    router.describe()
     app.info = Info(title=title, version=version, description=description or None)
     app.severs = [Server(url=url) for url in servers]
     app.spec_json = {}  # generated again: routes may have been added since

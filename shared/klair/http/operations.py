@@ -7,9 +7,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from flask_openapi3.models.tag import Tag
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flask_openapi3.openapi import OpenAPI
+
     from klair.http.router import Route
 
 REF_PREFIX = "#/components/schemas/"
@@ -116,3 +121,23 @@ def security(route: Route) -> list[dict[str, list[str]]]:
     if route.access != "session":
         schemes.append({"apiKey": [route.access]})
     return schemes
+
+
+def declare(app: OpenAPI, route: Route, view: Callable[..., Any]) -> Callable[[], None] | None:
+    """Register the route's view on `app`, undocumented; the call that documents it (None
+    for a route kept out of the spec)."""
+    declaration: dict[str, Any] = {
+        "operation_id": route.name, "summary": route.summary or None,
+        "description": route.description or None, "tags": [Tag(name=t) for t in route.tags],
+        "responses": responses(route), "security": security(route),
+    }  # fmt: skip
+    on = getattr(app, route.method.lower())
+    on(route.path, endpoint=route.key, provide_automatic_options=False, doc_ui=False)(view)
+    if not route.documented:
+        return None
+
+    def document() -> None:
+        view.__annotations__ = view_annotations(route)  # its validation is ours: not needed before
+        app._collect_openapi_info(route.path, view, method=route.method, **declaration)
+
+    return document

@@ -14,7 +14,6 @@ from typing import Any, Protocol
 
 import flask
 import structlog
-from flask_openapi3.models.tag import Tag
 from flask_openapi3.openapi import OpenAPI
 from pydantic import BaseModel
 from pydantic_core import to_json
@@ -29,13 +28,7 @@ from klair.http.call import DEFAULT_MAX_BODY_BYTES, Call, Reply
 from klair.http.cors import CorsPolicy, is_preflight
 from klair.http.errors import MethodNotAllowed
 from klair.http.logs import bind_trace
-from klair.http.operations import (
-    ERROR_MODEL,
-    SECURITY_SCHEMES,
-    responses,
-    security,
-    view_annotations,
-)
+from klair.http.operations import ERROR_MODEL, SECURITY_SCHEMES, declare
 
 log = structlog.get_logger(__name__)
 
@@ -145,6 +138,7 @@ class Router:
         self.app.url_map.redirect_defaults = False
         self.app.register_error_handler(HTTPException, _unrouted)
         self._routes: dict[str, Route] = {}
+        self._undocumented: list[Callable[[], None]] = []
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -194,15 +188,16 @@ class Router:
 
         view.__name__ = route.name
         view.__doc__ = route.description
-        view.__annotations__ = view_annotations(route)
         view.__delay_validate_request__ = True  # type: ignore[attr-defined]
-        declare = getattr(self.app, route.method.lower())
-        declare(
-            route.path, endpoint=route.key, provide_automatic_options=False,
-            operation_id=route.name, summary=route.summary or None,
-            description=route.description or None, tags=[Tag(name=t) for t in route.tags],
-            responses=responses(route), security=security(route), doc_ui=route.documented,
-        )(view)  # fmt: skip
+        pending = declare(self.app, route, view)
+        if pending is not None:
+            self._undocumented.append(pending)
+
+    def describe(self) -> None:
+        """Document the routes added since the last call (their schemas are the slow part of
+        registering: made when the spec is first asked for, not on every cold start)."""
+        while self._undocumented:
+            self._undocumented.pop(0)()
 
     def _check(self, route: Route) -> None:
         if route.method not in METHODS:
