@@ -281,9 +281,13 @@ def main() -> None:
 def after(row: Result) -> Result:
     """A before/after row: this tree's value against the earlier one's."""
     before = row.name.split(":")[0]
+    details = {  # measured as the before's, against "today" (this tree)
+        f"before's {key}": str(value).replace("(today", "(after").replace("today's", "after's")
+        for key, value in row.details.items()
+    }
     return Result(
         row.name.replace(before, "after (this tree)"), before, row.klair_value,
-        row.baseline_value, row.target, row.unit, row.details,
+        row.baseline_value, row.target, row.unit, details,
     )  # fmt: skip
 
 
