@@ -282,7 +282,9 @@ def after(row: Result) -> Result:
     """A before/after row: this tree's value against the earlier one's."""
     before = row.name.split(":")[0]
     details = {  # measured as the before's, against "today" (this tree)
-        f"before's {key}": str(value).replace("(today", "(after").replace("today's", "after's")
+        f"before's {key}".replace("before's today's", "after's"): str(value)
+        .replace("(today", "(after")
+        .replace("today's", "after's")
         for key, value in row.details.items()
     }
     return Result(
