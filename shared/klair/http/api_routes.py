@@ -50,7 +50,7 @@ from klair.handlers.steps.removal import Deleted
 from klair.http.batch_routes import add_batch_routes
 from klair.http.call import Call, Reply
 from klair.http.cors import CorsPolicy
-from klair.http.openapi import openapi_handler
+from klair.http.docs import add_docs
 from klair.http.router import RequestLimiter, Router, Verifier
 
 IDEMPOTENCY = {
@@ -251,8 +251,7 @@ def build_api(
     api = ApiHandlers(deps)
     ops = ("ops",)
     router.add("GET", "/api/health", api.health, auth=False, response=Health, tags=ops)
-    spec = openapi_handler(router, title="Klair API", description=__doc__ or "")
-    router.add("GET", "/api/openapi.json", spec, auth=False, tags=ops)
+    add_docs(router, title="Klair API", description=__doc__ or "")
     _submissions(router, api)
     _job_routes(router, api)
     add_batch_routes(router, deps)  # batches and archives

@@ -1,4 +1,7 @@
-"""The route table of an HTTPS function: match, authenticate, validate, call, answer in JSON."""
+"""The route table of an HTTPS function: declared here, matched and documented by
+flask-openapi3 (a Flask app: its URL map routes, and it generates the OpenAPI 3.1 document
+from each route's pydantic models); authenticated, validated, called and answered in JSON
+by the view each route gets."""
 
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import flask
 import structlog
+from flask_openapi3.openapi import OpenAPI
 from pydantic import BaseModel
 from pydantic_core import to_json
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
-from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from klair.domain.api_keys import Access, access_for
@@ -24,6 +28,7 @@ from klair.http.call import DEFAULT_MAX_BODY_BYTES, Call, Reply
 from klair.http.cors import CorsPolicy, is_preflight
 from klair.http.errors import MethodNotAllowed
 from klair.http.logs import bind_trace
+from klair.http.operations import ERROR_MODEL, SECURITY_SCHEMES, declare
 
 log = structlog.get_logger(__name__)
 
@@ -68,6 +73,8 @@ class Route:
     headers: Mapping[str, str] = field(default_factory=dict)
     # What the credential must allow: an API key's scope, or "session" (a Clerk session only).
     access: Access = "read"
+    # False for what is not an API operation (the docs page): left out of the spec.
+    documented: bool = True
 
     @property
     def key(self) -> str:
@@ -122,8 +129,16 @@ class Router:
         self.project = project
         self.max_body_bytes = max_body_bytes
         self.cors = cors
-        self._map = Map(strict_slashes=False, merge_slashes=False, redirect_defaults=False)
+        self.app = OpenAPI(
+            __name__, doc_ui=False, security_schemes=SECURITY_SCHEMES,
+            validation_error_status=400, validation_error_model=ERROR_MODEL,
+        )  # fmt: skip
+        self.app.url_map.strict_slashes = False
+        self.app.url_map.merge_slashes = False
+        self.app.url_map.redirect_defaults = False
+        self.app.register_error_handler(HTTPException, _unrouted)
         self._routes: dict[str, Route] = {}
+        self._undocumented: list[Callable[[], None]] = []
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -146,6 +161,7 @@ class Router:
         responses: Mapping[int, str] | None = None,
         headers: Mapping[str, str] | None = None,
         access: Access | None = None,
+        documented: bool = True,
     ) -> Route:
         """Register `handler` for `method path` (werkzeug rule syntax: `/jobs/<job_id>`).
 
@@ -156,12 +172,32 @@ class Router:
         route = Route(
             method.upper(), path, handler, auth, body, query, response, status, summary, tags,
             name or str(getattr(handler, "__name__", "handler")), dict(responses or {}),
-            dict(headers or {}), access or access_for(method),
+            dict(headers or {}), access or access_for(method), documented,
         )  # fmt: skip
         self._check(route)
-        self._map.add(Rule(path, methods=[route.method], endpoint=route.key))
+        self._register(route)
         self._routes[route.key] = route
         return route
+
+    def _register(self, route: Route) -> None:
+        """A view for the route, annotated with its models so the framework documents them;
+        its validation is the view's own (`Call`), so every refusal keeps our codes."""
+
+        def view(**params: object) -> Response:
+            return self._run(route, {name: str(value) for name, value in params.items()})
+
+        view.__name__ = route.name
+        view.__doc__ = route.description
+        view.__delay_validate_request__ = True  # type: ignore[attr-defined]
+        pending = declare(self.app, route, view)
+        if pending is not None:
+            self._undocumented.append(pending)
+
+    def describe(self) -> None:
+        """Document the routes added since the last call (their schemas are the slow part of
+        registering: made when the spec is first asked for, not on every cold start)."""
+        while self._undocumented:
+            self._undocumented.pop(0)()
 
     def _check(self, route: Route) -> None:
         if route.method not in METHODS:
@@ -186,12 +222,19 @@ class Router:
         return response
 
     def _answer(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            try:
+                return self._options(request)
+            except KlairError as e:
+                return error_response(e)
+        return Response.from_app(self.app.wsgi_app, request.environ)
+
+    def _run(self, route: Route, params: dict[str, str]) -> Response:
+        """The view of every route: the request is Flask's, built on the same environ."""
+        request = flask.request
         header = request.headers.get("X-Cloud-Trace-Context") or request.headers.get("traceparent")
         trace_id = bind_trace(header, self.project)
         try:
-            if request.method == "OPTIONS":
-                return self._options(request)
-            route, params = self._match(request)
             call = self._prepare(route, params, request, trace_id)
             return self._respond(route, route.handler(call))
         except KlairError as e:
@@ -204,7 +247,8 @@ class Router:
 
     def _options(self, request: Request) -> Response:
         """`Allow` for the path, and the CORS grants when this is an allowed preflight."""
-        methods = self._map.bind_to_environ(request.environ).allowed_methods(request.path)
+        urls = self.app.url_map.bind_to_environ(request.environ)
+        methods = urls.allowed_methods(request.path)
         if not methods:
             raise NotFound(f"no route for {request.path}")
         allowed = sorted({*methods, "OPTIONS"})
@@ -213,19 +257,6 @@ class Router:
         if is_preflight(request) and not granted:
             raise Forbidden("this origin may not call the API", code="origin_not_allowed")
         return response
-
-    def _match(self, request: Request) -> tuple[Route, dict[str, str]]:
-        adapter = self._map.bind_to_environ(request.environ)
-        try:
-            key, params = adapter.match(request.path, method=request.method)
-        except WerkzeugMethodNotAllowed as e:
-            allowed = sorted(e.valid_methods or ())
-            raise MethodNotAllowed(
-                f"{request.method} is not allowed on {request.path}", allowed=allowed
-            ) from None
-        except HTTPException:
-            raise NotFound(f"no route for {request.path}") from None
-        return self._routes[str(key)], {name: str(value) for name, value in params.items()}
 
     def _prepare(
         self, route: Route, params: dict[str, str], request: Request, trace_id: str | None
@@ -250,3 +281,18 @@ class Router:
         if isinstance(result, Reply):
             return json_response(result.body, result.status, result.headers)
         return json_response(result, route.status)
+
+
+def _unrouted(error: HTTPException) -> Response:
+    """What Flask's map refuses (no such path, or not with this method), in the envelope."""
+    if isinstance(error, WerkzeugMethodNotAllowed):
+        request = flask.request
+        return error_response(
+            MethodNotAllowed(
+                f"{request.method} is not allowed on {request.path}",
+                allowed=sorted(error.valid_methods or ()),
+            )
+        )
+    if error.code == 404:
+        return error_response(NotFound(f"no route for {flask.request.path}"))
+    return error_response(KlairError(error.description or "error"))
