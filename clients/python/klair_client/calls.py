@@ -34,7 +34,8 @@ class KlairApiError(Exception):
     @classmethod
     def of(cls, response: Response[Any], parsed: ErrorResponse) -> KlairApiError:
         error = parsed.error
-        details = {} if isinstance(error.details, Unset) else error.details.to_dict()
+        raw = error.details
+        details = {} if raw is None or isinstance(raw, Unset) else raw.to_dict()
         raised = cls(int(response.status_code), error.code, error.message, details)
         raised.retry_after = _seconds(response.headers.get("Retry-After"))
         return raised

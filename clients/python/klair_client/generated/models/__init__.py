@@ -29,9 +29,9 @@ from .day_stats import DayStats
 from .deleted import Deleted
 from .delivery_state import DeliveryState
 from .dependency_health import DependencyHealth
+from .error_body import ErrorBody
+from .error_body_details_type_0 import ErrorBodyDetailsType0
 from .error_response import ErrorResponse
-from .error_response_error import ErrorResponseError
-from .error_response_error_details import ErrorResponseErrorDetails
 from .event_kind import EventKind
 from .evidence import Evidence
 from .export_accepted import ExportAccepted
@@ -53,7 +53,6 @@ from .job_page import JobPage
 from .job_status import JobStatus
 from .job_summary import JobSummary
 from .keyword import Keyword
-from .list_query import ListQuery
 from .media_info import MediaInfo
 from .notification_view import NotificationView
 from .quote import Quote
@@ -61,11 +60,9 @@ from .quote_evidence import QuoteEvidence
 from .quote_scores import QuoteScores
 from .results_insights import ResultsInsights
 from .results_insights_mean_scores import ResultsInsightsMeanScores
-from .results_query import ResultsQuery
 from .results_view import ResultsView
 from .results_view_transcript_urls import ResultsViewTranscriptUrls
 from .source_view import SourceView
-from .stats_query import StatsQuery
 from .stats_view import StatsView
 from .status_view import StatusView
 from .status_view_chunks import StatusViewChunks
@@ -111,9 +108,9 @@ __all__ = (
     "Deleted",
     "DeliveryState",
     "DependencyHealth",
+    "ErrorBody",
+    "ErrorBodyDetailsType0",
     "ErrorResponse",
-    "ErrorResponseError",
-    "ErrorResponseErrorDetails",
     "EventKind",
     "Evidence",
     "ExportAccepted",
@@ -135,7 +132,6 @@ __all__ = (
     "JobStatus",
     "JobSummary",
     "Keyword",
-    "ListQuery",
     "MediaInfo",
     "NotificationView",
     "Quote",
@@ -143,11 +139,9 @@ __all__ = (
     "QuoteScores",
     "ResultsInsights",
     "ResultsInsightsMeanScores",
-    "ResultsQuery",
     "ResultsView",
     "ResultsViewTranscriptUrls",
     "SourceView",
-    "StatsQuery",
     "StatsView",
     "StatusView",
     "StatusViewChunks",

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.error_response_error import ErrorResponseError
+  from ..models.error_body import ErrorBody
 
 
 
@@ -23,12 +23,13 @@ T = TypeVar("T", bound="ErrorResponse")
 
 @_attrs_define
 class ErrorResponse:
-    """ 
+    """ Every refusal and failure: `{"error": {code, message, details}}`.
+
         Attributes:
-            error (ErrorResponseError):
+            error (ErrorBody):
      """
 
-    error: ErrorResponseError
+    error: ErrorBody
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -36,7 +37,7 @@ class ErrorResponse:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error_response_error import ErrorResponseError # noqa: PLC0415
+        from ..models.error_body import ErrorBody # noqa: PLC0415
         error = self.error.to_dict()
 
 
@@ -52,9 +53,9 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_response_error import ErrorResponseError # noqa: PLC0415
+        from ..models.error_body import ErrorBody # noqa: PLC0415
         d = dict(src_dict)
-        error = ErrorResponseError.from_dict(d.pop("error"))
+        error = ErrorBody.from_dict(d.pop("error"))
 
 
 

@@ -132,7 +132,9 @@ def sync_detailed(
     202 with the job, its queue position and ETA; the job runs on the caller's tier queue.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (SubmitRequest):
 
     Raises:
@@ -168,7 +170,9 @@ def sync(
     202 with the job, its queue position and ETA; the job runs on the caller's tier queue.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (SubmitRequest):
 
     Raises:
@@ -199,7 +203,9 @@ async def asyncio_detailed(
     202 with the job, its queue position and ETA; the job runs on the caller's tier queue.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (SubmitRequest):
 
     Raises:
@@ -235,7 +241,9 @@ async def asyncio(
     202 with the job, its queue position and ETA; the job runs on the caller's tier queue.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (SubmitRequest):
 
     Raises:

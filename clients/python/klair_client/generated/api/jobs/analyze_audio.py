@@ -130,7 +130,9 @@ def sync_detailed(
     """  Submit an audio URL or upload: transcript, chapters and quotable moments.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (AudioSubmitRequest): Exactly one of `url` or `upload_id` (the id `POST /api/upload-
             url` returned).
 
@@ -165,7 +167,9 @@ def sync(
     """  Submit an audio URL or upload: transcript, chapters and quotable moments.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (AudioSubmitRequest): Exactly one of `url` or `upload_id` (the id `POST /api/upload-
             url` returned).
 
@@ -195,7 +199,9 @@ async def asyncio_detailed(
     """  Submit an audio URL or upload: transcript, chapters and quotable moments.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (AudioSubmitRequest): Exactly one of `url` or `upload_id` (the id `POST /api/upload-
             url` returned).
 
@@ -230,7 +236,9 @@ async def asyncio(
     """  Submit an audio URL or upload: transcript, chapters and quotable moments.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (AudioSubmitRequest): Exactly one of `url` or `upload_id` (the id `POST /api/upload-
             url` returned).
 

@@ -134,7 +134,8 @@ def sync_detailed(
     follows every item's own ending event.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first batch
+            (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a 409.
         body (BatchRequest):
 
     Raises:
@@ -172,7 +173,8 @@ def sync(
     follows every item's own ending event.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first batch
+            (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a 409.
         body (BatchRequest):
 
     Raises:
@@ -205,7 +207,8 @@ async def asyncio_detailed(
     follows every item's own ending event.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first batch
+            (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a 409.
         body (BatchRequest):
 
     Raises:
@@ -243,7 +246,8 @@ async def asyncio(
     follows every item's own ending event.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first batch
+            (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a 409.
         body (BatchRequest):
 
     Raises:

@@ -124,7 +124,9 @@ def sync_detailed(
     works); the finished upload queues the job. A browser's `Origin` is bound to it.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (UploadRequest):
 
     Raises:
@@ -159,7 +161,9 @@ def sync(
     works); the finished upload queues the job. A browser's `Origin` is bound to it.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (UploadRequest):
 
     Raises:
@@ -189,7 +193,9 @@ async def asyncio_detailed(
     works); the finished upload queues the job. A browser's `Origin` is bound to it.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (UploadRequest):
 
     Raises:
@@ -224,7 +230,9 @@ async def asyncio(
     works); the finished upload queues the job. A browser's `Origin` is bound to it.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Retrying with the same key and body returns the first
+            answer (200, `Idempotent-Replayed: true`) for 24 h; the same key with another body is a
+            409.
         body (UploadRequest):
 
     Raises:

@@ -14,12 +14,12 @@ from ..types import UNSET, Unset
 
 
 
-T = TypeVar("T", bound="ErrorResponseErrorDetails")
+T = TypeVar("T", bound="ErrorBodyDetailsType0")
 
 
 
 @_attrs_define
-class ErrorResponseErrorDetails:
+class ErrorBodyDetailsType0:
     
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -40,12 +40,12 @@ class ErrorResponseErrorDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        error_response_error_details = cls(
+        error_body_details_type_0 = cls(
         )
 
 
-        error_response_error_details.additional_properties = d
-        return error_response_error_details
+        error_body_details_type_0.additional_properties = d
+        return error_body_details_type_0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -12,28 +12,28 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.error_response_error_details import ErrorResponseErrorDetails
+  from ..models.error_body_details_type_0 import ErrorBodyDetailsType0
 
 
 
 
 
-T = TypeVar("T", bound="ErrorResponseError")
+T = TypeVar("T", bound="ErrorBody")
 
 
 
 @_attrs_define
-class ErrorResponseError:
+class ErrorBody:
     """ 
         Attributes:
             code (str): Stable machine-readable code.
             message (str):
-            details (ErrorResponseErrorDetails | Unset):
+            details (ErrorBodyDetailsType0 | None | Unset):
      """
 
     code: str
     message: str
-    details: ErrorResponseErrorDetails | Unset = UNSET
+    details: ErrorBodyDetailsType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -41,14 +41,18 @@ class ErrorResponseError:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error_response_error_details import ErrorResponseErrorDetails # noqa: PLC0415
+        from ..models.error_body_details_type_0 import ErrorBodyDetailsType0 # noqa: PLC0415
         code = self.code
 
         message = self.message
 
-        details: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.details, Unset):
+        details: dict[str, Any] | None | Unset
+        if isinstance(self.details, Unset):
+            details = UNSET
+        elif isinstance(self.details, ErrorBodyDetailsType0):
             details = self.details.to_dict()
+        else:
+            details = self.details
 
 
         field_dict: dict[str, Any] = {}
@@ -66,31 +70,41 @@ class ErrorResponseError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_response_error_details import ErrorResponseErrorDetails # noqa: PLC0415
+        from ..models.error_body_details_type_0 import ErrorBodyDetailsType0 # noqa: PLC0415
         d = dict(src_dict)
         code = d.pop("code")
 
         message = d.pop("message")
 
-        _details = d.pop("details", UNSET)
-        details: ErrorResponseErrorDetails | Unset
-        if isinstance(_details,  Unset):
-            details = UNSET
-        else:
-            details = ErrorResponseErrorDetails.from_dict(_details)
+        def _parse_details(data: object) -> ErrorBodyDetailsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                details_type_0 = ErrorBodyDetailsType0.from_dict(data)
 
 
 
+                return details_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorBodyDetailsType0 | None | Unset, data)
 
-        error_response_error = cls(
+        details = _parse_details(d.pop("details", UNSET))
+
+
+        error_body = cls(
             code=code,
             message=message,
             details=details,
         )
 
 
-        error_response_error.additional_properties = d
-        return error_response_error
+        error_body.additional_properties = d
+        return error_body
 
     @property
     def additional_keys(self) -> list[str]:
