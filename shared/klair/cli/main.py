@@ -34,7 +34,18 @@ Source = Annotated[str | None, typer.Argument(metavar="FILE|URL", help="A video 
 Sample = Annotated[bool, typer.Option(help="Generate a sample talking video and use it.")]
 Out = Annotated[Path, typer.Option(metavar="DIR", help="Output folder.")]
 Clips = Annotated[int, typer.Option(min=1, max=30, metavar="N", help="How many clips (1–30).")]
-Length = Annotated[str, typer.Option(metavar="MIN-MAX", help="Clip length range in seconds.")]
+Length = Annotated[
+    str | None,
+    typer.Option(metavar="MIN-MAX", help="Clip length range in seconds [default: 15-60]."),
+]
+Preset = Annotated[
+    str | None,
+    typer.Option(
+        metavar="PLATFORM",
+        help="tiktok, reels, shorts or linkedin: the platform's aspect, clip lengths, caption "
+        "safe area and loudness, under the flags given.",
+    ),
+]
 Aspects = Annotated[
     list[str] | None,
     typer.Option(
@@ -74,8 +85,9 @@ def run(
     sample: Sample = False,
     out: Out = Path("klair-out"),
     clips: Clips = 5,
-    length: Length = "15-60",
+    length: Length = None,
     aspect: Aspects = None,
+    preset: Preset = None,
     captions: Captions = None,
     analyzer: Analyzer = "offline",
     audio: Audio = False,
@@ -94,6 +106,7 @@ def run(
     request = RunRequest(
         source=source, out=out, sample=sample, clips=clips, length=length, audio=audio,
         aspect=tuple(aspect or ()), captions=captions, analyzer=analyzer, as_json=as_json,
+        preset=preset,
     )  # fmt: skip
     code = execute(request, console)
     if code:

@@ -34,12 +34,13 @@ class RunRequest:
     out: Path
     sample: bool = False
     clips: int = 5
-    length: str = "15-60"
+    length: str | None = None  # MIN-MAX; 15-60 unless a preset says otherwise
     audio: bool = False
     aspect: tuple[str, ...] = ()
     captions: str | None = None
     analyzer: str = "offline"
     as_json: bool = False
+    preset: str | None = None
 
 
 def parse_length(value: str) -> tuple[float, float]:
@@ -53,17 +54,20 @@ def job_options(request: RunRequest) -> JobOptions:
     """The job's options from the flags; a value the job refuses is `InvalidInput`."""
     if request.analyzer not in ANALYZERS:
         raise InvalidInput(f"--analyzer: one of {', '.join(ANALYZERS)}", code="unknown_analyzer")
-    low, high = parse_length(request.length)
+    values: dict[str, object] = {
+        "clip_count": request.clips,
+        "captions": request.captions is not None,
+        "caption_style": request.captions or "clean",
+        "analyzer": "auto" if request.analyzer == "gemini" else "offline",
+    }
+    if request.length is not None:  # flags given win over the preset's choices
+        values["min_clip_seconds"], values["max_clip_seconds"] = parse_length(request.length)
+    if request.aspect or request.preset is None:
+        values["aspect_ratios"] = request.aspect or ("source",)
+    if request.preset is not None:
+        values["preset"] = request.preset
     try:
-        return JobOptions.model_validate(
-            {
-                "clip_count": request.clips, "min_clip_seconds": low, "max_clip_seconds": high,
-                "aspect_ratios": request.aspect or ("source",),
-                "captions": request.captions is not None,
-                "caption_style": request.captions or "clean",
-                "analyzer": "auto" if request.analyzer == "gemini" else "offline",
-            }
-        )  # fmt: skip
+        return JobOptions.model_validate(values)
     except ValueError as error:
         raise InvalidInput(str(error), code="invalid_options") from error
 
