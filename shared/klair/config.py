@@ -83,6 +83,10 @@ class Settings(BaseSettings):
         ),
     )
     chunk_overlap_seconds: float = 30.0
+    # A chunk going to a paid model is leased this long and renewed at this interval while
+    # its delivery works: a dead delivery frees it within the lease (handlers/steps/lease_beat).
+    chunk_lease_seconds: float = Field(default=90.0, gt=0)
+    chunk_heartbeat_seconds: float = Field(default=30.0, gt=0)
     proxy_height: int = 480
     # Which Analyzer proposes moments: "offline" (transcript + signals, the default) or
     # "signals" (the transcode's signals alone, no speech model).

@@ -73,3 +73,23 @@ def test_each_attempts_cost_is_counted(store: Store) -> None:
 def test_leasing_a_chunk_of_an_unknown_job_is_not_found(store: Store) -> None:
     with pytest.raises(NotFound):
         store.lease_chunk(new_job_id(), 0, LATER)
+
+
+def test_the_holder_renews_its_own_lease_and_nobody_else_s(store: Store) -> None:
+    job = created(store, JobStatus.ANALYZING, chunks_total=2)
+    granted = store.lease_chunk(job.id, 0, START)  # about to expire
+    assert store.renew_chunk_lease(job.id, 0, granted.attempt, LATER)  # its heartbeat
+    assert store.lease_chunk(job.id, 0, LATER) == ChunkLease(state="held", attempt=1)
+    assert not store.renew_chunk_lease(job.id, 0, 2, LATER)  # no such attempt holds it
+    assert not store.renew_chunk_lease(job.id, 1, 1, LATER)  # never leased
+
+
+def test_a_lease_taken_over_or_recorded_is_not_renewed(store: Store) -> None:
+    job = created(store, JobStatus.ANALYZING, chunks_total=2)
+    store.lease_chunk(job.id, 0, START)  # its holder stopped beating: expired
+    store.lease_chunk(job.id, 0, LATER)  # taken over as attempt 2
+    assert not store.renew_chunk_lease(job.id, 0, 1, LATER)  # the old holder's late beat
+    assert store.lease_chunk(job.id, 0, LATER) == ChunkLease(state="held", attempt=2)
+    store.lease_chunk(job.id, 1, LATER)
+    store.record_chunk(job.id, 1, [])
+    assert not store.renew_chunk_lease(job.id, 1, 1, LATER)

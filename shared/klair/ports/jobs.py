@@ -48,6 +48,11 @@ class JobStore(Protocol):
         recorded, `held` while another lease on it has not expired, else `granted` with the
         next attempt number. Atomic: of concurrent callers at most one is granted."""
 
+    def renew_chunk_lease(self, job_id: JobId, index: int, attempt: int, until: datetime) -> bool:
+        """Extend attempt `attempt`'s lease on chunk `index` to `until` (its holder's
+        heartbeat); False when the lease is another attempt's now (it expired and was taken
+        over) or the chunk is recorded: the holder has nothing to keep."""
+
     def record_chunk(
         self, job_id: JobId, index: int, candidates: list[Candidate]
     ) -> tuple[int, int] | None:

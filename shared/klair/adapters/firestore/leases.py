@@ -41,3 +41,22 @@ def lease(
         return ChunkLease(state="granted", attempt=attempt + 1)
 
     return retry_conflicts(attempt)
+
+
+def renew(
+    client: LazyClient, ref: DocumentReference, index: int, attempt: int, until: datetime
+) -> bool:
+    """Move attempt `attempt`'s lease to `until`, unless another attempt holds it now or the
+    chunk is recorded (a precondition keeps a racing takeover from being overwritten)."""
+    doc = ref.collection("leases").document(str(index))
+    result = ref.collection("chunks").document(str(index))
+
+    def extend() -> bool:
+        snap = doc.get()
+        held = snap.to_dict() or {}
+        if not snap.exists or int(held.get("attempt", 0)) != attempt or result.get().exists:
+            return False
+        doc.update({"until": until}, option=client.unchanged_since(snap))
+        return True
+
+    return retry_conflicts(extend)

@@ -16,7 +16,7 @@ from klair.adapters.firestore import job_queries as queries
 from klair.adapters.firestore.batches import FirestoreBatches
 from klair.adapters.firestore.client import ClientSource, LazyClient, retry_conflicts
 from klair.adapters.firestore.costs import add_once
-from klair.adapters.firestore.leases import lease
+from klair.adapters.firestore.leases import lease, renew
 from klair.adapters.firestore.records import claim_doc_id, job_data, job_from
 from klair.domain.chunking import ChunkLease
 from klair.domain.clip import Candidate, Clip
@@ -93,6 +93,9 @@ class FirestoreJobStore(queries.JobQueries, FirestoreBatches):
 
     def lease_chunk(self, job_id: JobId, index: int, until: datetime) -> ChunkLease:
         return lease(self._client, self._job_ref(job_id), index, until, self._clock)
+
+    def renew_chunk_lease(self, job_id: JobId, index: int, attempt: int, until: datetime) -> bool:
+        return renew(self._client, self._job_ref(job_id), index, attempt, until)
 
     def record_chunk(
         self, job_id: JobId, index: int, candidates: list[Candidate]

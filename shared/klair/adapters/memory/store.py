@@ -106,6 +106,14 @@ class MemoryJobStore(MemoryBatches):
             record.leases[index] = (attempt + 1, until)
             return ChunkLease(state="granted", attempt=attempt + 1)
 
+    def renew_chunk_lease(self, job_id: JobId, index: int, attempt: int, until: datetime) -> bool:
+        with self._lock:
+            record = self._record(job_id)
+            if index in record.chunks or record.leases.get(index, (0,))[0] != attempt:
+                return False
+            record.leases[index] = (attempt, until)
+            return True
+
     def record_chunk(
         self, job_id: JobId, index: int, candidates: list[Candidate]
     ) -> tuple[int, int] | None:

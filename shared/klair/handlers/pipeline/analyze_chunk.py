@@ -9,7 +9,6 @@ a paid model again), and one under analysis by another delivery is retried later
 from __future__ import annotations
 
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 import structlog
@@ -23,22 +22,20 @@ from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import load_chunk, save_chunk
 from klair.handlers.steps.language import declared_or_recorded, not_supported, record_language
+from klair.handlers.steps.lease_beat import beating, lease_end
 from klair.handlers.steps.lifecycle import StageLeft
 from klair.handlers.steps.segments import chunk_media
 
 log = structlog.get_logger(__name__)
-
-# Longer than one run of the analyze function (9 minutes), so a live holder never loses it.
-ANALYSIS_LEASE = timedelta(minutes=10)
 
 
 def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
     job = deps.store.get(event.job_id)
     if job.status is not JobStatus.ANALYZING:
         return False  # cancelled, failed, or analysis already complete
-    attempt = 1
+    attempt: int | None = None
     if _paid(deps, job):  # free work is just redone by a duplicate (counted once anyway)
-        lease = deps.store.lease_chunk(job.id, event.index, deps.clock.now() + ANALYSIS_LEASE)
+        lease = deps.store.lease_chunk(job.id, event.index, lease_end(deps))
         if lease.state == "held":
             raise Transient(
                 f"chunk {event.index} of {job.id} is being analysed by another delivery",
@@ -47,6 +44,11 @@ def analyze_chunk(deps: Deps, event: ChunkReady) -> bool:
         if lease.state == "done":
             return _announce(deps, job, event, None, None, [])
         attempt = lease.attempt
+    with beating(deps, job.id, event.index, attempt):
+        return _analyse(deps, job, event, attempt or 1)
+
+
+def _analyse(deps: Deps, job: Job, event: ChunkReady, attempt: int) -> bool:
     opts = job.options
     with tempfile.TemporaryDirectory(prefix="klair-analyze-") as tmp:
         try:
