@@ -32,7 +32,12 @@ from klair.domain.job import Job, JobKind, JobOptions, JobSource
 from klair.domain.status import JobStatus
 from klair.domain.tiers import Tier
 from klair.handlers.api import idempotency
-from klair.handlers.api.ownership import JOB_ID_PATTERN, owned_job
+from klair.handlers.api.ownership import (
+    JOB_ID_PATTERN,
+    check_not_running_otherwise,
+    check_still_stored,
+    owned_upload,
+)
 from klair.handlers.api.submit_job import ONE_SOURCE, new_job
 from klair.handlers.deps import Deps
 from klair.handlers.steps.batches import BatchView, batch_view
@@ -181,25 +186,17 @@ def _plan(context: _Batching, index: int, item: BatchSource) -> _Plan:
 
 def _upload_plan(context: _Batching, index: int, upload_id: str, options: JobOptions) -> _Plan:
     deps, kind = context.deps, context.request.kind
-    upload = owned_job(deps, context.owner, upload_id)
-    if upload.source.upload_object is None:
-        raise InvalidInput(f"{upload_id} is not an upload", code="not_an_upload")
+    upload = owned_upload(deps, context.owner, upload_id)
     item = BatchItem(index=index, job_id=upload.id, upload_id=upload_id, joined=True)
     if not upload.status.terminal:
         if upload.batch_id is not None and not _replayed(deps, upload.batch_id, context.key):
             raise Conflict("the upload is already an item of a batch", code="upload_in_batch",
                            batch_id=upload.batch_id)  # fmt: skip
-        same = (options, kind) == (upload.options, upload.kind)
-        if upload.status is not JobStatus.AWAITING_UPLOAD and not same:
-            raise Conflict(
-                "the upload is being processed with other options; wait for it to finish",
-                code="upload_in_progress", job_id=upload.id,
-            )  # fmt: skip
+        check_not_running_otherwise(upload, options, kind)
         check_options(context.tier, options)
         check_reframe(deps, options.reframe, options.aspect_ratios)
         return _Plan(item, upload, False, options)
-    if not deps.blobs.exists(upload.source.upload_object):
-        raise Conflict("the uploaded file is no longer stored", code="upload_gone")
+    check_still_stored(deps, upload)
     job = new_job(deps, context.owner, kind, upload.source, options, JobStatus.QUEUED,
                   tier=context.tier)  # fmt: skip
     job = job.model_copy(update={"batch_id": context.batch_id})

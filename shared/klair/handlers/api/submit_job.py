@@ -20,14 +20,19 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
 from klair.domain import naming
-from klair.domain.errors import Conflict, InvalidInput
+from klair.domain.errors import InvalidInput
 from klair.domain.ids import JobId, UserId, new_job_id
 from klair.domain.job import Job, JobKind, JobOptions, JobSource
 from klair.domain.source_checks import SourceLimits
 from klair.domain.status import JobStatus
 from klair.domain.tiers import Tier
 from klair.handlers.api import idempotency
-from klair.handlers.api.ownership import JOB_ID_PATTERN, owned_job
+from klair.handlers.api.ownership import (
+    JOB_ID_PATTERN,
+    check_not_running_otherwise,
+    check_still_stored,
+    owned_upload,
+)
 from klair.handlers.api.queue_eta import Estimate, estimate
 from klair.handlers.deps import Deps
 from klair.handlers.steps.dispatch import enqueue_ingest
@@ -193,9 +198,7 @@ def _from_upload(
 ) -> tuple[Job, bool]:
     """The upload's own job while it waits or runs (options may change until the upload
     lands); once that job has finished, a new job re-analyses the same object."""
-    upload = owned_job(deps, owner, upload_id)
-    if upload.source.upload_object is None:
-        raise InvalidInput(f"{upload_id} is not an upload", code="not_an_upload")
+    upload = owned_upload(deps, owner, upload_id)
     wanted = request.options or upload.options
     if upload.status is JobStatus.AWAITING_UPLOAD:
         if (wanted, request.kind) != (upload.options, upload.kind):
@@ -206,15 +209,9 @@ def _from_upload(
             )
         return upload, False
     if not upload.status.terminal:
-        if (wanted, request.kind) != (upload.options, upload.kind):
-            raise Conflict(
-                "the upload is being processed with other options; wait for it to finish",
-                code="upload_in_progress",
-                job_id=upload.id,
-            )
+        check_not_running_otherwise(upload, wanted, request.kind)
         return upload, False
-    if not deps.blobs.exists(upload.source.upload_object or ""):
-        raise Conflict("the uploaded file is no longer stored", code="upload_gone")
+    check_still_stored(deps, upload)
     job = new_job(deps, owner, request.kind, upload.source, wanted, JobStatus.QUEUED)
     return _store(deps, job, key, idempotency.fingerprint("analyze", request))
 
