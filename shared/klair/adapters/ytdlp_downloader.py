@@ -14,18 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import yt_dlp
-from yt_dlp.utils import YoutubeDLError
 
 from klair.adapters.egress_proxy import EgressProxy
 from klair.adapters.site_access import SiteAccess
 from klair.adapters.ssrf import Guard
 from klair.adapters.ytdlp_checks import Progress, YtDlpLog, expected_bytes, judged
-from klair.adapters.ytdlp_errors import TooLarge, classify, refusal
+from klair.adapters.ytdlp_errors import TooLarge, klair_errors, refusal
 from klair.adapters.ytdlp_guard import guarded_handler
 from klair.adapters.ytdlp_routes import Routes
 from klair.adapters.ytdlp_runtime import RuntimeParams
 from klair.adapters.ytdlp_stream import READ_BYTES, FormatStream, streamable
-from klair.domain.errors import KlairError, SourceUnavailable
+from klair.domain.errors import SourceUnavailable
 from klair.domain.source_checks import SourceLimits
 from klair.domain.url_policy import UrlPolicy
 from klair.ports.media import DownloadProgress, OpenSink
@@ -109,7 +108,6 @@ class YtDlpDownloader:
         self._spool_bytes = spool_bytes
         self._guard = policy if isinstance(policy, Guard) else Guard(policy or UrlPolicy())
         self._access = access or SiteAccess()
-        self._socket_timeout = self._access.socket_timeout
         self._runtime_params = RuntimeParams(self._access)  # JS runtime, cookies
         self._retries = retries
         self._extractors = tuple(extractors)
@@ -130,7 +128,7 @@ class YtDlpDownloader:
             "quiet": True,
             "noprogress": True,
             "color": "no_color",
-            "socket_timeout": self._socket_timeout,
+            "socket_timeout": self._access.socket_timeout,
             "retries": self._retries,
             "fragment_retries": self._retries,
             "extractor_retries": 1,
@@ -155,14 +153,8 @@ class YtDlpDownloader:
     def _inspect(self, url: str, limits: SourceLimits, proxy: EgressProxy | None) -> float | None:
         hook = Progress(limits.max_bytes, None)
         params = {**self._params(Path.cwd(), limits, hook), "logger": YtDlpLog()}
-        with _GuardedYoutubeDL(params, self._guard, self._extractors, proxy) as ydl:
-            try:
-                info = judged(ydl.extract_info(url, download=False), limits)
-            except (YoutubeDLError, TooLarge, KlairError) as exc:
-                mapped = classify(exc)
-                if mapped is exc:
-                    raise  # our own refusal, or the progress callback's error: unchanged
-                raise mapped from exc
+        with _GuardedYoutubeDL(params, self._guard, self._extractors, proxy) as ydl, klair_errors():
+            info = judged(ydl.extract_info(url, download=False), limits)
         while len(self._inspected) >= KEEP_INSPECTED:
             self._inspected.pop(next(iter(self._inspected)), None)
         self._inspected[url, proxy is not None] = (time.monotonic(), info)
@@ -208,25 +200,18 @@ class YtDlpDownloader:
         with tempfile.TemporaryDirectory(prefix="klair-ytdlp-") as spool:
             logger, hook = YtDlpLog(), Progress(limits.max_bytes, on_progress)
             params = {**self._params(Path(spool), limits, hook), "logger": logger}
-            with _GuardedYoutubeDL(params, self._guard, self._extractors, proxy) as ydl:
-                try:
-                    info = self._metadata(ydl, url, limits)
-                    chosen = judged(ydl.process_ie_result(dict(info), download=False), limits)
-                    if streamable(chosen):
-                        ext = str(chosen.get("ext") or "mp4")
-                        stream = FormatStream(
-                            ydl, chosen, limits.max_bytes, self._retries, on_progress
-                        )
-                        with open_sink(ext) as sink:
-                            stream.copy_to(sink)
-                        return ext
-                    hook.expected = expected_bytes(chosen)
-                    return self._spooled(ydl, info, Path(spool), open_sink)
-                except (YoutubeDLError, TooLarge, KlairError) as exc:
-                    mapped = classify(exc)
-                    if mapped is exc:
-                        raise  # our own refusal, the callback's or the sink's: unchanged
-                    raise mapped from exc
+            guarded = _GuardedYoutubeDL(params, self._guard, self._extractors, proxy)
+            with guarded as ydl, klair_errors():
+                info = self._metadata(ydl, url, limits)
+                chosen = judged(ydl.process_ie_result(dict(info), download=False), limits)
+                if streamable(chosen):
+                    ext = str(chosen.get("ext") or "mp4")
+                    stream = FormatStream(ydl, chosen, limits.max_bytes, self._retries, on_progress)
+                    with open_sink(ext) as sink:
+                        stream.copy_to(sink)
+                    return ext
+                hook.expected = expected_bytes(chosen)
+                return self._spooled(ydl, info, Path(spool), open_sink)
 
     def _spooled(
         self, ydl: _GuardedYoutubeDL, info: dict[str, Any], spool: Path, open_sink: OpenSink

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from yt_dlp.networking.exceptions import CertificateVerifyError, HTTPError, TransportError
-from yt_dlp.utils import ExtractorError, GeoRestrictedError, UnsupportedError
+from yt_dlp.utils import ExtractorError, GeoRestrictedError, UnsupportedError, YoutubeDLError
 
 from klair.adapters.ytdlp_guard import BlockedRequest
 from klair.domain.errors import KlairError, SourceUnavailable, Transient
@@ -172,3 +173,16 @@ def classify(error: BaseException) -> KlairError:
         return Transient(f"network error while downloading: {_site_words(message)}")
     expected = any(isinstance(c, ExtractorError) and c.expected for c in found)
     return refusal("source_unavailable" if expected else "source_extraction_failed", message)
+
+
+@contextmanager
+def klair_errors() -> Iterator[None]:
+    """yt-dlp's failures raised as `KlairError`s (`classify`); our own refusals, and the
+    progress callback's or the sink's errors, pass unchanged."""
+    try:
+        yield
+    except (YoutubeDLError, TooLarge, KlairError) as exc:
+        mapped = classify(exc)
+        if mapped is exc:
+            raise
+        raise mapped from exc
