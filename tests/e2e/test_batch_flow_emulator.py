@@ -27,6 +27,7 @@ from google.cloud.storage import Client as StorageClient
 from klair.cli.dev import store_tier
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
+from klair.devstack.clients import api_client
 from klair.devstack.stack import LocalStack, StackOptions
 from tests.unit.notify_world import Receiver
 
@@ -69,11 +70,7 @@ def stack(
 
 
 def client(stack: LocalStack, user: str = USER) -> httpx.Client:
-    assert stack.urls.api is not None
-    token = stack.issuer.mint(user)
-    return httpx.Client(
-        base_url=stack.urls.api, timeout=30, headers={"Authorization": f"Bearer {token}"}
-    )
+    return api_client(stack, user)
 
 
 @pytest.fixture(scope="module")

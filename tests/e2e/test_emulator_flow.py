@@ -20,6 +20,7 @@ from google.cloud.storage import Client as StorageClient
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
+from klair.devstack.clients import api_client
 from klair.devstack.stack import LocalStack, StackOptions
 from klair.domain import naming
 from klair.domain.ids import JobId
@@ -54,11 +55,7 @@ def stack(
 
 @pytest.fixture(scope="module")
 def api(stack: LocalStack) -> Iterator[httpx.Client]:
-    token = stack.issuer.mint(USER)
-    assert stack.urls.api is not None
-    with httpx.Client(
-        base_url=stack.urls.api, timeout=30, headers={"Authorization": f"Bearer {token}"}
-    ) as client:
+    with api_client(stack, USER) as client:
         yield client
 
 

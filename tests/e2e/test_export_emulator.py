@@ -16,6 +16,7 @@ import pytest
 from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.cli.dev import store_tier
 from klair.devstack import emulators as emu
+from klair.devstack.clients import api_client
 from klair.devstack.stack import LocalStack
 from tests.e2e.test_emulator_flow import _upload, _wait, sample, stack
 
@@ -33,10 +34,7 @@ probe = FfprobeMediaProbe()
 @pytest.fixture(scope="module")
 def api(stack: LocalStack, emulator_stack: emu.Emulators) -> Iterator[httpx.Client]:
     store_tier(USER, "creator", emulator_stack.firestore, emulator_stack.project)
-    assert stack.urls.api is not None
-    token = stack.issuer.mint(USER)
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=stack.urls.api, timeout=30, headers=headers) as client:
+    with api_client(stack, USER) as client:
         yield client
 
 

@@ -16,6 +16,7 @@ from google.cloud.storage import Client as StorageClient
 
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
+from klair.devstack.clients import api_client
 from klair.devstack.stack import LocalStack, StackOptions
 from klair.devstack.topology import load_topology
 from klair.domain.chunking import plan_for_clips
@@ -59,13 +60,8 @@ def api(
             "KLAIR_CHUNK_OVERLAP_SECONDS": str(OVERLAP),
         },
     )
-    with LocalStack(options) as stack:
-        assert stack.urls.api is not None
-        token = stack.issuer.mint(USER)
-        with httpx.Client(
-            base_url=stack.urls.api, timeout=30, headers={"Authorization": f"Bearer {token}"}
-        ) as client:
-            yield client
+    with LocalStack(options) as stack, api_client(stack, USER) as client:
+        yield client
 
 
 def test_a_long_source_is_transcoded_and_analysed_segment_by_segment(

@@ -14,6 +14,7 @@ import pytest
 
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
+from klair.devstack.clients import LIMITS
 from klair.devstack.stack import LocalStack, StackOptions
 from klair_client import AuthenticatedClient, KlairApiError, unwrap, wait_for_job
 from klair_client.generated.api.jobs import analyze, results, status
@@ -24,6 +25,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
 
 USER = "user_sdk"
 PIPELINE = ("api", "ingest", "admit", "transcode", "analyze", "select", "export", "fail")
+KEEPALIVE = {"limits": LIMITS}  # idle connections dropped before gunicorn closes them
 OPTIONS = JobOptions(clip_count=2, min_clip_seconds=8, max_clip_seconds=20)
 
 
@@ -57,13 +59,17 @@ def media_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def klair(stack: LocalStack) -> Iterator[AuthenticatedClient]:
     """The client as a backend uses it: with an API key, made once from a session."""
     assert stack.urls.api is not None
-    session = AuthenticatedClient(base_url=stack.urls.api, token=stack.issuer.mint(USER))
+    session = AuthenticatedClient(
+        base_url=stack.urls.api, token=stack.issuer.mint(USER), httpx_args=KEEPALIVE
+    )
     with session:
         body = ApiKeyRequest(name="sdk", scopes=["write"])
         key = unwrap(create_api_key.sync_detailed(client=session, body=body))
     assert key.secret.startswith("klair_sk_")
     timeout = httpx.Timeout(30)
-    with AuthenticatedClient(base_url=stack.urls.api, token=key.secret, timeout=timeout) as client:
+    with AuthenticatedClient(
+        base_url=stack.urls.api, token=key.secret, timeout=timeout, httpx_args=KEEPALIVE
+    ) as client:
         yield client
 
 
@@ -99,7 +105,9 @@ def test_an_error_answer_is_raised_with_the_api_code(
     assert (empty.value.status, empty.value.code) == (400, "invalid_input")
     assert "give exactly one of url or upload_id" in str(empty.value.details["errors"])
     assert stack.urls.api is not None
-    stranger = AuthenticatedClient(base_url=stack.urls.api, token="klair_sk_" + "x" * 40)
+    stranger = AuthenticatedClient(
+        base_url=stack.urls.api, token="klair_sk_" + "x" * 40, httpx_args=KEEPALIVE
+    )
     with stranger, pytest.raises(KlairApiError) as refused:
         unwrap(status.sync_detailed("job_00000000000000000000", client=stranger))
     assert (refused.value.status, refused.value.code) == (401, "invalid_api_key")

@@ -19,6 +19,7 @@ import pytest
 
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
+from klair.devstack.clients import api_client
 from klair.devstack.process import free_port
 from klair.devstack.stack import LocalStack, StackOptions
 from tests.unit.notify_world import Receiver
@@ -119,10 +120,7 @@ def test_a_jobs_events_arrive_in_sequence_with_job_completed_last(
     stack: LocalStack, proxy: HoldingProxy, tmp_path: Path
 ) -> None:
     receiver = Receiver()
-    assert stack.urls.api is not None
-    token = stack.issuer.mint(USER)
-    api = httpx.Client(base_url=stack.urls.api, timeout=30,
-                       headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    api = api_client(stack, USER)
     try:
         registered = api.put("/api/klair/user/webhook", json={"url": receiver.url()})
         assert registered.status_code in (200, 201), registered.text

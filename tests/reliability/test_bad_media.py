@@ -23,6 +23,7 @@ from google.cloud.storage import Client as StorageClient
 
 from klair.adapters.firestore.users import FirestoreUserStore
 from klair.devstack import emulators as emu
+from klair.devstack.clients import api_client
 from klair.devstack.stack import LocalStack, StackOptions
 from klair.domain import naming
 from klair.domain.ids import JobId, UserId
@@ -68,10 +69,7 @@ class World:
     def client(self, owner: str, tier: str) -> httpx.Client:
         now = datetime.now(UTC)
         self.users.upsert(User(id=UserId(owner), tier=tier, created_at=now, updated_at=now))
-        assert self.stack.urls.api is not None
-        token = self.stack.issuer.mint(owner)
-        auth = {"Authorization": f"Bearer {token}"}
-        return httpx.Client(base_url=self.stack.urls.api, timeout=30, headers=auth)
+        return api_client(self.stack, owner)
 
     def job(self, job_id: str) -> dict[str, Any]:
         return self.db.collection("jobs").document(job_id).get().to_dict() or {}

@@ -15,6 +15,7 @@ from enum import Enum
 
 import httpx
 
+from klair.devstack.clients import LIMITS
 from klair.devstack.topology import Queue
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,10 @@ class QueueRunner:
         )
         self._http = httpx.Client(
             timeout=httpx.Timeout(policy.dispatch_deadline, connect=5.0),
-            limits=httpx.Limits(max_connections=queue.max_concurrent_dispatches),
+            limits=httpx.Limits(
+                max_connections=queue.max_concurrent_dispatches,
+                keepalive_expiry=LIMITS.keepalive_expiry,  # below gunicorn's: see clients.py
+            ),
         )
         self._thread = threading.Thread(
             target=self._schedule, name=f"schedule-{queue.name}", daemon=True
