@@ -29,6 +29,7 @@ from klair.http.api_routes import build_api
 from klair.http.cors import CorsPolicy
 from klair.http.router import Router, Verifier
 from klair.ports.jobs import JobStore
+from klair.ports.media import ModelAnalyzer
 
 ALICE, BOB = UserId("user_alice"), UserId("user_bob")
 # Route tests keep many jobs in flight; the plans' concurrency is tested in test_admission.py.
@@ -116,9 +117,10 @@ def make_world(
     cors: tuple[str, ...] = (),
     settings: Settings | None = None,
     around_store: Callable[[JobStore], JobStore] | None = None,
+    model_analyzer: ModelAnalyzer | None = None,
 ) -> World:
     """`around_store` wraps the in-memory store (a test's counting one); the status reads
-    that bootstrap wires go through the wrapper."""
+    that bootstrap wires go through the wrapper. No model analyzer unless one is given."""
     clock = ManualClock()
     # Positions read fresh on every poll here; their caching is tested in test_queue_snapshot.
     settings = settings or Settings(
@@ -140,6 +142,7 @@ def make_world(
         analyzer=analyzer,
         renderer=renderer,
         users=MemoryUserStore(clock),
+        model_analyzer=model_analyzer,
     )
     router = build_api(
         lambda: deps, verifier or HeaderVerifier(), "demo-klair", CorsPolicy.of(cors)

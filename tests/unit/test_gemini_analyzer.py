@@ -14,6 +14,7 @@ from klair.adapters.gemini.analyzer import GeminiAnalyzer, needs_transcription
 from klair.adapters.gemini.client import LazyClient
 from klair.adapters.gemini.cost import plan
 from klair.adapters.gemini.options import GeminiOptions
+from klair.adapters.gemini.request import prompt_text
 from klair.domain.clip import Candidate
 from klair.domain.cost import Cost
 from klair.domain.ids import JobId, UserId
@@ -224,3 +225,15 @@ def test_when_the_offline_transcript_is_not_to_be_trusted() -> None:
     assert needs_transcription(None, Transcript(end=10, words=unsure))
     assert needs_transcription("fr", Transcript(end=10, words=sure))
     assert needs_transcription(None, None)
+
+
+def test_the_model_is_told_the_language_its_transcript_was_written_in() -> None:
+    options = GeminiOptions(project="demo-klair")
+    analyzer = GeminiAnalyzer(options, str)
+    german = SPEECH.model_copy(update={"language": "de"})  # detected offline, not declared
+    [told] = analyzer._requests(job(), 570, 1170, german, OFFLINE)
+    assert (told.language, told.transcribe) == ("de", False)
+    assert "Transcript (language 'de')" in prompt_text(told, options)
+    # Transcribing (no transcript it can trust), it detects an undeclared language itself.
+    [heard] = analyzer._requests(job(), 570, 1170, None, OFFLINE)
+    assert heard.language is None and "Detect the spoken language" in prompt_text(heard, options)

@@ -1,7 +1,8 @@
 """The spoken language through analyze_chunk (fakes, the real Gemini client against the local
 Vertex stub): declared or detected once and used by the later chunks, speech no offline
 model writes sent to Gemini on plans that have it, and a job that fails with
-`language_not_supported` when neither can; `options.language` checked at the API."""
+`language_not_supported` when neither can; `options.language` checked at the API, where a
+language no analyzer of the job hears is refused."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.test import TestResponse
 
+from klair.bootstrap import model_analyzer_for
+from klair.config import Settings
 from klair.domain.ids import JobId
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
@@ -18,7 +22,7 @@ from klair.handlers.deps import Deps
 from klair.handlers.pipeline.analyze_chunk import analyze_chunk
 from klair.handlers.steps.artifacts import load_chunk
 from klair.handlers.steps.delivery import deliver
-from tests.unit.api_world import make_world
+from tests.unit.api_world import ALICE, World, make_world
 from tests.unit.gemini_fixtures.stub import VertexStub, fixture
 from tests.unit.talk_builder import Talk
 from tests.unit.test_gemini_pipeline import JOB, deps_for, start_job, talk
@@ -130,3 +134,33 @@ def test_a_language_tag_is_read_as_its_language_code() -> None:
     assert world.job(JobId(response.get_json()["job_id"])).options.language == "es"
     status = world.call("GET", response.get_json()["status_url"]).get_json()
     assert status["language"] == "es"
+
+
+def _submit(world: World, tier: str, **options: Any) -> TestResponse:
+    world.set_tier(ALICE, tier)
+    body = {"url": "https://videos.example/talk.mp4", "options": options}
+    return world.call("POST", "/api/klair/analyze", json=body)
+
+
+def test_a_declared_language_no_analyzer_of_the_plan_hears_is_refused_before_a_job_exists() -> None:
+    world = make_world()  # offline analysis only
+    response = _submit(world, "creator", language="fr")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "language_not_supported"
+    assert error["details"]["supported"] == ["en", "es", "de", "it"]
+    assert "'fr'" in error["message"] and "supports en, es, de, it" in error["message"]
+    assert world.tasks.tasks == {} and world.call("GET", "/api/klair/jobs").get_json()["jobs"] == []
+    for served in ("en", "es", "de", "it"):
+        assert _submit(world, "free", language=served).status_code == 202
+
+
+def test_with_a_model_analyzer_the_plan_decides_and_the_refusal_says_what_would_hear_it() -> None:
+    gemini = model_analyzer_for(Settings(model_analyzer="gemini"))  # its client made on first use
+    world = make_world(model_analyzer=gemini)
+    assert _submit(world, "creator", language="fr").status_code == 202  # Gemini hears it
+    free = _submit(world, "free", language="fr").get_json()["error"]
+    assert free["code"] == "language_not_supported" and "plans with a model" in free["message"]
+    asked = _submit(world, "creator", language="fr", analyzer="offline").get_json()["error"]
+    assert asked["code"] == "language_not_supported"
+    assert "leave options.analyzer unset" in asked["message"]

@@ -20,15 +20,15 @@ import numpy as np
 import numpy.typing as npt
 
 from klair.domain.errors import UnsupportedMedia
+from klair.domain.languages import OFFLINE_LANGUAGES
 from klair.domain.transcript import Span, Transcript, Word
 
 SAMPLE_RATE = 16_000
 Samples = npt.NDArray[np.float32]
 
-# What Whisper base transcribes well enough to cut clips on: the languages under 0.3 WER in
-# bench/languages.py (README, "Languages"; French, Portuguese and Dutch were not). English
+# What Whisper base transcribes well enough to cut clips on (domain/languages.py); English
 # stays on tiny.en.
-MULTILINGUAL_LANGUAGES = ("es", "de", "it")
+MULTILINGUAL_LANGUAGES = tuple(code for code in OFFLINE_LANGUAGES if code != "en")
 DETECT_SECONDS = 30.0  # one Whisper window of speech decides the language
 # Whisper base comes in halves (a PyPI file is capped near 100 MB), from the Systran
 # CTranslate2 conversion: the first package also holds these files.

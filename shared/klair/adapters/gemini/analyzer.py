@@ -89,6 +89,10 @@ class GeminiAnalyzer:
 
         proxy = work(naming.proxy_file(has_video))
         transcribe = needs_transcription(opts.language, transcript)
+        # The model is told the language: the declared one, else the language the transcript
+        # it is given was written in; when it transcribes, it detects an undeclared one.
+        written = None if transcribe or transcript is None else transcript.language
+        spoken = opts.language or written
         # A video job's proxy has no sound; its audio proxy goes along when the model listens.
         listen = has_video and has_audio and (transcribe or self._options.audio_with_transcript)
         audio = self._media_uri(work(naming.AUDIO_PROXY)) if listen else None
@@ -110,7 +114,7 @@ class GeminiAnalyzer:
                 transcript=None
                 if transcribe or transcript is None
                 else lines_from(transcript, a, b),
-                language=opts.language,
+                language=spoken,
                 mime_type="video/mp4" if has_video else "audio/mp4",
                 labels={"klair_job": job.id},
                 audio_uri=audio,

@@ -128,7 +128,7 @@ def _exportable(job: Job) -> None:
 def request_export(deps: Deps, owner: UserId, body: ExportBody) -> ExportAccepted:
     job = owned_job(deps, owner, body.job_id)
     request = _choices(job, body)
-    check_options(tier_of(deps, owner), JobOptions(aspect_ratios=request.aspect_ratios))
+    check_options(deps, tier_of(deps, owner), JobOptions(aspect_ratios=request.aspect_ratios))
     check_reframe(deps, request.reframe, request.aspect_ratios)
     _exportable(job)
     clips = _clips(deps, job, body)

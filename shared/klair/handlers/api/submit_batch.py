@@ -193,7 +193,7 @@ def _upload_plan(context: _Batching, index: int, upload_id: str, options: JobOpt
             raise Conflict("the upload is already an item of a batch", code="upload_in_batch",
                            batch_id=upload.batch_id)  # fmt: skip
         check_not_running_otherwise(upload, options, kind)
-        check_options(context.tier, options)
+        check_options(deps, context.tier, options)
         check_reframe(deps, options.reframe, options.aspect_ratios)
         return _Plan(item, upload, False, options)
     check_still_stored(deps, upload)

@@ -129,7 +129,7 @@ def new_job(
     """`tier`: the owner's, when the caller has read it already."""
     now = deps.clock.now()
     tier = tier or tier_of(deps, owner)
-    check_options(tier, options)
+    check_options(deps, tier, options)
     check_reframe(deps, options.reframe, options.aspect_ratios)
     return Job(
         id=job_id or new_job_id(),
@@ -202,7 +202,7 @@ def _from_upload(
     wanted = request.options or upload.options
     if upload.status is JobStatus.AWAITING_UPLOAD:
         if (wanted, request.kind) != (upload.options, upload.kind):
-            check_options(tier_of(deps, owner), wanted)
+            check_options(deps, tier_of(deps, owner), wanted)
             check_reframe(deps, wanted.reframe, wanted.aspect_ratios)
             upload = deps.store.update(
                 upload.id, options=wanted.model_dump(), kind=request.kind.value

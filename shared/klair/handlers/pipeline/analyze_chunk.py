@@ -21,7 +21,12 @@ from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import load_chunk, save_chunk
-from klair.handlers.steps.language import declared_or_recorded, not_supported, record_language
+from klair.handlers.steps.language import (
+    declared_or_recorded,
+    model_hears,
+    not_supported,
+    record_language,
+)
 from klair.handlers.steps.lease_beat import beating, lease_end
 from klair.handlers.steps.lifecycle import StageLeft
 from klair.handlers.steps.segments import chunk_media
@@ -141,12 +146,7 @@ def _paid(deps: Deps, job: Job) -> bool:
     only then is a chunk leased at the door, so a redelivery never pays twice. Offline work
     is free, and a delivery that crashed mid-work must not hold its chunk past the
     platform's retries."""
-    model = deps.settings.tier(job.tier).analyzer_model
-    return (
-        deps.model_analyzer is not None
-        and model != "offline"
-        and (job.options.analyzer != "offline")
-    )
+    return model_hears(deps, deps.settings.tier(job.tier), job.options)
 
 
 def chunk_transcript(deps: Deps, job: Job, event: ChunkReady, audio: Path) -> Transcript | None:

@@ -29,12 +29,14 @@ from klair.domain.periods import period_at
 from klair.domain.quota import Quota, minutes_of
 from klair.domain.tiers import Tier
 from klair.handlers.deps import Deps
+from klair.handlers.steps.language import check_declared
 
 log = structlog.get_logger(__name__)
 
 
-def check_options(tier: Tier, options: JobOptions) -> None:
-    """Export variants beyond the plan are refused before anything is stored (403)."""
+def check_options(deps: Deps, tier: Tier, options: JobOptions) -> None:
+    """Export variants beyond the plan (403) and a declared language no analyzer of the job
+    hears (422) are refused before anything is stored."""
     extra = [variant for variant in options.aspect_ratios if variant not in tier.export_variants]
     if extra:
         raise Forbidden(
@@ -44,6 +46,7 @@ def check_options(tier: Tier, options: JobOptions) -> None:
             allowed=list(tier.export_variants),
             tier=tier.name,
         )
+    check_declared(deps, tier, options)
 
 
 def _known_seconds(deps: Deps, job: Job) -> float:
