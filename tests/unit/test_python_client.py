@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from functions_framework import _function_registry as registry
 
 import klair_client
 from klair.cli.client import CLIENT_DIR, SPEC_FILE, for_generator, served_spec, stale_files
@@ -63,8 +64,13 @@ def test_an_option_left_out_is_left_to_the_server() -> None:
     assert server.max_clip_seconds > DomainOptions().max_clip_seconds
 
 
-def test_the_spec_is_read_from_an_async_function_as_well(tmp_path: Path) -> None:
-    """functions-framework serves an `aio` function on Starlette: the dump follows it."""
+def test_the_spec_is_read_from_an_async_function_as_well(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """functions-framework serves an `aio` function on Starlette: the dump follows it. Its
+    registry remembers `api` as async for the process, so it is restored after the test
+    (the e2e tests make the real `api` app in the same process)."""
+    monkeypatch.setattr(registry, "ASGI_FUNCTIONS", set(registry.ASGI_FUNCTIONS))
     source = tmp_path / "main.py"
     source.write_text(
         "import functions_framework.aio\n"
