@@ -19,7 +19,7 @@ import pytest
 
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
-from klair.devstack.clients import api_client
+from klair.devstack.clients import api_client, function_client
 from klair.devstack.process import free_port
 from klair.devstack.stack import LocalStack, StackOptions
 from tests.unit.notify_world import Receiver
@@ -42,7 +42,7 @@ class HoldingProxy:
         self.in_flight = 0
         self.last = time.monotonic()
         self.lock = threading.Lock()
-        self.http = httpx.Client(timeout=60)
+        self.http = function_client(timeout=60)  # forwards to the webhooks' gunicorn
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()

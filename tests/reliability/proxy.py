@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
+from klair.devstack.clients import LIMITS
+
 # Every object Klair writes names its job; a finalize of any of them concerns that job.
 _JOB_OBJECT = re.compile(r"^(?:uploads/[^/]+|sources|work|clips)/(job_[0-9a-f]+)/")
 # The bucket notification carries every object: only these are the stage's own input.
@@ -161,7 +163,8 @@ class FaultProxy:
         self.rules = rules
         self.available = threading.Event()
         self.available.set()
-        self._http = httpx.Client(timeout=httpx.Timeout(600.0, connect=5.0))
+        # Idle connections dropped before the function's gunicorn closes them (clients.py).
+        self._http = httpx.Client(timeout=httpx.Timeout(600.0, connect=5.0), limits=LIMITS)
         self._server = _Server((host, 0), _Handler, self)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name=f"proxy-{function}", daemon=True
