@@ -39,12 +39,17 @@ def not_supported(
     offline = deps.transcriber.languages() if deps.transcriber is not None else ()
     spoken = f"'{language}'" if language else "a language the offline transcriber cannot write"
     upgrade = "" if deps.model_analyzer is None else "; plans with a model analyzer hear many more"
+    return _refusal(f"the speech is in {spoken}{why}", language, offline, upgrade, job.tier)
+
+
+def _refusal(
+    said: str, language: str | None, supported: tuple[str, ...], hint: str, tier: str
+) -> LanguageNotSupported:
     return LanguageNotSupported(
-        f"the speech is in {spoken}{why}; offline analysis supports "
-        f"{', '.join(offline) or 'no speech'}{upgrade}",
+        f"{said}; offline analysis supports {', '.join(supported) or 'no speech'}{hint}",
         language=language,
-        supported=list(offline),
-        tier=job.tier,
+        supported=list(supported),
+        tier=tier,
     )
 
 
@@ -70,10 +75,5 @@ def check_declared(deps: Deps, tier: Tier, options: JobOptions) -> None:
         hint = "; plans with a model analyzer hear many more"
     else:
         hint = ""
-    raise LanguageNotSupported(
-        f"the speech is declared as '{language}'; offline analysis supports "
-        f"{', '.join(OFFLINE_LANGUAGES)}{hint}",
-        language=language,
-        supported=list(OFFLINE_LANGUAGES),
-        tier=tier.name,
-    )
+    said = f"the speech is declared as '{language}'"
+    raise _refusal(said, language, OFFLINE_LANGUAGES, hint, tier.name)
