@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -113,3 +114,24 @@ def test_waiting_for_a_job_sleeps_out_a_rate_limit_and_raises_other_errors() -> 
         wait_for_job(client, "job_00000000000000000001", interval=0)
     assert (missing.value.status, missing.value.code, missing.value.details) == (
         404, "job_not_found", {})  # fmt: skip
+
+
+def test_waiting_for_a_job_polls_through_a_dropped_connection_and_a_proxys_error_page() -> None:
+    from klair_client import AuthenticatedClient, wait_for_job
+
+    def dropped(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError("connection reset by peer", request=request)
+
+    answers: list[Callable[[httpx.Request], httpx.Response]] = [
+        dropped,
+        lambda request: httpx.Response(502, html="<html>Bad Gateway</html>"),
+        lambda request: httpx.Response(200, json=_status("completed")),
+    ]
+    transport = httpx.MockTransport(lambda request: answers.pop(0)(request))
+    client = AuthenticatedClient(base_url="https://klair.example", token="klair_sk_x")
+    client.set_httpx_client(httpx.Client(base_url="https://klair.example", transport=transport))
+    assert wait_for_job(client, "job_00000000000000000001", interval=0).status == "completed"
+    answers[:] = [dropped] * 1000
+    with pytest.raises(TimeoutError) as late:
+        wait_for_job(client, "job_00000000000000000001", timeout=0.2, interval=0.01)
+    assert isinstance(late.value.__cause__, httpx.ReadError)

@@ -3,9 +3,12 @@ exception with the API's machine-readable `code`, and polling a job until it fin
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+import httpx
 
 from klair_client.generated.api.jobs import status
 from klair_client.generated.client import AuthenticatedClient
@@ -71,8 +74,10 @@ def wait_for_job(
 ) -> StatusView:
     """Poll `GET /api/klair/status/{job_id}` until the job completed, failed or was cancelled
     (check `.status`), honouring `Retry-After` when rate limited; `TimeoutError` after
-    `timeout` seconds."""
+    `timeout` seconds. A dropped connection or a non-JSON answer (a proxy's error page) is
+    polled through; the last one is the `TimeoutError`'s cause."""
     deadline = time.monotonic() + timeout
+    passing: Exception | None = None
     while time.monotonic() < deadline:
         try:
             view = unwrap(status.sync_detailed(job_id, client=client))
@@ -81,9 +86,15 @@ def wait_for_job(
                 raise
             time.sleep(error.retry_after or interval)
             continue
+        except (httpx.TransportError, json.JSONDecodeError) as error:
+            # A dropped connection, or a proxy's error page in place of Klair's JSON (a 502
+            # while an instance restarts): the job goes on, so the poll does too.
+            passing = error
+            time.sleep(interval)
+            continue
         if on_status is not None:
             on_status(view)
         if view.status in FINISHED:
             return view
         time.sleep(interval)
-    raise TimeoutError(f"job {job_id} did not finish within {timeout:.0f} s")
+    raise TimeoutError(f"job {job_id} did not finish within {timeout:.0f} s") from passing
