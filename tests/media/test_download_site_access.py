@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from yt_dlp import YoutubeDL
 
-from klair.adapters.site_access import SiteAccess
+from klair.adapters.site_access import SiteAccess, check_cookies
 from klair.adapters.ytdlp_downloader import YtDlpDownloader
-from klair.adapters.ytdlp_runtime import check_cookies, js_runtimes, packaged_deno
+from klair.adapters.ytdlp_runtime import js_runtimes, packaged_deno
 from klair.cli.sample import make_sample_video
 from klair.domain.errors import KlairError
 from klair.domain.source_checks import SourceLimits
@@ -187,4 +187,13 @@ def test_a_cookie_file_without_its_header_is_accepted_and_a_broken_one_refused()
 
     with pytest.raises(ValueError, match="line 2") as broken:
         YtDlpDownloader(LOCAL, access=SiteAccess(cookies=f"{line}\nsession=secret-value"))
+    assert "secret-value" not in str(broken.value)
+
+
+def test_a_malformed_cookie_secret_fails_the_wiring_not_the_first_download() -> None:
+    from klair.bootstrap import media_adapters
+    from klair.config import Settings
+
+    with pytest.raises(ValueError, match="line 1") as broken:
+        media_adapters(Settings(ytdlp_cookies="session=secret-value"))
     assert "secret-value" not in str(broken.value)

@@ -19,9 +19,6 @@ from klair.adapters.site_access import SiteAccess
 
 # yt-dlp's name for each runtime, by the executable's name.
 _RUNTIMES = {"deno": "deno", "node": "node", "nodejs": "node", "bun": "bun", "qjs": "quickjs"}
-# Cookie files exported by browsers' extensions start with one of these; yt-dlp requires it.
-_HEADERS = ("# Netscape HTTP Cookie File", "# HTTP Cookie File")
-_FIELDS = 7  # domain, subdomains, path, https only, expires, name, value
 
 
 @cache
@@ -44,22 +41,6 @@ def js_runtimes(path: str | None) -> dict[str, dict[str, str]]:
     return {"deno": {"path": found} if found else {}}
 
 
-def check_cookies(text: str) -> str:
-    """The cookie file's text as yt-dlp reads it (with the Netscape header it requires), or
-    ValueError naming the first bad line: never its content, a secret."""
-    lines = text.strip().splitlines()
-    for number, line in enumerate(lines, 1):
-        entry = line.removeprefix("#HttpOnly_")
-        if entry.strip() and not entry.startswith("#") and len(entry.split("\t")) != _FIELDS:
-            raise ValueError(
-                f"the cookies (KLAIR_YTDLP_COOKIES) are not a Netscape cookie file: line "
-                f"{number} does not have {_FIELDS} tab-separated fields"
-            )
-    if not lines or not lines[0].startswith(_HEADERS):
-        lines.insert(0, _HEADERS[0])
-    return "\n".join(lines) + "\n"
-
-
 def cookie_stream(text: str | None) -> io.StringIO | None:
     """yt-dlp's `cookiefile` param: a stream of the checked text, one per YoutubeDL (which
     writes its jar back into it on close), so the cookies never touch the disk."""
@@ -67,12 +48,12 @@ def cookie_stream(text: str | None) -> io.StringIO | None:
 
 
 class RuntimeParams:
-    """The YoutubeDL params this module decides, from the operator's `SiteAccess`: the cookies
-    are checked once, here (a malformed secret fails the downloader's making, naming the line);
-    each call gives a fresh cookie stream, for one YoutubeDL."""
+    """The YoutubeDL params this module decides, from the operator's `SiteAccess` (whose
+    cookies were checked when it was made): each call gives a fresh cookie stream, for one
+    YoutubeDL."""
 
     def __init__(self, access: SiteAccess) -> None:
-        self._cookies = check_cookies(access.cookies) if access.cookies else None
+        self._cookies = access.cookies
         self._runtimes = js_runtimes(access.js_runtime)
 
     def __call__(self) -> dict[str, Any]:
