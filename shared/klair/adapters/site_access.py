@@ -20,7 +20,7 @@ class SiteAccess:
     `cookies`: a Netscape cookie file's text, for sites that need a signed-in session.
     `js_runtime`: the JavaScript runtime yt-dlp solves YouTube's challenges with (a path);
     None finds the one the `deno` package installs. Malformed cookies raise ValueError when the
-    value is made (the composition root, at a function's start), not at the first download."""
+    value is made (by the composition root, wiring a function), not at the first download."""
 
     socket_timeout: float = 30.0
     proxy: str | None = None
