@@ -4,8 +4,9 @@ scopes and limits, and what a caller sees (201 with the secret once, 403 `insuff
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -20,8 +21,10 @@ from klair.domain.api_keys import (
     well_formed,
 )
 from klair.domain.errors import InvalidInput
+from klair.handlers.deps import Deps
 from klair.http.api_key_auth import KeyOrSessionVerifier
 from klair.http.openapi import openapi_document
+from klair.ports.accounts import ApiKeyStore
 from tests.unit.api_world import ALICE, BOB, HeaderVerifier, World, make_world
 
 KEYS = "/api/klair/user/api-keys"
@@ -224,3 +227,53 @@ def test_the_spec_documents_keys_and_the_scope_each_operation_needs(world: World
         assert "session_required" in operation["responses"]["403"]["description"]
     created = paths[KEYS]["post"]["responses"]["201"]["content"]["application/json"]["schema"]
     assert created["$ref"].endswith("/ApiKeyCreated")
+
+
+class CountingKeys:
+    """The in-memory key store, counting lookups."""
+
+    def __init__(self, inner: ApiKeyStore) -> None:
+        self.inner, self.gets = inner, 0
+
+    def get(self, key_id: str) -> Any:
+        self.gets += 1
+        return self.inner.get(key_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_guessed_keys_are_refused_per_ip_before_they_are_looked_up() -> None:
+    holder: list[World] = []
+    keys: list[CountingKeys] = []
+
+    def deps() -> Deps:
+        inner = holder[0].deps
+        if not keys:
+            keys.append(CountingKeys(inner.api_keys))
+        return replace(inner, api_keys=cast(ApiKeyStore, keys[0]))
+
+    world = make_world(KeyOrSessionVerifier(HeaderVerifier(), deps))
+    holder.append(world)
+    secret = create(world, "read")["secret"]
+    guess, burst = SECRET_PREFIX + "x" * 43, world.deps.settings.ip_burst
+    guesser, neighbour = "203.0.113.7", "198.51.100.9"
+
+    def jobs(key: str, ip: str) -> Any:
+        return with_key(world, "GET", "/api/klair/jobs", key, environ_base={"REMOTE_ADDR": ip})
+
+    assert [jobs(guess, guesser).status_code for _ in range(burst)] == [401] * burst
+    looked_up = keys[0].gets
+    assert looked_up == burst
+    throttled = jobs(guess, guesser)
+    assert throttled.status_code == 429 and throttled.headers["Retry-After"]
+    assert throttled.get_json()["error"]["details"]["scope"] == "ip"
+    # No lookup past the burst: a key from that address waits too, one from another does not.
+    assert jobs(secret, guesser).status_code == 429 and keys[0].gets == looked_up
+    assert jobs(secret, neighbour).status_code == 200
+    world.clock.tick(60 / world.deps.settings.ip_requests_per_minute)  # one request's worth
+    assert jobs(guess, guesser).status_code == 401
+    # A valid key is never counted: its owner's own limit applies.
+    for _ in range(burst + 5):
+        jobs(secret, neighbour)
+    assert jobs(guess, neighbour).status_code == 401

@@ -90,7 +90,7 @@ class RequestLimits:
             log.warning("rate limits unavailable, request let through", scope=scope)
             return
         if not decision.allowed:
-            raise _refusal(decision, scope)
+            raise refusal(decision, scope)
 
     def _bucket(
         self, deps: Deps, request: Request, principal: UserId | None
@@ -102,7 +102,8 @@ class RequestLimits:
         return f"ip:{client_ip(request, settings.forwarded_hops)}", rule, "ip"
 
 
-def _refusal(decision: RateDecision, scope: str) -> RateLimited:
+def refusal(decision: RateDecision, scope: str) -> RateLimited:
+    """The 429 for a refused `decision`, with `Retry-After` and the scope that refused."""
     wait = round(decision.retry_after, 3)
     return RateLimited(
         f"too many requests; retry in {wait:g} s",
