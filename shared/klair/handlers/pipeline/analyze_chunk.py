@@ -23,10 +23,10 @@ from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import load_chunk, save_chunk
 from klair.handlers.steps.language import (
     declared_or_recorded,
-    model_hears,
     not_supported,
     record_language,
 )
+from klair.handlers.steps.language_offer import model_hears
 from klair.handlers.steps.lease_beat import beating, lease_end
 from klair.handlers.steps.lifecycle import StageLeft
 from klair.handlers.steps.segments import chunk_media

@@ -7,17 +7,16 @@ chunk detects on its own first speech. A chunk is never transcribed in a languag
 before any speech was heard, and where chunks run in order (the embedded bus) detection
 runs once per job. Speech the transcriber cannot write goes to the job's model analyzer
 (Gemini hears it) when its plan has one; otherwise the analysis fails, saying what is
-supported; a declared language no analyzer the job may use hears is refused at submit, before
-anything is stored (`check_declared`)."""
+supported (a declared language no analyzer of the job hears was refused at submit:
+`steps/language_offer.py`)."""
 
 from __future__ import annotations
 
 from klair.domain.errors import LanguageNotSupported
-from klair.domain.job import Job, JobOptions
-from klair.domain.languages import OFFLINE_LANGUAGES
-from klair.domain.tiers import Tier
+from klair.domain.job import Job
 from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps
+from klair.handlers.steps.language_offer import refusal
 
 
 def declared_or_recorded(deps: Deps, job: Job) -> str | None:
@@ -39,41 +38,4 @@ def not_supported(
     offline = deps.transcriber.languages() if deps.transcriber is not None else ()
     spoken = f"'{language}'" if language else "a language the offline transcriber cannot write"
     upgrade = "" if deps.model_analyzer is None else "; plans with a model analyzer hear many more"
-    return _refusal(f"the speech is in {spoken}{why}", language, offline, upgrade, job.tier)
-
-
-def _refusal(
-    said: str, language: str | None, supported: tuple[str, ...], hint: str, tier: str
-) -> LanguageNotSupported:
-    return LanguageNotSupported(
-        f"{said}; offline analysis supports {', '.join(supported) or 'no speech'}{hint}",
-        language=language,
-        supported=list(supported),
-        tier=tier,
-    )
-
-
-def model_hears(deps: Deps, tier: Tier, options: JobOptions) -> bool:
-    """Whether a job's chunks go to a model (Gemini): the deployment runs one, the plan pays
-    for one, and the job did not ask for offline analysis."""
-    return (
-        deps.model_analyzer is not None
-        and tier.analyzer_model != "offline"
-        and options.analyzer != "offline"
-    )
-
-
-def check_declared(deps: Deps, tier: Tier, options: JobOptions) -> None:
-    """A declared language offline analysis cannot write, on a job no model hears, is refused
-    before the job exists (422 `language_not_supported`), naming what would serve it."""
-    language = options.language
-    if language is None or language in OFFLINE_LANGUAGES or model_hears(deps, tier, options):
-        return
-    if deps.model_analyzer is not None and tier.analyzer_model != "offline":
-        hint = "; leave options.analyzer unset and the model hears it"
-    elif deps.model_analyzer is not None:
-        hint = "; plans with a model analyzer hear many more"
-    else:
-        hint = ""
-    said = f"the speech is declared as '{language}'"
-    raise _refusal(said, language, OFFLINE_LANGUAGES, hint, tier.name)
+    return refusal(f"the speech is in {spoken}{why}", language, offline, upgrade, job.tier)

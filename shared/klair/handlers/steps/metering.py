@@ -29,7 +29,7 @@ from klair.domain.periods import period_at
 from klair.domain.quota import Quota, minutes_of
 from klair.domain.tiers import Tier
 from klair.handlers.deps import Deps
-from klair.handlers.steps.language import check_declared
+from klair.handlers.steps.language_offer import check_declared
 
 log = structlog.get_logger(__name__)
 
