@@ -21,11 +21,7 @@ from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript
 from klair.handlers.deps import Deps
 from klair.handlers.steps.artifacts import load_chunk, save_chunk
-from klair.handlers.steps.language import (
-    declared_or_recorded,
-    not_supported,
-    record_language,
-)
+from klair.handlers.steps.language import declared_or_recorded, not_supported, record_language
 from klair.handlers.steps.language_offer import model_hears
 from klair.handlers.steps.lease_beat import beating, lease_end
 from klair.handlers.steps.lifecycle import StageLeft
