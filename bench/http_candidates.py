@@ -54,25 +54,10 @@ def api(request):
 
 @lru_cache(maxsize=1)
 def _wiring() -> tuple[Any, Any, Any, Any]:
-    """What `klair.entry.api.api_router` builds: settings, verifier, CORS policy, limiter."""
-    from klair.config import get_settings
-    from klair.entry import runtime
-    from klair.http.active_users import ActiveUserVerifier
-    from klair.http.api_key_auth import KeyOrSessionVerifier
-    from klair.http.auth import ClerkVerifier
-    from klair.http.cors import CorsPolicy
-    from klair.http.logs import configure_logging
-    from klair.http.rate_limit import RequestLimits
+    """What `klair.entry.api.api_router` builds with: settings, verifier, CORS policy, limiter."""
+    from klair.entry.api import api_parts
 
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    verifier = ActiveUserVerifier(
-        KeyOrSessionVerifier(ClerkVerifier.from_settings(settings), runtime.deps),
-        lambda: runtime.deps().users,
-        lambda: runtime.deps().revocations,
-    )
-    cors = CorsPolicy.of(settings.cors_origins, settings.cors_max_age_seconds)
-    return settings, verifier, cors, RequestLimits(runtime.deps)
+    return api_parts()
 
 
 class _StarletteAsWerkzeug:
