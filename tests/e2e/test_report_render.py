@@ -4,9 +4,7 @@ the page's own script ran) holding a card, a timeline segment and a player per c
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,24 +20,12 @@ from klair.domain.job import Job, JobSource
 from klair.domain.media import MediaInfo
 from klair.domain.status import JobStatus
 from klair.domain.transcript import Transcript, Word
+from tests.e2e.chromium import browse, chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.media]
 
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--window-size=1280,2000",
-]  # fmt: skip
+WINDOW = "--window-size=1280,2000"
 SPANS = [(4.0, 9.0), (14.0, 18.5)]
-
-
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing: scripts/setup.sh --dev installs it")
-        pytest.skip("chromium is not installed (scripts/setup.sh --dev installs it)")
-    return found
 
 
 def _ffmpeg(*args: str) -> None:
@@ -93,17 +79,8 @@ def _output(folder: Path) -> list[Clip]:
     return clips
 
 
-def _browse(chromium: str, page: Path, profile: Path, *args: str) -> str:
-    done = subprocess.run(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
 def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
-    chromium = _chromium()
+    chromium()  # skips (fails on CI) before any work when it is missing
     folder = tmp_path / "out"
     folder.mkdir()
     clips = _output(folder)
@@ -113,14 +90,14 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert "&lt;with&gt; markup &amp; ampersands" in html
 
     shot = tmp_path / "report.png"
-    _browse(chromium, page, tmp_path / "profile-1", f"--screenshot={shot}")
+    browse(page.as_uri(), tmp_path / "profile-1", WINDOW, f"--screenshot={shot}")
     image = cv2.imread(str(shot))
     assert image is not None and image.shape[:2] == (2000, 1280)
     assert float(np.var(image)) > 100, "the screenshot is blank"
     colours = np.unique(image.reshape(-1, 3)[::97], axis=0)
     assert len(colours) > 50, "the screenshot has next to no content"
 
-    dom = _browse(chromium, page, tmp_path / "profile-2", "--dump-dom")
+    dom = browse(page.as_uri(), tmp_path / "profile-2", WINDOW, "--dump-dom")
     assert f'data-ready="{len(clips)}"' in dom, "the page's script did not run"
     for clip in clips:
         assert re.search(rf'<article class="clip[^"]*" id="{clip.id}"', dom)
