@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
 from svix.webhooks import Webhook, WebhookVerificationError
 
 from klair.adapters.clock import SystemClock
@@ -215,3 +216,17 @@ def make_world(settings: Settings | None = None, **ports: Any) -> World:
         ClipSelected, lambda message: deliver(deps, export_clip, message, "export") and None
     )
     return World(deps, bus, log)
+
+
+@pytest.fixture(name="world")
+def world_fixture() -> World:
+    """The notify tests' world (import it with `receiver` into a test module)."""
+    return make_world()
+
+
+@pytest.fixture(name="receiver")
+def receiver_fixture() -> Iterator[Receiver]:
+    """A webhook endpoint of the user's, closed after the test."""
+    target = Receiver()
+    yield target
+    target.close()

@@ -3,10 +3,7 @@ never again however often its announcements are redelivered."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from klair.domain.batch import Batch, BatchItem, new_batch_id
 from klair.domain.errors import KlairError
@@ -15,19 +12,16 @@ from klair.domain.job import Job, JobSource
 from klair.domain.status import JobStatus
 from klair.handlers.outbound.batch_notice import announce_batch
 from klair.handlers.steps.lifecycle import complete_job, fail_job
-from tests.unit.notify_world import OWNER, PIPELINE, Receiver, World, make_world
+from tests.unit.notify_world import (
+    OWNER,
+    PIPELINE,
+    Receiver,
+    World,
+    receiver_fixture,
+    world_fixture,
+)
 
-
-@pytest.fixture
-def world() -> World:
-    return make_world()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    target = Receiver()
-    yield target
-    target.close()
+__all__ = ["receiver_fixture", "world_fixture"]  # the notify tests' fixtures
 
 
 def a_batch(world: World, count: int) -> tuple[Batch, list[Job]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -26,19 +25,17 @@ from klair.handlers.outbound.notify_delivery import deliver_notification, signed
 from klair.handlers.pipeline.fail_dead_letter import fail_dead_letter
 from klair.handlers.steps.lifecycle import complete_job, fail_job
 from klair.handlers.steps.removal import cancel
-from tests.unit.notify_world import OWNER, Receiver, World, make_world, sender
+from tests.unit.notify_world import (
+    OWNER,
+    Receiver,
+    World,
+    make_world,
+    receiver_fixture,
+    sender,
+    world_fixture,
+)
 
-
-@pytest.fixture
-def world() -> World:
-    return make_world()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    target = Receiver()
-    yield target
-    target.close()
+__all__ = ["receiver_fixture", "world_fixture"]  # the notify tests' fixtures
 
 
 def flaky(*script: int) -> Receiver:

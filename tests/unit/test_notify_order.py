@@ -4,7 +4,6 @@ whatever order the announcements arrive in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -15,19 +14,15 @@ from klair.domain.ids import JobId
 from klair.domain.job import Job
 from klair.domain.status import JobStatus
 from klair.handlers.steps.lifecycle import complete_job
-from tests.unit.notify_world import Hit, Receiver, World, make_world
+from tests.unit.notify_world import (
+    Hit,
+    Receiver,
+    World,
+    receiver_fixture,
+    world_fixture,
+)
 
-
-@pytest.fixture
-def world() -> World:
-    return make_world()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    target = Receiver()
-    yield target
-    target.close()
+__all__ = ["receiver_fixture", "world_fixture"]  # the notify tests' fixtures
 
 
 def exported(world: World, job: Job) -> Job:
