@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from klair.devstack import emulators as emu
 from klair.devstack.process import free_port
+from klair.devstack.stack import LocalStack, StackOptions
 from klair.devstack.topology import load_topology
 
 PROJECT = "demo-klair"
@@ -27,6 +29,25 @@ TEST_SOURCE_HOSTS = (
 
 def trust_source_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KLAIR_SSRF_ALLOWED_HOSTS", json.dumps(TEST_SOURCE_HOSTS))
+
+
+def local_stack(
+    emulators: emu.Emulators,
+    tmp_path_factory: pytest.TempPathFactory,
+    functions: Sequence[str],
+    **options: Any,
+) -> LocalStack:
+    """`functions` on the session's emulators, on free ports, in a folder of their own;
+    `options`: any other `StackOptions` field (extra_env, delivery_urls, ports)."""
+    return LocalStack(
+        StackOptions(
+            free_ports=True,
+            emulators=emulators,
+            functions=functions,
+            workdir=tmp_path_factory.mktemp("devstack"),
+            **options,
+        )
+    )
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,8 @@ from klair.cli.dev import store_tier
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
 from klair.devstack.clients import api_client
-from klair.devstack.stack import LocalStack, StackOptions
+from klair.devstack.stack import LocalStack
+from tests.conftest import local_stack
 from tests.unit.notify_world import Receiver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
@@ -60,11 +61,7 @@ def media_server(media: Path) -> Iterator[str]:
 def stack(
     emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LocalStack]:
-    options = StackOptions(
-        free_ports=True, emulators=emulator_stack, functions=FUNCTIONS,
-        workdir=tmp_path_factory.mktemp("devstack"),
-    )  # fmt: skip
-    with LocalStack(options) as running:
+    with local_stack(emulator_stack, tmp_path_factory, FUNCTIONS) as running:
         store_tier(USER, "pro", emulator_stack.firestore, emulator_stack.project)
         yield running
 

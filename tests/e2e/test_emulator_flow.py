@@ -21,9 +21,10 @@ from klair.adapters.ffmpeg_probe import FfprobeMediaProbe
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
 from klair.devstack.clients import api_client
-from klair.devstack.stack import LocalStack, StackOptions
+from klair.devstack.stack import LocalStack
 from klair.domain import naming
 from klair.domain.ids import JobId
+from tests.conftest import local_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
 
@@ -43,13 +44,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def stack(
     emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LocalStack]:
-    options = StackOptions(
-        free_ports=True,
-        emulators=emulator_stack,
-        functions=PIPELINE,
-        workdir=tmp_path_factory.mktemp("devstack"),
-    )
-    with LocalStack(options) as running:
+    with local_stack(emulator_stack, tmp_path_factory, PIPELINE) as running:
         yield running
 
 

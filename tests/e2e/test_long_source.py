@@ -17,9 +17,9 @@ from google.cloud.storage import Client as StorageClient
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
 from klair.devstack.clients import api_client
-from klair.devstack.stack import LocalStack, StackOptions
 from klair.devstack.topology import load_topology
 from klair.domain.chunking import plan_for_clips
+from tests.conftest import local_stack
 from tests.e2e.test_emulator_flow import PIPELINE, _upload, _wait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
@@ -50,17 +50,9 @@ def long_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def api(
     emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[httpx.Client]:
-    options = StackOptions(
-        free_ports=True,
-        emulators=emulator_stack,
-        functions=PIPELINE,
-        workdir=tmp_path_factory.mktemp("devstack"),
-        extra_env={
-            "KLAIR_SEGMENT_SECONDS": str(SEGMENT),
-            "KLAIR_CHUNK_OVERLAP_SECONDS": str(OVERLAP),
-        },
-    )
-    with LocalStack(options) as stack, api_client(stack, USER) as client:
+    env = {"KLAIR_SEGMENT_SECONDS": str(SEGMENT), "KLAIR_CHUNK_OVERLAP_SECONDS": str(OVERLAP)}
+    running = local_stack(emulator_stack, tmp_path_factory, PIPELINE, extra_env=env)
+    with running as stack, api_client(stack, USER) as client:
         yield client
 
 

@@ -15,11 +15,12 @@ import pytest
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
 from klair.devstack.clients import LIMITS
-from klair.devstack.stack import LocalStack, StackOptions
+from klair.devstack.stack import LocalStack
 from klair_client import AuthenticatedClient, KlairApiError, unwrap, wait_for_job
 from klair_client.generated.api.jobs import analyze, results, status
 from klair_client.generated.api.user import create_api_key
 from klair_client.generated.models import ApiKeyRequest, JobOptions, SubmitRequest
+from tests.conftest import local_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
 
@@ -33,13 +34,7 @@ OPTIONS = JobOptions(clip_count=2, min_clip_seconds=8, max_clip_seconds=20)
 def stack(
     emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LocalStack]:
-    options = StackOptions(
-        free_ports=True,
-        emulators=emulator_stack,
-        functions=PIPELINE,
-        workdir=tmp_path_factory.mktemp("devstack"),
-    )
-    with LocalStack(options) as running:
+    with local_stack(emulator_stack, tmp_path_factory, PIPELINE) as running:
         yield running
 
 

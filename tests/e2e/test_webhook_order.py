@@ -21,7 +21,8 @@ from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
 from klair.devstack.clients import api_client, function_client
 from klair.devstack.process import free_port
-from klair.devstack.stack import LocalStack, StackOptions
+from klair.devstack.stack import LocalStack
+from tests.conftest import local_stack
 from tests.unit.notify_world import Receiver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
@@ -107,11 +108,10 @@ def proxy() -> Iterator[HoldingProxy]:
 def stack(
     emulator_stack: emu.Emulators, tmp_path_factory: pytest.TempPathFactory, proxy: HoldingProxy
 ) -> Iterator[LocalStack]:
-    options = StackOptions(
-        free_ports=True, emulators=emulator_stack, functions=FUNCTIONS,
-        workdir=tmp_path_factory.mktemp("devstack"), delivery_urls={"notify": proxy.url},
-    )  # fmt: skip
-    with LocalStack(options) as running:
+    running_on = local_stack(
+        emulator_stack, tmp_path_factory, FUNCTIONS, delivery_urls={"notify": proxy.url}
+    )
+    with running_on as running:
         proxy.target = running.url("notify")
         yield running
 

@@ -24,10 +24,11 @@ from google.cloud.storage import Client as StorageClient
 from klair.adapters.firestore.users import FirestoreUserStore
 from klair.devstack import emulators as emu
 from klair.devstack.clients import api_client
-from klair.devstack.stack import LocalStack, StackOptions
+from klair.devstack.stack import LocalStack
 from klair.domain import naming
 from klair.domain.ids import JobId, UserId
 from klair.domain.user import User
+from tests.conftest import local_stack
 from tests.reliability.bad_media import CASES, Case, Site, serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
@@ -168,13 +169,7 @@ def outcomes(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, Outcome]]:
     """The whole matrix, every case at once on one stack."""
-    options = StackOptions(
-        free_ports=True,
-        emulators=emulator_stack,
-        functions=FUNCTIONS,
-        workdir=tmp_path_factory.mktemp("devstack"),
-    )
-    with LocalStack(options) as stack:
+    with local_stack(emulator_stack, tmp_path_factory, FUNCTIONS) as stack:
         world = World(stack, site[1], site[0])
         paths = {name: future.result() for name, future in inputs.items()}
         deadline = time.monotonic() + DEADLINE

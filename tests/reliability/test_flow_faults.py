@@ -18,7 +18,8 @@ from google.cloud.pubsub_v1 import SubscriberClient
 from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
 from klair.devstack.process import free_port
-from klair.devstack.stack import LocalStack, StackOptions
+from klair.devstack.stack import LocalStack
+from tests.conftest import local_stack
 from tests.reliability.conftest import Row, Summary
 from tests.reliability.flow import Inspector, Outcome, permanent_failures, request_upload, upload
 from tests.reliability.proxy import FaultProxy, Rules
@@ -75,17 +76,12 @@ def stack(
     proxies = {name: FaultProxy(name, f"http://127.0.0.1:{ports[name]}", rules) for name in ports}
     for proxy in proxies.values():
         proxy.start()
-    options = StackOptions(
-        free_ports=True,
-        ports=ports,
-        emulators=emulator_stack,
-        functions=PIPELINE,
-        workdir=tmp_path_factory.mktemp("devstack"),
-        extra_env=ENV,
-        delivery_urls={name: proxy.url for name, proxy in proxies.items()},
-    )
+    delivery = {name: proxy.url for name, proxy in proxies.items()}
     try:
-        with LocalStack(options) as running:
+        with local_stack(
+            emulator_stack, tmp_path_factory, PIPELINE,
+            ports=ports, extra_env=ENV, delivery_urls=delivery,
+        ) as running:  # fmt: skip
             yield running, proxies
     finally:
         for proxy in proxies.values():
