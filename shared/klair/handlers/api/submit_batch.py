@@ -38,12 +38,11 @@ from klair.handlers.api.ownership import (
     check_still_stored,
     owned_upload,
 )
-from klair.handlers.api.submit_job import ONE_SOURCE, new_job
+from klair.handlers.api.submit_job import ONE_SOURCE, check_choices, new_job
 from klair.handlers.deps import Deps
 from klair.handlers.steps.batches import BatchView, batch_view
 from klair.handlers.steps.dispatch import enqueue_ingest
-from klair.handlers.steps.exports import check_reframe
-from klair.handlers.steps.metering import admit_jobs, check_options, tier_of
+from klair.handlers.steps.metering import admit_jobs, tier_of
 
 _URL = TypeAdapter(HttpUrl)
 _UPLOAD_ID = re.compile(JOB_ID_PATTERN)
@@ -193,8 +192,7 @@ def _upload_plan(context: _Batching, index: int, upload_id: str, options: JobOpt
             raise Conflict("the upload is already an item of a batch", code="upload_in_batch",
                            batch_id=upload.batch_id)  # fmt: skip
         check_not_running_otherwise(upload, options, kind)
-        check_options(deps, context.tier, options)
-        check_reframe(deps, options.reframe, options.aspect_ratios)
+        check_choices(deps, context.tier, options)
         return _Plan(item, upload, False, options)
     check_still_stored(deps, upload)
     job = new_job(deps, context.owner, kind, upload.source, options, JobStatus.QUEUED,

@@ -122,6 +122,13 @@ class UploadTicket(Accepted):
 UPLOAD_WINDOW = timedelta(hours=24)
 
 
+def check_choices(deps: Deps, tier: Tier, options: JobOptions) -> None:
+    """What the plan (variants, a declared language) and the deployment (Sieve) allow of a
+    job's options, judged before anything is stored."""
+    check_options(deps, tier, options)
+    check_reframe(deps, options.reframe, options.aspect_ratios)
+
+
 def new_job(
     deps: Deps, owner: UserId, kind: JobKind, source: JobSource, options: JobOptions,
     status: JobStatus, job_id: JobId | None = None, tier: Tier | None = None,
@@ -129,8 +136,7 @@ def new_job(
     """`tier`: the owner's, when the caller has read it already."""
     now = deps.clock.now()
     tier = tier or tier_of(deps, owner)
-    check_options(deps, tier, options)
-    check_reframe(deps, options.reframe, options.aspect_ratios)
+    check_choices(deps, tier, options)
     return Job(
         id=job_id or new_job_id(),
         owner=owner,
@@ -202,8 +208,7 @@ def _from_upload(
     wanted = request.options or upload.options
     if upload.status is JobStatus.AWAITING_UPLOAD:
         if (wanted, request.kind) != (upload.options, upload.kind):
-            check_options(deps, tier_of(deps, owner), wanted)
-            check_reframe(deps, wanted.reframe, wanted.aspect_ratios)
+            check_choices(deps, tier_of(deps, owner), wanted)
             upload = deps.store.update(
                 upload.id, options=wanted.model_dump(), kind=request.kind.value
             )
