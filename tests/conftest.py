@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,20 @@ TEST_SOURCE_HOSTS = (
 
 def trust_source_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KLAIR_SSRF_ALLOWED_HOSTS", json.dumps(TEST_SOURCE_HOSTS))
+
+
+@contextmanager
+def served_folder(folder: Path) -> Iterator[str]:
+    """`folder` over HTTP on a free loopback port (a stand-in video site: the local stack
+    trusts 127.0.0.1): its base URL, without a trailing slash."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def local_stack(

@@ -7,11 +7,8 @@ request (the object's generation is unchanged), and is not found by another user
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import shutil
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -29,7 +26,7 @@ from klair.cli.sample import make_sample_video
 from klair.devstack import emulators as emu
 from klair.devstack.clients import api_client
 from klair.devstack.stack import LocalStack
-from tests.conftest import local_stack
+from tests.conftest import local_stack, served_folder
 from tests.unit.notify_world import Receiver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
@@ -50,11 +47,8 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def media_server(media: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(media))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served_folder(media) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

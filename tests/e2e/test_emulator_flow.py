@@ -3,9 +3,6 @@ finalize notifications, the tier-queue dispatcher, Firestore and real ffmpeg."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +21,7 @@ from klair.devstack.clients import api_client
 from klair.devstack.stack import LocalStack
 from klair.domain import naming
 from klair.domain.ids import JobId
-from tests.conftest import local_stack
+from tests.conftest import local_stack, served_folder
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
 
@@ -56,11 +53,8 @@ def api(stack: LocalStack) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="module")
 def media_server(sample: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served_folder(sample.parent) as url:
+        yield url
 
 
 def _wait(api: httpx.Client, job_id: str, timeout: float = 300) -> dict[str, Any]:

@@ -4,9 +4,6 @@ completion and reads its clips; an error answer is raised as `KlairApiError` wit
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import httpx
@@ -20,7 +17,7 @@ from klair_client import AuthenticatedClient, KlairApiError, unwrap, wait_for_jo
 from klair_client.generated.api.jobs import analyze, results, status
 from klair_client.generated.api.user import create_api_key
 from klair_client.generated.models import ApiKeyRequest, JobOptions, SubmitRequest
-from tests.conftest import local_stack
+from tests.conftest import local_stack, served_folder
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator, pytest.mark.media]
 
@@ -43,11 +40,8 @@ def media_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A 40 s talking video on a local web server (the local stack trusts 127.0.0.1)."""
     folder = tmp_path_factory.mktemp("media")
     make_sample_video(folder / "talk.mp4", seconds=40)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/talk.mp4"
-    server.shutdown()
+    with served_folder(folder) as url:
+        yield f"{url}/talk.mp4"
 
 
 @pytest.fixture(scope="module")
